@@ -1,0 +1,159 @@
+/**
+ * The contract between `<vllm-chat>` (main thread) and its worker. Types only:
+ * import with `import type`.
+ *
+ * The worker does all parsing and rendering. It sends the element *patches*:
+ * small, ordered DOM edits whose cost on the main thread is proportional to the
+ * patch, never to the message. A rendered message body is
+ *
+ *     [frozen block]* [tail]?
+ *
+ * Frozen blocks never change once appended. The tail is the one block that may
+ * still change: either a markdown block re-rendered as a whole (`tail`), or an
+ * open fenced code block that grows line by line (`code-open`, `code-lines`,
+ * `code-tail`, `code-close`).
+ *
+ * All `html` strings are made by the worker's safe-markup module from escaped
+ * text; model or server text never reaches them unescaped.
+ */
+import type { ChatMessage } from './chat-message.js';
+
+/** Which section of an assistant message a list of ops edits. */
+export type RenderSection = 'content' | 'reasoning';
+
+/** One DOM edit of a message section. Apply in order. */
+export type BlockOp =
+  /** Append frozen blocks after the frozen ones (before the tail, if any). */
+  | { type: 'append'; html: string }
+  /** Replace the tail with this markdown block HTML (`''`: no tail). Ends an open code block's tail role. */
+  | { type: 'tail'; html: string }
+  /**
+   * The tail becomes an open code block. `html` is its shell: the block wrapper
+   * (`data-lang`), its header with the copy button and an empty
+   * `<pre part="code-block">`. The previous tail is removed first.
+   */
+  | { type: 'code-open'; html: string }
+  /** Complete lines appended to the open code block; each item is one line's HTML, without newline. */
+  | { type: 'code-lines'; lines: string[] }
+  /** Replace the partial last line of the open code block (`''`: none yet). */
+  | { type: 'code-tail'; html: string }
+  /** The open code block is frozen as it stands (its partial line, if any, stays as the last line). */
+  | { type: 'code-close' };
+
+/** A completion token count and rate for the live stats of a streaming reply. */
+export interface StreamStats {
+  /** Content and reasoning deltas received so far (one per token on vLLM). */
+  tokens: number;
+  /** Milliseconds since the first token arrived. */
+  elapsedMs: number;
+}
+
+/** Why a reply failed, as plain data (only message/name/stack survive a thrown Error). */
+export interface ChatError {
+  /**
+   * `http`: the server answered with an error status; `network`: no answer or
+   * the connection broke; `stream`: an error event inside the stream;
+   * `protocol`: the answer was not an OpenAI-compatible stream; `worker`: the
+   * worker could not run.
+   */
+  code: 'http' | 'network' | 'stream' | 'protocol' | 'worker';
+  /** A sentence a user can act on; the server's own message when it sent one. */
+  message: string;
+  /** HTTP status, when the failure had one. */
+  status?: number;
+}
+
+/** How a stream ended. Sent once, on the last patch. */
+export interface StreamEnd {
+  status: Exclude<ChatMessage['status'], 'streaming'>;
+  finishReason?: string;
+  error?: ChatError;
+  usage?: ChatMessage['usage'];
+  /** The model that answered (useful when the request left it empty). */
+  model?: string;
+}
+
+/**
+ * Everything that changed since the previous patch of the same stream. The
+ * worker sends the next patch only after the element has applied this one, so
+ * when the main thread is slow, changes coalesce instead of queueing.
+ */
+export interface Patch {
+  content?: BlockOp[];
+  reasoning?: BlockOp[];
+  /** Raw text appended to `ChatMessage.content`. */
+  contentDelta?: string;
+  /** Raw text appended to `ChatMessage.reasoning`. */
+  reasoningDelta?: string;
+  /**
+   * CSS rules for token colour classes used by this patch's HTML that this
+   * stream (or render call) has not sent before. Idempotent: the class name is
+   * derived from the colour, so inserting a rule twice is harmless.
+   */
+  styles?: string[];
+  stats?: StreamStats;
+  /** Present on the last patch of a stream. */
+  end?: StreamEnd;
+}
+
+/** Strings of the UI that the worker writes into its HTML. */
+export interface RenderLabels {
+  /** Accessible name and text of a code block's copy button. */
+  copy: string;
+}
+
+/** Options of any render: the Shiki theme and UI strings. */
+export interface RenderOptions {
+  theme: string;
+  labels: RenderLabels;
+}
+
+/** One chat completion request, fully resolved by the element. */
+export interface ChatRequest {
+  /** Absolute base URL of the OpenAI-compatible API, e.g. `http://gpu-box:8000/v1`. */
+  endpoint: string;
+  /** Model id; empty: the first id of `GET {endpoint}/models`. */
+  model: string;
+  /** Sent as `Authorization: Bearer …` when non-empty. */
+  apiKey: string;
+  /** The conversation to send, system prompt first when there is one. */
+  messages: { role: ChatMessage['role']; content: string }[];
+  temperature?: number;
+  maxTokens?: number;
+  render: RenderOptions;
+}
+
+/** Result of listing models: ids, or why it failed. */
+export type ModelList = { ok: true; models: string[] } | { ok: false; error: ChatError };
+
+/** Re-highlighted code block, for a theme change. */
+export interface HighlightedCode {
+  /** One HTML string per line, as in `code-lines`. */
+  lines: string[];
+  /** Class list for the `<pre part="code-block">` (theme background and foreground). */
+  preClass: string;
+  styles: string[];
+}
+
+/** What the worker exposes through Comlink. */
+export interface WorkerApi {
+  /**
+   * Streams one reply. `onPatch` is called with each patch; the worker waits
+   * for the promise it returns (the element applies the patch on the next
+   * animation frame) before sending the next one. Resolves after the last
+   * patch (the one with `end`) was applied. Never rejects for a server or
+   * network failure: that is the `end.error`.
+   */
+  stream(id: string, request: ChatRequest, onPatch: (patch: Patch) => Promise<void>): Promise<void>;
+  /** Ends stream `id`; what arrived so far is kept and ends with status `stopped`. */
+  stop(id: string): void;
+  /** `GET {endpoint}/models`. */
+  listModels(endpoint: string, apiKey: string): Promise<ModelList>;
+  /**
+   * One-shot render of a finished message (restored history, tests): the same
+   * patch the streaming path would end with, as one patch without `end`.
+   */
+  render(message: { content: string; reasoning?: string }, options: RenderOptions): Promise<Patch>;
+  /** Highlights one code block whole, for restyling on a theme change. */
+  highlight(code: string, lang: string, theme: string): Promise<HighlightedCode>;
+}

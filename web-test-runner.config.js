@@ -1,0 +1,57 @@
+// @web/test-runner: every browser test runs in Debian's Chromium, driven by
+// Playwright, against embedded vLLM-compatible servers over real HTTP.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { startMockServer, createMockHandler } from './server/mock-server.js';
+import { chromiumPath, chromiumArgs } from './test/support/chromium.js';
+import { totalsReporter } from './test/support/totals-reporter.js';
+
+// The dev server of the test runner also answers /v1/* like vLLM, so the
+// element's default endpoint (`/v1`, same origin) is tested as embedders use it.
+const sameOrigin = createMockHandler({ rate: 400 });
+// Separate origins: CORS is exercised for real; one server requires an API key.
+const crossOrigin = await startMockServer({ rate: 400 });
+const keyed = await startMockServer({ rate: 400, apiKey: 'sk-test-key' });
+const multiModel = await startMockServer({ rate: 400, models: ['MyCoder', 'MyCoder-Large'] });
+
+/** Handed to every test page as `globalThis.testServers`. */
+const testServers = {
+  crossOrigin: `${crossOrigin.url}/v1`,
+  keyed: `${keyed.url}/v1`,
+  keyedApiKey: 'sk-test-key',
+  multiModel: `${multiModel.url}/v1`,
+};
+
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  testsFinishTimeout: 240_000,
+  testFramework: { config: { timeout: 20_000 } },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  middleware: [
+    (ctx, next) => {
+      if (!ctx.path.startsWith('/v1/') && ctx.path !== '/v1') return next();
+      ctx.respond = false;
+      sameOrigin(ctx.req, ctx.res);
+    },
+  ],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: { executablePath: chromiumPath(), headless: true, args: chromiumArgs },
+    }),
+  ],
+  testRunnerHtml: testFramework => `<!doctype html>
+<html><head><meta charset="utf-8"><script>globalThis.testServers = ${JSON.stringify(testServers)};</script></head>
+<body><script type="module" src="${testFramework}"></script></body></html>`,
+  reporters: [
+    defaultReporter(),
+    summaryReporter({ flatten: true }),
+    ...(process.env.WTR_TOTALS_FILE ? [totalsReporter({ file: process.env.WTR_TOTALS_FILE })] : []),
+  ],
+  async onStop() {
+    await Promise.all([crossOrigin.close(), keyed.close(), multiModel.close()]);
+  },
+};
