@@ -61,6 +61,8 @@ export interface ChatError {
   message: string;
   /** HTTP status, when the failure had one. */
   status?: number;
+  /** What the user can check or do, e.g. "Check the api-key attribute." */
+  hint?: string;
 }
 
 /** How a stream ended. Sent once, on the last patch. */
@@ -106,6 +108,8 @@ export interface RenderLabels {
 export interface RenderOptions {
   theme: string;
   labels: RenderLabels;
+  /** Show `![alt](https://…)` as images; otherwise (default) as links, so nothing loads by itself. */
+  allowImages?: boolean;
 }
 
 /** One chat completion request, fully resolved by the element. */
