@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import { ThinkSplitter, type ThinkSplit } from '../../src/worker/think-splitter.js';
+
+/** Deterministic PRNG (mulberry32) so a failing chunking can be replayed. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function split(chunks: string[]): ThinkSplit {
+  const splitter = new ThinkSplitter();
+  const total: ThinkSplit = { content: '', reasoning: '' };
+  for (const part of [...chunks.map(c => splitter.feed(c)), splitter.end()]) {
+    total.content += part.content;
+    total.reasoning += part.reasoning;
+  }
+  return total;
+}
+
+/** [stream, expected reasoning, expected content] */
+const cases: [string, string, string][] = [
+  ['<think>reason</think>\n\nanswer', 'reason', '\n\nanswer'],
+  ['  \n<think>\nr\n</think>a', '\nr\n', 'a'],
+  ['no think here', '', 'no think here'],
+  ['  hello', '', '  hello'],
+  ['<thin', '', '<thin'],
+  ['\n\n', '', '\n\n'],
+  ['', '', ''],
+  ['<think>unclosed </thi', 'unclosed </thi', ''],
+  ['answer <think>later</think>', '', 'answer <think>later</think>'],
+  ['<think></think>x', '', 'x'],
+  ['<think>a</think>b<think>c</think>', 'a', 'b<think>c</think>'],
+  ['<think>a <b> </ </th </think>end', 'a <b> </ </th ', 'end'],
+  ['<Think>x</Think>y', '', '<Think>x</Think>y'],
+  [' <think x>y', '', ' <think x>y'],
+  ['<think>思考 🙂 代码</think>答案：好', '思考 🙂 代码', '答案：好'],
+];
+
+describe('ThinkSplitter', () => {
+  it('splits each case in one pass as API.md says', () => {
+    for (const [stream, reasoning, content] of cases) {
+      expect(split([stream]), JSON.stringify(stream)).to.deep.equal({ reasoning, content });
+    }
+  });
+
+  it('gives the same split when the stream is cut at any one or two points', () => {
+    for (const [stream, reasoning, content] of cases) {
+      for (let i = 0; i <= stream.length; i++) {
+        for (let j = i; j <= stream.length; j++) {
+          const chunks = [stream.slice(0, i), stream.slice(i, j), stream.slice(j)];
+          expect(split(chunks), `${JSON.stringify(stream)} at ${i},${j}`).to.deep.equal({ reasoning, content });
+        }
+      }
+    }
+  });
+
+  it('gives the same split one character at a time and in seeded random chunkings', () => {
+    for (const [stream, reasoning, content] of cases) {
+      expect(split([...stream])).to.deep.equal({ reasoning, content });
+      for (let seed = 1; seed <= 50; seed++) {
+        const random = seeded(seed);
+        const chunks: string[] = [];
+        for (let at = 0; at < stream.length; ) {
+          const size = Math.floor(random() * 6);
+          chunks.push(stream.slice(at, at + size));
+          at += size;
+        }
+        expect(split(chunks), `${JSON.stringify(stream)} seed ${seed}`).to.deep.equal({ reasoning, content });
+      }
+    }
+  });
+
+  it('passes content through unheld once the leading block is over', () => {
+    const splitter = new ThinkSplitter();
+    expect(splitter.feed('<think>r</think>')).to.deep.equal({ reasoning: 'r', content: '' });
+    expect(splitter.feed('<thi')).to.deep.equal({ reasoning: '', content: '<thi' });
+  });
+
+  it('releases reasoning as it arrives, holding back only a possible closing tag', () => {
+    const splitter = new ThinkSplitter();
+    expect(splitter.feed('<think>step one </')).to.deep.equal({ reasoning: 'step one ', content: '' });
+    expect(splitter.feed('b> two')).to.deep.equal({ reasoning: '</b> two', content: '' });
+  });
+});
