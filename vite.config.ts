@@ -1,22 +1,54 @@
 // Vite: `npm start` serves the demo with the embedded vLLM-compatible server
 // (or a streaming proxy to VLLM_URL) under /v1; `npm run build` emits the
 // embeddable bundle dist/vllm-chat.js.
-import { defineConfig } from 'vite';
-import { vllmApiPlugin } from './server/vite-plugin.js';
+//
+// The bundle is one ES module that defines <vllm-chat> on import. Everything
+// else it needs is loaded lazily, relative to that module's own URL:
+//   dist/vllm-chat.js                 entry: element, Lit, Comlink, worker client
+//   dist/chunks/chat.worker-*.js      the worker (markdown-it, Shiki core)
+//   dist/chunks/<lang>-*.js           one chunk per Shiki grammar, loaded on first use
+//   dist/chunks/<theme>-*.js          one chunk per Shiki theme, loaded on first use
+import { defineConfig, type PluginOption } from 'vite';
+import { litTrustedTypes } from './scripts/lit-trusted-types.js';
 
-export default defineConfig({
-  // Relative asset URLs: the bundle must work from any origin and path.
-  base: './',
-  plugins: [vllmApiPlugin()],
-  server: { host: '127.0.0.1', port: 5173 },
-  preview: { host: '127.0.0.1', port: 4173 },
-  build: {
-    target: 'es2022',
-    lib: {
-      entry: 'src/vllm-chat.ts',
-      formats: ['es'],
-      fileName: () => 'vllm-chat.js',
+/** Lazy chunks sit in one folder next to the entry, named so a reader of `dist/` can tell them apart. */
+const chunkFileNames = 'chunks/[name]-[hash].js';
+
+export default defineConfig(async ({ command }) => {
+  const plugins: PluginOption[] = [litTrustedTypes()];
+  // The API plugin serves the demo's /v1; the build does not need it (nor
+  // should the bundle's build break on the dev server's code). The URL form
+  // keeps the config bundler from inlining it.
+  if (command === 'serve') {
+    const pluginUrl = new URL('./server/vite-plugin.js', import.meta.url).href;
+    const { vllmApiPlugin } = (await import(/* @vite-ignore */ pluginUrl)) as { vllmApiPlugin(): PluginOption };
+    plugins.push(vllmApiPlugin());
+  }
+  return {
+    // Relative asset URLs: the bundle must work from any origin and path
+    // (otherwise the worker URL is emitted root-relative).
+    base: './',
+    plugins,
+    server: { host: '127.0.0.1', port: 5173 },
+    preview: { host: '127.0.0.1', port: 4173 },
+    build: {
+      target: 'es2022',
+      // Sites load this file straight from a CDN: ship it small. (Vite leaves
+      // ES library output unminified by default, for bundlers' tree-shaking;
+      // the entry defines the element on import, so there is nothing to shake.)
+      minify: true,
+      // Sites load the bundle from a CDN path of their choice; keep names stable and readable.
+      assetsDir: 'chunks',
+      lib: {
+        entry: 'src/vllm-chat.ts',
+        formats: ['es'],
+        fileName: () => 'vllm-chat.js',
+      },
+      rolldownOptions: { output: { chunkFileNames } },
     },
-  },
-  worker: { format: 'es' },
+    worker: {
+      format: 'es',
+      rolldownOptions: { output: { chunkFileNames, entryFileNames: chunkFileNames } },
+    },
+  };
 });

@@ -1,31 +1,180 @@
 /**
  * The one worker of the page, shared by every `<vllm-chat>`: started by the
- * first element that needs it, terminated when the last one lets go.
+ * first element that needs it, terminated when the last one lets go, started
+ * again on demand.
+ *
+ * Exports:
+ * - `acquireWorker(): Comlink.Remote<WorkerApi>` takes a reference and returns
+ *   this module copy's proxy of the shared worker (starting it if needed).
+ * - `releaseWorker(): void` drops a reference; the last one terminates it.
+ * - `workerReady(): Promise<void>` resolves once the worker answered `ping()`;
+ *   rejects with a `WorkerStartError` (a `ChatError` with `code: 'worker'`)
+ *   when the worker cannot start. Await it before calling the worker: a worker
+ *   that never started would leave Comlink calls pending forever.
+ * - `WorkerStartError`, `WORKER_READY_TIMEOUT_MS`.
+ *
+ * Sharing across copies of the module (two `<script>`s, `vllm-chat.js?v=2`):
+ * the worker, the reference count and the readiness promise live on
+ * `globalThis` under `Symbol.for('vllm-chat.worker')`. The Comlink proxy does
+ * not: each copy bundles its own Comlink, whose `proxy()` marker and
+ * `releaseProxy` symbols are private to that copy, so each copy wraps the
+ * shared worker itself (Comlink matches replies by message id, so several
+ * wrappers of one worker do not see each other's answers).
+ *
+ * Cross-origin bundles: `new Worker(url)` throws `SecurityError` when `url` is
+ * not same-origin with the page (HTML, "Worker constructor", step "same
+ * origin"). The worker is then started from a same-origin `blob:` module whose
+ * only line is a static `import` of the real worker module, so the worker runs
+ * the bundle's code with `import.meta.url` on the bundle's origin and its lazy
+ * chunks (Shiki grammars and themes) load from there. A static import (checked
+ * against `worker-src`) is used rather than `import()` (checked against
+ * `script-src`) because the module graph is then fully evaluated before the
+ * worker's message queue opens, so no Comlink message can arrive before
+ * `expose()` ran. Both the blob URL and the direct URL pass through the
+ * `vllm-chat` Trusted Types policy.
  */
 import * as Comlink from 'comlink';
-import type { WorkerApi } from '../protocol.js';
+import type { ChatError, WorkerApi } from '../protocol.js';
+import { trustedTypesPolicy } from './trusted-types.js';
 
-let worker: Worker | undefined;
-let remote: Comlink.Remote<WorkerApi> | undefined;
-let holders = 0;
+/** How long a silent worker gets before it counts as failed to start. */
+export const WORKER_READY_TIMEOUT_MS = 8_000;
+
+/** Why the worker could not start, as a `ChatError` that is also an `Error`. */
+export class WorkerStartError extends Error implements ChatError {
+  readonly code = 'worker' as const;
+  readonly hint: string;
+  constructor(detail?: string) {
+    super(
+      'The chat worker could not start: the page\u2019s Content-Security-Policy (worker-src) or a missing file blocked it.' +
+        (detail ? ` (${detail})` : ''),
+    );
+    this.name = 'WorkerStartError';
+    this.hint =
+      'Allow the bundle\u2019s origin and blob: in worker-src and script-src, and check that the chunks next to vllm-chat.js are served.';
+  }
+}
+
+/** The readiness check; present on the worker API, declared here so this file does not depend on when it lands. */
+type Pingable = { ping(): Promise<'pong'> };
+
+interface SharedWorkerState {
+  worker: Worker;
+  holders: number;
+  ready: Promise<void>;
+}
+
+const key = Symbol.for('vllm-chat.worker');
+type Holder = { [key]?: SharedWorkerState };
+const holder = globalThis as Holder;
+
+/** This copy's Comlink proxy of the shared worker. */
+let local: { worker: Worker; remote: Comlink.Remote<WorkerApi> } | undefined;
+
+/**
+ * Stands in for the `Worker` constructor in `startWorker()`. The call there
+ * keeps the literal `new Worker(new URL('…', import.meta.url), …)` shape,
+ * which Vite rewrites to the built chunk's URL and the test runner serves
+ * as is; this function then decides how to start it.
+ */
+function Worker(url: URL, options: WorkerOptions): globalThis.Worker {
+  const policy = trustedTypesPolicy();
+  const sameOrigin = url.origin === globalThis.location.origin;
+  // Read `globalThis.Worker` at call time: pages (and tests) may wrap it.
+  const PageWorker = globalThis.Worker;
+  if (sameOrigin) {
+    return new PageWorker(policy.createScriptURL(url.href) as unknown as string, options);
+  }
+  const source = `import ${JSON.stringify(url.href)};\n`;
+  const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  try {
+    return new PageWorker(policy.createScriptURL(blobUrl) as unknown as string, options);
+  } finally {
+    // The worker fetched (or queued the fetch of) the blob synchronously in
+    // the constructor ("run a worker" obtains the script from the URL record
+    // whose blob entry was resolved at parse time), so revoking is safe.
+    URL.revokeObjectURL(blobUrl);
+  }
+}
+
+function startWorker(): globalThis.Worker {
+  return new Worker(new URL('../worker/chat.worker.ts', import.meta.url), { type: 'module', name: 'vllm-chat' });
+}
+
+/** Resolves on the first `pong`; rejects on an `error` event or after the timeout. */
+function watchReadiness(worker: globalThis.Worker, remote: Comlink.Remote<WorkerApi>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (error?: WorkerStartError): void => {
+      clearTimeout(timer);
+      worker.removeEventListener('error', onError);
+      if (error) reject(error);
+      else resolve();
+    };
+    // A module worker blocked by CSP or answered with 404 reports only a bare
+    // `error` event (no message, no filename), or nothing at all.
+    const onError = (event: Event): void => {
+      event.preventDefault();
+      const message = event instanceof ErrorEvent && event.message ? event.message : undefined;
+      done(new WorkerStartError(message));
+    };
+    worker.addEventListener('error', onError);
+    const timer = setTimeout(
+      () => done(new WorkerStartError(`no answer in ${WORKER_READY_TIMEOUT_MS / 1000} s`)),
+      WORKER_READY_TIMEOUT_MS,
+    );
+    (remote as unknown as Comlink.Remote<Pingable>).ping().then(
+      () => done(),
+      (error: unknown) => done(new WorkerStartError(error instanceof Error ? error.message : String(error))),
+    );
+  });
+}
+
+function remoteOf(worker: globalThis.Worker): Comlink.Remote<WorkerApi> {
+  if (local?.worker !== worker) local = { worker, remote: Comlink.wrap<WorkerApi>(worker) };
+  return local.remote;
+}
 
 /** Takes a reference on the shared worker, starting it if needed. */
 export function acquireWorker(): Comlink.Remote<WorkerApi> {
-  holders++;
-  if (!remote) {
-    worker = new Worker(new URL('../worker/chat.worker.ts', import.meta.url), { type: 'module' });
-    remote = Comlink.wrap<WorkerApi>(worker);
+  let state = holder[key];
+  if (!state) {
+    const worker = startWorker();
+    const ready = watchReadiness(worker, remoteOf(worker));
+    // Callers that never ask for readiness must not see an unhandled rejection.
+    ready.catch(() => {});
+    state = { worker, holders: 0, ready };
+    holder[key] = state;
   }
-  return remote;
+  state.holders++;
+  return remoteOf(state.worker);
 }
 
-/** Drops a reference; the last one terminates the worker. */
+/**
+ * Resolves when the shared worker answers; rejects with a `WorkerStartError`
+ * when it could not start. Call after `acquireWorker()`.
+ */
+export function workerReady(): Promise<void> {
+  const state = holder[key];
+  if (!state) return Promise.reject(new Error('workerReady() was called before acquireWorker().'));
+  return state.ready;
+}
+
+/**
+ * Drops a reference. When none is left the worker is terminated, one
+ * microtask later: moving an element in the DOM disconnects and reconnects it
+ * within the same task, and that must not restart the worker mid-stream.
+ */
 export function releaseWorker(): void {
-  holders = Math.max(0, holders - 1);
-  if (holders === 0 && worker) {
-    remote?.[Comlink.releaseProxy]();
-    worker.terminate();
-    worker = undefined;
-    remote = undefined;
-  }
+  const state = holder[key];
+  if (!state) return;
+  state.holders = Math.max(0, state.holders - 1);
+  if (state.holders > 0) return;
+  queueMicrotask(() => {
+    if (holder[key] !== state || state.holders > 0) return;
+    // No `releaseProxy`: it would tell the worker to stop listening, which
+    // other copies' proxies of the same worker may still rely on.
+    state.worker.terminate();
+    delete holder[key];
+    if (local?.worker === state.worker) local = undefined;
+  });
 }
