@@ -8,13 +8,13 @@
 //   dist/chunks/chat.worker-*.js      the worker (markdown-it, Shiki core)
 //   dist/chunks/<lang>-*.js           one chunk per Shiki grammar, loaded on first use
 //   dist/chunks/<theme>-*.js          one chunk per Shiki theme, loaded on first use
-import { defineConfig, type PluginOption } from 'vite';
+import { defineConfig, type PluginOption, type UserConfig } from 'vite';
 import { litTrustedTypes } from './scripts/lit-trusted-types.js';
 
 /** Lazy chunks sit in one folder next to the entry, named so a reader of `dist/` can tell them apart. */
 const chunkFileNames = 'chunks/[name]-[hash].js';
 
-export default defineConfig(async ({ command }) => {
+export default defineConfig(async ({ command }): Promise<UserConfig> => {
   const plugins: PluginOption[] = [litTrustedTypes()];
   // The API plugin serves the demo's /v1; the build does not need it (nor
   // should the bundle's build break on the dev server's code). The URL form

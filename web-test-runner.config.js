@@ -6,6 +6,7 @@ import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { startMockServer, createMockHandler } from './server/mock-server.js';
 import { chromiumPath, chromiumArgs } from './test/support/chromium.js';
 import { totalsReporter } from './test/support/totals-reporter.js';
+import { startStaticServer } from './test/embed/static-server.js';
 
 // The dev server of the test runner also answers /v1/* like vLLM, so the
 // element's default endpoint (`/v1`, same origin) is tested as embedders use it.
@@ -14,6 +15,14 @@ const sameOrigin = createMockHandler({ rate: 400 });
 const crossOrigin = await startMockServer({ rate: 400 });
 const keyed = await startMockServer({ rate: 400, apiKey: 'sk-test-key' });
 const multiModel = await startMockServer({ rate: 400, models: ['MyCoder', 'MyCoder-Large'] });
+// Embedding: the built bundle on a CDN-like origin (CORS), and a third-party
+// page origin whose pages import it and answer with the CSP a test asks for;
+// the API is `crossOrigin`. Three origins, as on a real site.
+const bundleOrigin = await startStaticServer({ root: new URL('./dist', import.meta.url).pathname, cors: true });
+const pageOrigin = await startStaticServer({
+  root: new URL('./test/embed/pages', import.meta.url).pathname,
+  vars: () => ({ BUNDLE: bundleOrigin.url, API: `${crossOrigin.url}/v1` }),
+});
 
 /** Handed to every test page as `globalThis.testServers`. */
 const testServers = {
@@ -21,6 +30,8 @@ const testServers = {
   keyed: `${keyed.url}/v1`,
   keyedApiKey: 'sk-test-key',
   multiModel: `${multiModel.url}/v1`,
+  bundleOrigin: bundleOrigin.url,
+  pageOrigin: pageOrigin.url,
 };
 
 export default {
@@ -53,5 +64,6 @@ export default {
   ],
   async onStop() {
     await Promise.all([crossOrigin.close(), keyed.close(), multiModel.close()]);
+    await Promise.all([bundleOrigin.close(), pageOrigin.close()]);
   },
 };

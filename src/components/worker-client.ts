@@ -75,9 +75,10 @@ let local: { worker: Worker; remote: Comlink.Remote<WorkerApi> } | undefined;
  * Stands in for the `Worker` constructor in `startWorker()`. The call there
  * keeps the literal `new Worker(new URL('…', import.meta.url), …)` shape,
  * which Vite rewrites to the built chunk's URL and the test runner serves
- * as is; this function then decides how to start it.
+ * as is; this function then decides how to start it (a constructor that
+ * returns an object makes `new` yield that object).
  */
-function Worker(url: URL, options: WorkerOptions): globalThis.Worker {
+const Worker = function (url: URL, options: WorkerOptions): globalThis.Worker {
   const policy = trustedTypesPolicy();
   const sameOrigin = url.origin === globalThis.location.origin;
   // Read `globalThis.Worker` at call time: pages (and tests) may wrap it.
@@ -90,12 +91,12 @@ function Worker(url: URL, options: WorkerOptions): globalThis.Worker {
   try {
     return new PageWorker(policy.createScriptURL(blobUrl) as unknown as string, options);
   } finally {
-    // The worker fetched (or queued the fetch of) the blob synchronously in
-    // the constructor ("run a worker" obtains the script from the URL record
-    // whose blob entry was resolved at parse time), so revoking is safe.
+    // The constructor resolved the blob URL already (the URL record keeps its
+    // blob entry; HTML "Worker constructor" parses the URL synchronously), so
+    // the worker still loads it; verified in Chromium by the embedding tests.
     URL.revokeObjectURL(blobUrl);
   }
-}
+} as unknown as new (url: URL, options: WorkerOptions) => globalThis.Worker;
 
 function startWorker(): globalThis.Worker {
   return new Worker(new URL('../worker/chat.worker.ts', import.meta.url), { type: 'module', name: 'vllm-chat' });

@@ -1,0 +1,81 @@
+/**
+ * `<vllm-chat>` embedded the way sites embed it: the built `dist/vllm-chat.js`
+ * served from its own origin, imported by a page on another origin (served
+ * with the Content-Security-Policy each test names), talking to an API on a
+ * third origin. Everything runs for real: Chromium, HTTP, the worker, Shiki.
+ */
+import { expect } from 'chai';
+import { loadEmbedPage, strictCsp, trustedTypesCsp, apiOrigin, type EmbedResult } from './load-embed-page.js';
+
+/** Every element's reply finished and shows a highlighted 20-line Python block. */
+function expectHighlightedReplies(result: EmbedResult, count: number): void {
+  expect(result.importError, 'import').to.equal(undefined);
+  expect(result.harnessError, 'harness').to.equal(undefined);
+  expect(result.messages?.map(m => m.status)).to.deep.equal(Array(count).fill('done'));
+  for (const view of result.views ?? []) {
+    expect(view.codeBlocks).to.equal(1);
+    expect(view.codeText.split('\n').filter(Boolean)).to.have.length(20);
+    // Tokens of one Python block in github-dark come in several colours only
+    // if the grammar chunk loaded (from the bundle origin) and the colour
+    // rules applied (a constructed stylesheet, allowed by style-src 'self').
+    expect(view.tokenColours).to.be.greaterThan(2);
+    expect(view.errorText).to.equal('');
+  }
+}
+
+describe('embedding from another origin', () => {
+  it('a page on another origin imports the bundle and highlights code in a lazily loaded language', async () => {
+    const result = await loadEmbedPage({});
+    expectHighlightedReplies(result, 1);
+    expect(result.workersStarted).to.equal(1);
+  });
+
+  it('works under a strict CSP without unsafe-inline, unsafe-eval or wasm-unsafe-eval, with no violation', async () => {
+    const result = await loadEmbedPage({}, strictCsp);
+    expectHighlightedReplies(result, 1);
+    expect(result.violations).to.deep.equal([]);
+  });
+
+  it('works under Trusted Types with only the vllm-chat policy allowed, with no violation', async () => {
+    const result = await loadEmbedPage({}, trustedTypesCsp);
+    expectHighlightedReplies(result, 1);
+    expect(result.violations).to.deep.equal([]);
+  });
+
+  it('two elements on a page share one worker', async () => {
+    const result = await loadEmbedPage({ elements: '2' }, strictCsp);
+    expectHighlightedReplies(result, 2);
+    expect(result.workersStarted).to.equal(1);
+  });
+
+  it('importing the module twice and a second copy (?v=2) does not throw and still starts one worker', async () => {
+    const result = await loadEmbedPage({ twice: '1', copies: '2', elements: '2' });
+    expectHighlightedReplies(result, 2);
+    expect(result.defined).to.equal(true);
+    expect(result.workersStarted).to.equal(1);
+  });
+
+  it('two copies of the module work together under Trusted Types (one shared policy)', async () => {
+    const result = await loadEmbedPage({ copies: '2', elements: '2' }, trustedTypesCsp);
+    expectHighlightedReplies(result, 2);
+    expect(result.violations).to.deep.equal([]);
+  });
+
+  it('a worker blocked by worker-src shows a visible error and send() resolves with status error', async () => {
+    const csp = `default-src 'self'; script-src 'self' %BUNDLE%; worker-src 'none'; connect-src ${apiOrigin}; style-src 'self'`;
+    const result = await loadEmbedPage({}, csp);
+    expect(result.importError, 'import').to.equal(undefined);
+    expect(result.harnessError, 'harness').to.equal(undefined);
+    expect(result.messages?.[0]?.status).to.equal('error');
+    expect(result.messages?.[0]?.error).to.match(/worker could not start/);
+    expect(result.views?.[0]?.errorText).to.match(/worker could not start/);
+    expect(result.violations.some(v => v.startsWith('worker-src'))).to.equal(true);
+  });
+
+  it('a bundle origin missing from worker-src (silent failure inside the worker) is reported as an error, not a hang', async () => {
+    const csp = `default-src 'self'; script-src 'self' %BUNDLE%; worker-src blob:; connect-src ${apiOrigin}; style-src 'self'`;
+    const result = await loadEmbedPage({}, csp);
+    expect(result.messages?.[0]?.status).to.equal('error');
+    expect(result.views?.[0]?.errorText).to.match(/worker could not start/);
+  });
+});

@@ -1,0 +1,88 @@
+// Runs on the embedding page (its own origin, CSP from the response header)
+// and posts what it saw to the test in the parent frame. No inline script:
+// the strict pages allow scripts from 'self' and the bundle origin only.
+//
+// Query parameters:
+//   elements=N   how many <vllm-chat> to add (default 1)
+//   copies=2     also import a second copy of the module (`vllm-chat.js?v=2`)
+//   twice=1      import the same URL twice
+//   prompt=…     sent by every element (default: a Python code answer)
+
+/** @typedef {{ status: string, content: string, error?: { message: string } }} Message */
+export {};
+
+const params = new URL(location.href).searchParams;
+const bundle = document.documentElement.dataset.bundle ?? '';
+const api = document.documentElement.dataset.api ?? '';
+
+/** CSP violations reported to this document (the worker's own are not: they fire on its global). */
+const violations = /** @type {string[]} */ ([]);
+document.addEventListener('securitypolicyviolation', event => {
+  violations.push(`${event.effectiveDirective} ${event.blockedURI}`);
+});
+
+// Counts workers the page starts: wrapped before the module is imported.
+let workersStarted = 0;
+const PageWorker = window.Worker;
+window.Worker = class extends PageWorker {
+  /** @param {ConstructorParameters<typeof Worker>} args */
+  constructor(...args) {
+    super(...args);
+    workersStarted++;
+  }
+};
+
+/** @param {Element} element */
+function inspect(element) {
+  const root = element.shadowRoot;
+  const blocks = [...(root?.querySelectorAll('[part~="code-block"]') ?? [])];
+  const first = blocks[0];
+  const colours = new Set(
+    [...(first?.querySelectorAll('span') ?? [])]
+      .filter(span => span.textContent?.trim())
+      .map(span => getComputedStyle(span).color),
+  );
+  return {
+    codeBlocks: blocks.length,
+    codeText: first?.textContent ?? '',
+    tokenColours: colours.size,
+    errorText: root?.querySelector('[part~="error"]')?.textContent?.trim() ?? '',
+  };
+}
+
+async function scenario() {
+  const copies = [`${bundle}/vllm-chat.js`];
+  if (params.get('twice')) copies.push(`${bundle}/vllm-chat.js`);
+  if (params.get('copies') === '2') copies.push(`${bundle}/vllm-chat.js?v=2`);
+  try {
+    for (const url of copies) await import(url);
+  } catch (error) {
+    return { importError: String(error) };
+  }
+  const count = Number(params.get('elements') ?? 1);
+  const prompt = params.get('prompt') ?? '写一个 Python 函数 [mock lines=20 lang=py]';
+  const elements = Array.from({ length: count }, () => {
+    const element = document.createElement('vllm-chat');
+    element.setAttribute('endpoint', api);
+    element.setAttribute('model', 'MyCoder');
+    return document.body.appendChild(element);
+  });
+  const messages = /** @type {Message[]} */ (
+    await Promise.all(elements.map(element => /** @type {{ send(text: string): Promise<Message> }} */ (/** @type {unknown} */ (element)).send(prompt)))
+  );
+  // One frame for the last patch to be painted.
+  await new Promise(resolve => requestAnimationFrame(() => resolve(undefined)));
+  return {
+    defined: customElements.get('vllm-chat') !== undefined,
+    messages: messages.map(m => ({ status: m.status, contentLength: m.content.length, error: m.error?.message })),
+    views: elements.map(inspect),
+  };
+}
+
+/** @param {unknown} error */
+const failure = error => ({ harnessError: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+scenario()
+  .catch(failure)
+  .then(result => {
+    parent.postMessage({ source: 'vllm-chat-embed', ...result, violations, workersStarted }, '*');
+  });
