@@ -6,11 +6,12 @@
  * Exports:
  * - `acquireWorker(): Comlink.Remote<WorkerApi>` takes a reference and returns
  *   this module copy's proxy of the shared worker (starting it if needed).
+ *   Every call through it waits for the worker to be ready, and rejects with
+ *   a `WorkerStartError` when it could not start, instead of never settling.
  * - `releaseWorker(): void` drops a reference; the last one terminates it.
  * - `workerReady(): Promise<void>` resolves once the worker answered `ping()`;
  *   rejects with a `WorkerStartError` (a `ChatError` with `code: 'worker'`)
- *   when the worker cannot start. Await it before calling the worker: a worker
- *   that never started would leave Comlink calls pending forever.
+ *   when the worker cannot start, within `WORKER_READY_TIMEOUT_MS`.
  * - `WorkerStartError`, `WORKER_READY_TIMEOUT_MS`.
  *
  * Sharing across copies of the module (two `<script>`s, `vllm-chat.js?v=2`):
@@ -68,8 +69,10 @@ const key = Symbol.for('vllm-chat.worker');
 type Holder = { [key]?: SharedWorkerState };
 const holder = globalThis as Holder;
 
-/** This copy's Comlink proxy of the shared worker. */
-let local: { worker: Worker; remote: Comlink.Remote<WorkerApi> } | undefined;
+/** This copy's Comlink proxy of the shared worker, and the same proxy gated on readiness. */
+let local:
+  | { worker: globalThis.Worker; remote: Comlink.Remote<WorkerApi>; gated: Comlink.Remote<WorkerApi> }
+  | undefined;
 
 /**
  * Stands in for the `Worker` constructor in `startWorker()`. The call there
@@ -123,16 +126,50 @@ function watchReadiness(worker: globalThis.Worker, remote: Comlink.Remote<Worker
       () => done(new WorkerStartError(`no answer in ${WORKER_READY_TIMEOUT_MS / 1000} s`)),
       WORKER_READY_TIMEOUT_MS,
     );
+    // Any answer proves the worker runs and listens; a worker API without
+    // `ping` answers with an error, which is still an answer.
     (remote as unknown as Comlink.Remote<Pingable>).ping().then(
       () => done(),
-      (error: unknown) => done(new WorkerStartError(error instanceof Error ? error.message : String(error))),
+      () => done(),
     );
   });
 }
 
+/** This copy's proxy of `worker`. */
 function remoteOf(worker: globalThis.Worker): Comlink.Remote<WorkerApi> {
-  if (local?.worker !== worker) local = { worker, remote: Comlink.wrap<WorkerApi>(worker) };
-  return local.remote;
+  return localOf(worker).remote;
+}
+
+function localOf(worker: globalThis.Worker): NonNullable<typeof local> {
+  if (local?.worker !== worker) {
+    const remote = Comlink.wrap<WorkerApi>(worker);
+    local = { worker, remote, gated: gate(remote, worker) };
+  }
+  return local;
+}
+
+/**
+ * A view of `remote` whose method calls first wait for the worker's
+ * readiness: a worker that never started answers nothing, and a Comlink call
+ * to it would stay pending forever; this way the call rejects with the
+ * `WorkerStartError` that says why.
+ */
+function gate(remote: Comlink.Remote<WorkerApi>, worker: globalThis.Worker): Comlink.Remote<WorkerApi> {
+  const methods = remote as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  return new Proxy(remote, {
+    get(target, name) {
+      // Not a thenable (so `await acquireWorker()` is harmless); symbols are Comlink's own.
+      if (name === 'then') return undefined;
+      if (typeof name === 'symbol') return Reflect.get(target, name);
+      return async (...args: unknown[]) => {
+        const state = holder[key];
+        if (state?.worker === worker) await state.ready;
+        // Terminated: the last element let go; a terminated worker never answers.
+        else throw new Error('The chat worker was stopped: no <vllm-chat> holding it is connected to the page.');
+        return methods[name]!(...args);
+      };
+    },
+  });
 }
 
 /** Takes a reference on the shared worker, starting it if needed. */
@@ -147,7 +184,7 @@ export function acquireWorker(): Comlink.Remote<WorkerApi> {
     holder[key] = state;
   }
   state.holders++;
-  return remoteOf(state.worker);
+  return localOf(state.worker).gated;
 }
 
 /**
