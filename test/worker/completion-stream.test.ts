@@ -1,0 +1,195 @@
+import { expect } from 'chai';
+import type { ChatRequest, StreamEnd } from '../../src/protocol.js';
+import { streamCompletion } from '../../src/worker/completion-stream.js';
+import { listModels } from '../../src/worker/models.js';
+
+declare const testServers: { crossOrigin: string; keyed: string; keyedApiKey: string; multiModel: string };
+
+const sameOrigin = new URL('/v1', location.href).href;
+
+interface Outcome {
+  end: StreamEnd;
+  content: string;
+  reasoning: string;
+}
+
+function request(text: string, options: Partial<ChatRequest> = {}): ChatRequest {
+  return {
+    endpoint: sameOrigin,
+    model: 'MyCoder',
+    apiKey: '',
+    messages: [{ role: 'user', content: text }],
+    render: { theme: 'github-dark', labels: { copy: 'Copy' } },
+    ...options,
+  };
+}
+
+async function run(
+  text: string,
+  options: Partial<ChatRequest> = {},
+  onText?: (outcome: Outcome, controller: AbortController) => void,
+): Promise<Outcome> {
+  const controller = new AbortController();
+  const outcome = { content: '', reasoning: '' } as Outcome;
+  outcome.end = await streamCompletion(request(text, options), controller.signal, delta => {
+    outcome.content += delta.content;
+    outcome.reasoning += delta.reasoning;
+    onText?.(outcome, controller);
+  });
+  return outcome;
+}
+
+/** The requests a server recorded after the one with id `after`. */
+async function recorded(apiBase: string, after = 0): Promise<{ id: number; path: string; aborted: boolean; headers: Record<string, string>; body: unknown }[]> {
+  const response = await fetch(new URL('/__mock/requests', apiBase));
+  const records = (await response.json()) as { id: number; path: string; aborted: boolean; headers: Record<string, string>; body: unknown }[];
+  return records.filter(r => r.id > after);
+}
+
+async function lastId(apiBase: string): Promise<number> {
+  const records = await recorded(apiBase);
+  return records.at(-1)?.id ?? 0;
+}
+
+describe('streamCompletion', () => {
+  it('delivers the reply text, its usage, finish reason and model', async () => {
+    const { end, content, reasoning } = await run('请写一个函数 🙂 [mock echo=1 rate=0]');
+    expect(end.status).to.equal('done');
+    expect(content).to.equal('请写一个函数 🙂');
+    expect(reasoning).to.equal('');
+    expect(end.finishReason).to.equal('stop');
+    expect(end.model).to.equal('MyCoder');
+    expect(end.usage?.promptTokens).to.be.greaterThan(0);
+    expect(end.usage?.completionTokens).to.be.greaterThan(0);
+    expect(end.error).to.equal(undefined);
+  });
+
+  it('sends the OpenAI body with unset options omitted', async () => {
+    const before = await lastId(testServers.crossOrigin);
+    await run('hi [mock echo=1 rate=0]', { endpoint: testServers.crossOrigin, temperature: 0.2 });
+    const [record] = (await recorded(testServers.crossOrigin, before)).filter(r => r.path === '/v1/chat/completions');
+    expect(record?.body).to.deep.equal({
+      model: 'MyCoder',
+      messages: [{ role: 'user', content: 'hi [mock echo=1 rate=0]' }],
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: 0.2,
+    });
+  });
+
+  it('ends with finish reason length when max-tokens cuts the reply', async () => {
+    const { end, content } = await run('[mock lines=500 lang=py rate=0]', { maxTokens: 12 });
+    expect(end.status).to.equal('done');
+    expect(end.finishReason).to.equal('length');
+    expect(end.usage?.completionTokens).to.equal(12);
+    expect(content.length).to.be.greaterThan(0);
+  });
+
+  it('separates reasoning sent as delta.reasoning_content', async () => {
+    const { end, content, reasoning } = await run('hello [mock reasoning=20 echo=1 rate=0]');
+    expect(end.status).to.equal('done');
+    expect(reasoning.length).to.be.greaterThan(0);
+    expect(content).to.equal('hello');
+  });
+
+  it('separates reasoning sent as delta.reasoning', async () => {
+    const { content, reasoning } = await run('hello [mock reasoning=20 reasoning_field=reasoning echo=1 rate=0]');
+    expect(reasoning.length).to.be.greaterThan(0);
+    expect(content).to.equal('hello');
+  });
+
+  it('turns a leading <think> block of the content into reasoning', async () => {
+    const { end, content, reasoning } = await run('hello [mock think=1 echo=1 rate=0]');
+    expect(end.status).to.equal('done');
+    expect(reasoning.trim().length).to.be.greaterThan(0);
+    expect(reasoning).not.to.contain('<think>');
+    expect(content).to.equal('\n\nhello');
+  });
+
+  it('keeps the partial reply when the server reports an error mid-stream', async () => {
+    const { end, content } = await run('[mock lines=50 error=mid after=8 rate=0]');
+    expect(end.status).to.equal('error');
+    expect(end.error?.code).to.equal('stream');
+    expect(end.error?.message).to.equal('The engine failed while generating this reply; the request was aborted.');
+    expect(content.length).to.be.greaterThan(0);
+  });
+
+  it('keeps the partial reply and reports a lost connection when the server cuts it', async () => {
+    const { end, content } = await run('[mock lines=50 error=cut after=8 rate=200]');
+    expect(end.status).to.equal('error');
+    expect(end.error?.code).to.equal('network');
+    expect(end.error?.message).to.contain('connection');
+    expect(end.error?.message).to.contain('what arrived is kept');
+    expect(content.length).to.be.greaterThan(0);
+  });
+
+  it('says a proxy HTML page is not the API', async () => {
+    const { end } = await run('[mock error=html]');
+    expect(end.status).to.equal('error');
+    expect(end.error?.status).to.equal(502);
+    expect(end.error?.message).to.equal(
+      `The server at ${sameOrigin} answered with an HTML page (HTTP 502), not the API: check the endpoint and any proxy in front of the server.`,
+    );
+  });
+
+  it('says the server cannot be reached, naming CORS, when nothing answers', async () => {
+    const endpoint = 'http://127.0.0.1:9/v1';
+    const { end } = await run('hi', { endpoint });
+    expect(end.status).to.equal('error');
+    expect(end.error?.code).to.equal('network');
+    expect(end.error?.message).to.equal(`Cannot reach ${endpoint}: is the server running and does it allow this origin (CORS)?`);
+  });
+
+  it('streams from another origin through CORS', async () => {
+    const { end, content } = await run('跨域 [mock echo=1 rate=0]', { endpoint: testServers.crossOrigin });
+    expect(end.status).to.equal('done');
+    expect(content).to.equal('跨域');
+  });
+
+  it('asks /models for the model when none is set, sending the API key on both requests', async () => {
+    const before = await lastId(testServers.keyed);
+    const { end, content } = await run('hi [mock echo=1 rate=0]', {
+      endpoint: testServers.keyed,
+      apiKey: testServers.keyedApiKey,
+      model: '',
+    });
+    expect(end.status).to.equal('done');
+    expect(content).to.equal('hi');
+    const records = await recorded(testServers.keyed, before);
+    expect(records.map(r => r.path)).to.deep.equal(['/v1/models', '/v1/chat/completions']);
+    for (const r of records) expect(r.headers.authorization).to.equal(`Bearer ${testServers.keyedApiKey}`);
+    expect((records[1]?.body as { model?: string }).model).to.equal('MyCoder');
+  });
+
+  it('picks the first listed model and lists them all', async () => {
+    const list = await listModels(testServers.multiModel, '');
+    expect(list).to.deep.equal({ ok: true, models: ['MyCoder', 'MyCoder-Large'] });
+    const { end } = await run('hi [mock echo=1 rate=0]', { endpoint: testServers.multiModel, model: '' });
+    expect(end.model).to.equal('MyCoder');
+  });
+
+  it('reports a rejected API key on the model list with a hint to check it', async () => {
+    const list = await listModels(testServers.keyed, 'wrong');
+    expect(list.ok).to.equal(false);
+    if (list.ok) return;
+    expect(list.error.status).to.equal(401);
+    expect(list.error.hint).to.contain('api-key');
+  });
+
+  it('stops on abort, keeps what arrived, and the server sees the disconnect', async () => {
+    const before = await lastId(testServers.crossOrigin);
+    const endpoint = testServers.crossOrigin;
+    const { end, content } = await run('[mock lines=2000 lang=py rate=400]', { endpoint }, (outcome, controller) => {
+      if (outcome.content.length > 200) controller.abort();
+    });
+    expect(end.status).to.equal('stopped');
+    expect(end.error).to.equal(undefined);
+    expect(content.length).to.be.greaterThan(200);
+    let record: { aborted: boolean } | undefined;
+    for (let i = 0; i < 50 && !record?.aborted; i++) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+      record = (await recorded(endpoint, before)).find(r => r.path === '/v1/chat/completions');
+    }
+    expect(record?.aborted).to.equal(true);
+  });
+});
