@@ -160,4 +160,9 @@ export interface WorkerApi {
   render(message: { content: string; reasoning?: string }, options: RenderOptions): Promise<Patch>;
   /** Highlights one code block whole, for restyling on a theme change. */
   highlight(code: string, lang: string, theme: string): Promise<HighlightedCode>;
+  /**
+   * Readiness probe: answers once the worker module ran. A worker that CSP or
+   * a missing file kept from starting never answers.
+   */
+  ping(): 'pong';
 }
