@@ -1,0 +1,105 @@
+/**
+ * Every word `<vllm-chat>` shows or announces, in English and Chinese. The
+ * language is the element's `lang` attribute, else the document's; any `zh…`
+ * tag picks Chinese. A page overrides single strings through the element's
+ * `strings` property.
+ */
+
+/** The UI text of `<vllm-chat>`. */
+export interface VllmChatStrings {
+  /** Accessible name of the conversation log. */
+  conversation: string;
+  placeholder: string;
+  /** Accessible name of the text input. */
+  input: string;
+  send: string;
+  stop: string;
+  /** Text and accessible name of a code block's copy button (written by the worker). */
+  copy: string;
+  copied: string;
+  copyFailed: string;
+  copyReply: string;
+  regenerate: string;
+  edit: string;
+  /** Shown above the input while an earlier message is being edited. */
+  editing: string;
+  cancelEdit: string;
+  clear: string;
+  jumpToLatest: string;
+  model: string;
+  reasoning: string;
+  /** Labels of the message author, read by screen readers before each message. */
+  user: string;
+  assistant: string;
+  stopped: string;
+  /** Polite announcement when a reply has finished (followed by its opening words). */
+  replyDone: string;
+  replyFailed: string;
+  /** Live stats of a streaming reply. */
+  liveStats: (tokens: number, tokensPerSecond: number) => string;
+  /** Token usage the server reported at the end. */
+  usage: (promptTokens: number, completionTokens: number) => string;
+  httpStatus: (status: number) => string;
+}
+
+const en: VllmChatStrings = {
+  conversation: 'Conversation',
+  placeholder: 'Ask about code… (Enter to send, Shift+Enter for a new line)',
+  input: 'Message',
+  send: 'Send',
+  stop: 'Stop',
+  copy: 'Copy',
+  copied: 'Copied',
+  copyFailed: 'Copy failed',
+  copyReply: 'Copy reply',
+  regenerate: 'Regenerate',
+  edit: 'Edit',
+  editing: 'Editing an earlier message: sending replaces it and everything after it.',
+  cancelEdit: 'Cancel edit',
+  clear: 'Clear conversation',
+  jumpToLatest: 'Jump to latest',
+  model: 'Model',
+  reasoning: 'Reasoning',
+  user: 'You',
+  assistant: 'Assistant',
+  stopped: 'Stopped',
+  replyDone: 'Reply finished.',
+  replyFailed: 'Reply failed.',
+  liveStats: (tokens, rate) => `${tokens} tokens · ${rate.toFixed(1)} tokens/s`,
+  usage: (prompt, completion) => `${prompt} prompt + ${completion} completion tokens`,
+  httpStatus: status => `HTTP ${status}`,
+};
+
+const zh: VllmChatStrings = {
+  conversation: '对话',
+  placeholder: '输入问题…（Enter 发送，Shift+Enter 换行）',
+  input: '消息',
+  send: '发送',
+  stop: '停止',
+  copy: '复制',
+  copied: '已复制',
+  copyFailed: '复制失败',
+  copyReply: '复制回答',
+  regenerate: '重新生成',
+  edit: '编辑',
+  editing: '正在编辑之前的消息：发送后将替换它及其后的所有内容。',
+  cancelEdit: '取消编辑',
+  clear: '清空对话',
+  jumpToLatest: '跳到最新',
+  model: '模型',
+  reasoning: '思考过程',
+  user: '你',
+  assistant: '助手',
+  stopped: '已停止',
+  replyDone: '回答完成。',
+  replyFailed: '回答失败。',
+  liveStats: (tokens, rate) => `${tokens} 个词元 · 每秒 ${rate.toFixed(1)} 个`,
+  usage: (prompt, completion) => `提示 ${prompt} + 生成 ${completion} 个词元`,
+  httpStatus: status => `HTTP ${status}`,
+};
+
+/** The strings for a BCP 47 language tag (`zh`, `zh-CN`, `zh-Hant`… → Chinese; anything else → English), with overrides. */
+export function stringsFor(lang: string, overrides: Partial<VllmChatStrings> = {}): VllmChatStrings {
+  const base = /^zh\b/i.test(lang.trim()) ? zh : en;
+  return { ...base, ...overrides };
+}

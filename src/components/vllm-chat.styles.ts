@@ -1,0 +1,279 @@
+/**
+ * The chrome of `<vllm-chat>`: layout, composer, buttons, message frames.
+ * Adopted as a constructed stylesheet (allowed under `style-src 'self'`).
+ *
+ * `:host { all: initial }` cuts off every inherited property of the page
+ * (fonts, colours, line height, text transforms), so the page's CSS cannot
+ * change the element except through the documented custom properties and
+ * `::part`. Colours use `light-dark()`: they follow `prefers-color-scheme`,
+ * and a page forces one scheme with `vllm-chat { color-scheme: dark }`.
+ */
+import { css } from 'lit';
+
+export const vllmChatStyles = css`
+  :host {
+    all: initial;
+    color-scheme: light dark;
+    --_bg: var(--vllm-chat-background, light-dark(#ffffff, #0d1117));
+    --_surface: var(--vllm-chat-surface, light-dark(#f6f8fa, #161b22));
+    --_user-bg: var(--vllm-chat-user-background, light-dark(#ddf4ff, #1c2d41));
+    --_text: var(--vllm-chat-text, light-dark(#1f2328, #e6edf3));
+    --_muted: var(--vllm-chat-muted, light-dark(#59636e, #9198a1));
+    --_border: var(--vllm-chat-border, light-dark(#d1d9e0, #3d444d));
+    --_accent: var(--vllm-chat-accent, light-dark(#0969da, #4493f8));
+    --_accent-text: var(--vllm-chat-accent-text, #ffffff);
+    --_error: var(--vllm-chat-error, light-dark(#d1242f, #f85149));
+    --_font: var(--vllm-chat-font, system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif);
+    --_code-font: var(--vllm-chat-code-font, ui-monospace, 'SFMono-Regular', 'Cascadia Code', Menlo, Consolas, monospace);
+    --_radius: var(--vllm-chat-radius, 8px);
+    --_space: var(--vllm-chat-spacing, 8px);
+    display: flex;
+    flex-direction: column;
+    position: relative;
+    box-sizing: border-box;
+    min-height: 240px;
+    height: 480px;
+    overflow: hidden;
+    background: var(--_bg);
+    color: var(--_text);
+    font-family: var(--_font);
+    font-size: var(--vllm-chat-font-size, 15px);
+    line-height: 1.55;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    text-align: start;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+  button,
+  select,
+  textarea {
+    font: inherit;
+    color: inherit;
+  }
+  :focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
+
+  .toolbar {
+    display: flex;
+    align-items: center;
+    justify-content: flex-end;
+    gap: var(--_space);
+    padding: calc(var(--_space) * 0.75) calc(var(--_space) * 1.5);
+    border-bottom: 1px solid var(--_border);
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .toolbar .model {
+    display: flex;
+    align-items: center;
+    gap: calc(var(--_space) / 2);
+    margin-inline-end: auto;
+  }
+  select,
+  .toolbar button,
+  .action,
+  .editing button {
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) * 0.75);
+    padding: 2px 10px;
+    cursor: pointer;
+  }
+  button:disabled {
+    cursor: default;
+    opacity: 0.5;
+  }
+
+  .log {
+    flex: 1 1 auto;
+    min-height: 0;
+    overflow-y: auto;
+    overflow-anchor: none;
+    padding: calc(var(--_space) * 2);
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) * 2);
+    scroll-padding-bottom: var(--_space);
+  }
+  .message {
+    max-width: 100%;
+    min-width: 0;
+  }
+  .message.user {
+    align-self: flex-end;
+    max-width: min(85%, 48em);
+    background: var(--_user-bg);
+    border-radius: var(--_radius);
+    padding: var(--_space) calc(var(--_space) * 1.5);
+  }
+  .message.user .text {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .message.assistant {
+    align-self: stretch;
+  }
+  .message.assistant[data-status='streaming'] .content:empty::after {
+    content: '';
+    display: inline-block;
+    width: 0.6em;
+    height: 1.1em;
+    vertical-align: text-bottom;
+    background: var(--_muted);
+    animation: blink 1s steps(2) infinite;
+  }
+  @keyframes blink {
+    50% {
+      opacity: 0;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .message.assistant[data-status='streaming'] .content:empty::after {
+      animation: none;
+    }
+  }
+
+  .reasoning {
+    margin-bottom: var(--_space);
+    border-inline-start: 3px solid var(--_border);
+    padding-inline-start: calc(var(--_space) * 1.5);
+    color: var(--_muted);
+    font-size: 0.92em;
+  }
+  .reasoning summary {
+    cursor: pointer;
+    user-select: none;
+  }
+
+  .meta {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--_space);
+    margin-top: calc(var(--_space) / 2);
+    font-size: 0.8em;
+    color: var(--_muted);
+    min-height: 1.6em;
+  }
+  .message.user .meta {
+    justify-content: flex-end;
+  }
+  .actions {
+    display: inline-flex;
+    gap: calc(var(--_space) / 2);
+    margin-inline-start: auto;
+  }
+  .action {
+    padding: 0 8px;
+    font-size: 1em;
+    opacity: 0.85;
+  }
+  .action:hover {
+    opacity: 1;
+  }
+  /* While a reply streams, and on any reply but the last, history cannot be rewritten. */
+  .log.busy .action.regenerate,
+  .log.busy .action.edit,
+  .message.assistant:not(:last-child) .action.regenerate,
+  .message[data-status='streaming'] .actions {
+    display: none;
+  }
+
+  .error {
+    margin-top: var(--_space);
+    padding: var(--_space) calc(var(--_space) * 1.5);
+    border: 1px solid var(--_error);
+    border-radius: var(--_radius);
+    color: var(--_error);
+    background: color-mix(in srgb, var(--_error) 8%, transparent);
+    overflow-wrap: anywhere;
+  }
+  .error .hint {
+    margin: calc(var(--_space) / 2) 0 0;
+    color: var(--_text);
+  }
+
+  .jump {
+    position: absolute;
+    inset-inline-end: calc(var(--_space) * 2);
+    bottom: 5.5em;
+    background: var(--_accent);
+    color: var(--_accent-text);
+    border: 0;
+    border-radius: 999px;
+    padding: calc(var(--_space) / 2) calc(var(--_space) * 1.5);
+    box-shadow: 0 2px 8px rgb(0 0 0 / 0.25);
+    cursor: pointer;
+  }
+
+  .composer {
+    display: grid;
+    grid-template-columns: 1fr auto;
+    align-items: end;
+    gap: var(--_space);
+    padding: calc(var(--_space) * 1.5);
+    border-top: 1px solid var(--_border);
+  }
+  .editing {
+    grid-column: 1 / -1;
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--_space);
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  textarea {
+    resize: none;
+    field-sizing: content;
+    min-height: 2.6em;
+    max-height: 40vh;
+    width: 100%;
+    padding: calc(var(--_space) * 0.9) calc(var(--_space) * 1.25);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    line-height: 1.45;
+  }
+  textarea::placeholder {
+    color: var(--_muted);
+  }
+  .send,
+  .stop {
+    min-height: 2.6em;
+    padding: 0 calc(var(--_space) * 2);
+    border-radius: var(--_radius);
+    border: 1px solid transparent;
+    cursor: pointer;
+    font-weight: 600;
+  }
+  .send {
+    background: var(--_accent);
+    color: var(--_accent-text);
+  }
+  .stop {
+    background: var(--_surface);
+    border-color: var(--_error);
+    color: var(--_error);
+  }
+`;
