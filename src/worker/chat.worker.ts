@@ -1,0 +1,63 @@
+/**
+ * The worker entry: exposes `WorkerApi` through Comlink. The element creates
+ * it with `new Worker(new URL('../worker/chat.worker.ts', import.meta.url),
+ * { type: 'module' })`, directly or through a same-origin blob that imports
+ * this module (worker-client.ts); `ping()` tells it that this module ran.
+ *
+ * Each `stream` call runs its own `StreamSession`; sessions are keyed by the
+ * element's stream id so `stop(id)` finds them.
+ */
+import * as Comlink from 'comlink';
+import type { Patch, WorkerApi } from '../protocol.js';
+import { highlightCode, MessageRenderer } from './message-renderer.js';
+import { listModels } from './models.js';
+import { StreamSession } from './stream-session.js';
+
+const sessions = new Map<string, StreamSession>();
+
+const api: WorkerApi = {
+  async stream(id, request, onPatch) {
+    if (sessions.has(id)) throw new Error(`WorkerApi.stream: stream id "${id}" is already streaming.`);
+    const session = new StreamSession(request, onPatch, new MessageRenderer(request.render));
+    sessions.set(id, session);
+    try {
+      await session.run();
+    } finally {
+      sessions.delete(id);
+      // `onPatch` is a Comlink proxy of the element's callback: free its port.
+      const release = (onPatch as unknown as Partial<Record<typeof Comlink.releaseProxy, () => void>>)[Comlink.releaseProxy];
+      if (typeof release === 'function') release();
+    }
+  },
+
+  stop(id) {
+    sessions.get(id)?.stop();
+  },
+
+  listModels(endpoint, apiKey) {
+    return listModels(endpoint, apiKey);
+  },
+
+  async render(message, options) {
+    const renderer = new MessageRenderer(options);
+    if (message.reasoning) renderer.feed('reasoning', message.reasoning);
+    renderer.feed('content', message.content);
+    renderer.end();
+    const rendered = await renderer.take();
+    const patch: Patch = {};
+    if (rendered.content?.length) patch.content = rendered.content;
+    if (rendered.reasoning?.length) patch.reasoning = rendered.reasoning;
+    if (rendered.styles?.length) patch.styles = rendered.styles;
+    return patch;
+  },
+
+  highlight(code, lang, theme) {
+    return highlightCode(code, lang, theme);
+  },
+
+  ping() {
+    return 'pong';
+  },
+};
+
+Comlink.expose(api);
