@@ -56,9 +56,6 @@ export class WorkerStartError extends Error implements ChatError {
   }
 }
 
-/** The readiness check; present on the worker API, declared here so this file does not depend on when it lands. */
-type Pingable = { ping(): Promise<'pong'> };
-
 interface SharedWorkerState {
   worker: Worker;
   holders: number;
@@ -126,9 +123,8 @@ function watchReadiness(worker: globalThis.Worker, remote: Comlink.Remote<Worker
       () => done(new WorkerStartError(`no answer in ${WORKER_READY_TIMEOUT_MS / 1000} s`)),
       WORKER_READY_TIMEOUT_MS,
     );
-    // Any answer proves the worker runs and listens; a worker API without
-    // `ping` answers with an error, which is still an answer.
-    (remote as unknown as Comlink.Remote<Pingable>).ping().then(
+    // Any answer proves the worker runs and listens (even an error reply).
+    remote.ping().then(
       () => done(),
       () => done(),
     );
