@@ -1,24 +1,54 @@
-// Canned answers to coding prompts, picked by keywords.
-/** @typedef {{ keywords: RegExp, en: string, zh: string }} Answer */
+// Canned answers to coding prompts (replies/answers.md), picked by keywords
+// of the prompt, in Chinese when the prompt contains Chinese characters.
+import { readFileSync } from 'node:fs';
 
-/** @type {Answer[]} */
-export const ANSWERS = [
-  {
-    keywords: /factorial|阶乘/i,
-    en: "Here is a recursive factorial in Python:\n\n```python\ndef factorial(n: int) -> int:\n    \"\"\"Return n! for n >= 0.\"\"\"\n    if n < 0:\n        raise ValueError(\"n must be non-negative\")\n    if n <= 1:\n        return 1\n    return n * factorial(n - 1)\n\n\nprint(factorial(5))  # 120\n```\n\nThe base case `n <= 1` stops the recursion.\n",
-    zh: "下面是一个用 Python 编写的递归阶乘函数：\n\n```python\ndef factorial(n: int) -> int:\n    \"\"\"返回 n 的阶乘（n >= 0）。\"\"\"\n    if n < 0:\n        raise ValueError(\"n 必须是非负整数\")\n    if n <= 1:\n        return 1\n    return n * factorial(n - 1)\n\n\nprint(factorial(5))  # 120\n```\n\n基本情况 `n <= 1` 让递归终止。\n",
-  },
-];
+/** @typedef {{ id: string, keywords: RegExp, en: string, zh: string }} Answer */
 
-const FALLBACK = ANSWERS[0];
+/** `<!-- answer id=… keywords=<regex> lang=en|zh -->` opens each answer. */
+const HEADER = /^<!-- answer id=(\S+) keywords=(\S+) lang=(en|zh) -->\n/gm;
+
+/** @type {Answer[] | undefined} */
+let answers;
+
+/** Parsed once, on first use; the file order is the matching order. */
+function load() {
+  if (answers) return answers;
+  const text = readFileSync(new URL('./replies/answers.md', import.meta.url), 'utf8');
+  /** @type {Map<string, Answer>} */
+  const byId = new Map();
+  const heads = [...text.matchAll(HEADER)];
+  heads.forEach((head, i) => {
+    const [whole, id = '', keywords = '', lang = 'en'] = head;
+    const start = (head.index ?? 0) + whole.length;
+    const end = heads[i + 1]?.index ?? text.length;
+    const body = text.slice(start, end).replace(/\n+$/, '\n');
+    const answer = byId.get(id) ?? { id, keywords: new RegExp(keywords, 'iu'), en: '', zh: '' };
+    answer[lang === 'zh' ? 'zh' : 'en'] = body;
+    byId.set(id, answer);
+  });
+  answers = [...byId.values()];
+  return answers;
+}
+
+/** Whether `text` contains CJK ideographs (then the answer is in Chinese). */
+export function isChinese(/** @type {string} */ text) {
+  return /\p{Script=Han}/u.test(text);
+}
 
 /**
+ * The answer for `prompt`: the first whose keywords match, else the general
+ * multi-language overview (the last one).
  * @param {string} prompt
  * @returns {string}
  */
 export function pickAnswer(prompt) {
-  const chinese = /[\p{Script=Han}]/u.test(prompt);
-  const answer = ANSWERS.find(a => a.keywords.test(prompt)) ?? FALLBACK;
+  const all = load();
+  const answer = all.find(a => a.keywords.test(prompt)) ?? all[all.length - 1];
   if (!answer) return '';
-  return chinese ? answer.zh : answer.en;
+  return isChinese(prompt) ? answer.zh : answer.en;
+}
+
+/** Every answer id, in matching order (for tests). */
+export function answerIds() {
+  return load().map(a => a.id);
 }

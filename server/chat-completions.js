@@ -90,7 +90,10 @@ export async function chatCompletions(req, res, rawBody, ctx) {
   if (asked !== undefined && promptTokens + asked > ctx.maxModelLen) {
     return sendError(res, record, contextTooLong(ctx.maxModelLen, promptTokens, asked));
   }
-  const maxTokens = asked ?? ctx.maxModelLen - promptTokens;
+  // vLLM's default max_tokens is max_model_len - prompt. Here, without an
+  // explicit limit, nothing is cut, so that `lines=N` gives exactly N lines
+  // even past 32k tokens (a 10,000-line answer is ~150k tokens).
+  const maxTokens = asked ?? Infinity;
 
   const reply = composeReply(prompt, directives);
   let reasoning = reply.reasoning ? tokenize(reply.reasoning) : [];

@@ -1,7 +1,7 @@
 // What the server "answers": a canned markdown reply picked by keywords of
 // the prompt, or the text a directive asks for.
-import { pickAnswer } from './answers.js';
-import { codeLines } from './code-corpus.js';
+import { pickAnswer, isChinese } from './answers.js';
+import { codeLines, CODE_KINDS } from './code-corpus.js';
 import { numberDirective } from './directives.js';
 
 /**
@@ -16,17 +16,18 @@ import { numberDirective } from './directives.js';
  * @returns {Reply}
  */
 export function composeReply(prompt, directives) {
-  const chinese = /[\p{Script=Han}]/u.test(prompt);
+  const chinese = isChinese(prompt);
   let content;
   if (directives.echo === '1') {
     content = prompt.replace(/^ /, '').replace(/ $/, '');
   } else if (directives.lines !== undefined) {
     const n = Math.floor(numberDirective(directives, 'lines', 0));
-    const lang = directives.lang ?? 'ts';
-    const { fence, lines } = codeLines(lang, n);
+    const lang = directives.lang && CODE_KINDS.includes(directives.lang) ? directives.lang : 'ts';
+    const { info, fence, lines } = codeLines(lang, n);
+    const code = `${fence}${info}\n${lines.length ? lines.join('\n') + '\n' : ''}${fence}`;
     content = chinese
-      ? `下面是一段 ${lines.length} 行的 ${fence} 代码：\n\n\`\`\`${fence}\n${lines.join('\n')}\n\`\`\`\n\n以上就是完整的代码。`
-      : `Here are ${lines.length} lines of ${fence}:\n\n\`\`\`${fence}\n${lines.join('\n')}\n\`\`\`\n\nThat is the whole listing.`;
+      ? `下面是 ${lines.length} 行 ${info} 代码：\n\n${code}\n\n以上就是完整的代码。`
+      : `Here are ${lines.length} lines of ${info}:\n\n${code}\n\nThat is the whole listing.`;
   } else {
     content = pickAnswer(prompt);
   }

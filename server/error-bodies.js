@@ -85,12 +85,15 @@ export function openaiError() {
   };
 }
 
-/** llama.cpp server (`format_error_response` in tools/server/utils.hpp). */
+/**
+ * llama.cpp server: `{"error": format_error_response(...)}` (tools/server),
+ * an ordered JSON with code, message, type, then the context numbers.
+ */
 export function llamacppError() {
   return json(400, {
     error: {
       code: 400,
-      message: 'the request exceeds the available context size, try increasing it',
+      message: 'request (40000 tokens) exceeds the available context size (32768 tokens), try increasing it',
       type: 'exceed_context_size_error',
       n_prompt_tokens: 40000,
       n_ctx: 32768,

@@ -4,6 +4,7 @@
 // markdown or what the test directives of README.md ask for. `/__mock/*`
 // exposes what it saw, for tests and the benchmark.
 import http from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { RequestLog } from './request-log.js';
 import { chatCompletions } from './chat-completions.js';
 import { modelsList } from './models-list.js';
@@ -60,7 +61,7 @@ export function createMockHandler(options = {}) {
     const record = path.startsWith('/v1') ? log.start(req, path) : null;
     // vLLM's AuthenticationMiddleware: only paths under /v1, never OPTIONS.
     if (apiKey !== undefined && path.startsWith('/v1') && req.method !== 'OPTIONS') {
-      if (req.headers.authorization !== `Bearer ${apiKey}`) return sendError(res, record, unauthorized());
+      if (!bearerMatches(req.headers.authorization, apiKey)) return sendError(res, record, unauthorized());
     }
 
     if (path === '/v1/models') {
@@ -88,6 +89,20 @@ export function createMockHandler(options = {}) {
     sendError(res, record, json(404, { detail: 'Not Found' }));
   };
   return Object.assign(handle, { openStreams, log });
+}
+
+/**
+ * AuthenticationMiddleware.verify_token: scheme `bearer` in any case, then
+ * the token compared in constant time (sha256 digests).
+ * @param {string | undefined} header @param {string} apiKey
+ */
+function bearerMatches(header, apiKey) {
+  if (!header) return false;
+  const space = header.indexOf(' ');
+  const scheme = space < 0 ? header : header.slice(0, space);
+  if (scheme.toLowerCase() !== 'bearer') return false;
+  const digest = (/** @type {string} */ s) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(space < 0 ? '' : header.slice(space + 1)), digest(apiKey));
 }
 
 /** FastAPI's answer to a known path with the wrong method. */
