@@ -133,7 +133,8 @@ describe('streamCompletion', () => {
   });
 
   it('says the server cannot be reached, naming CORS, when nothing answers', async () => {
-    const endpoint = 'http://127.0.0.1:9/v1';
+    // A closed port below the ephemeral range (the test servers' ports) and not on Chromium's blocked list.
+    const endpoint = 'http://127.0.0.1:20901/v1';
     const { end } = await run('hi', { endpoint });
     expect(end.status).to.equal('error');
     expect(end.error?.code).to.equal('network');
@@ -191,5 +192,65 @@ describe('streamCompletion', () => {
       record = (await recorded(endpoint, before)).find(r => r.path === '/v1/chat/completions');
     }
     expect(record?.aborted).to.equal(true);
+  });
+});
+
+/**
+ * Bodies no server directive produces, served whole from a `data:` URL (fetch
+ * answers any method there); the `#` turns the appended path into a fragment.
+ */
+function dataEndpoint(type: string, body: string): string {
+  return `data:${type},${encodeURIComponent(body)}#`;
+}
+
+const chunk = (delta: object, finish: string | null = null) =>
+  `data: ${JSON.stringify({ object: 'chat.completion.chunk', model: 'M', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+
+describe('streamCompletion on bodies that no server directive produces', () => {
+  it('ends with a protocol error on a chunk that is not JSON, keeping what came before', async () => {
+    const body = chunk({ content: 'kept' }) + 'data: {"choices": [oops\n\n' + chunk({ content: 'never' });
+    const { end, content } = await run('hi', { endpoint: dataEndpoint('text/event-stream', body) });
+    expect(end.status).to.equal('error');
+    expect(end.error?.code).to.equal('protocol');
+    expect(end.error?.message).to.contain('not an OpenAI-compatible answer');
+    expect(content).to.equal('kept');
+  });
+
+  it('ends with a protocol error when the body ends with neither [DONE] nor a finish reason', async () => {
+    const { end, content } = await run('hi', { endpoint: dataEndpoint('text/event-stream', chunk({ content: 'half' })) });
+    expect(end.status).to.equal('error');
+    expect(end.error?.code).to.equal('protocol');
+    expect(end.error?.message).to.contain('before finishing it');
+    expect(content).to.equal('half');
+  });
+
+  it('counts a reply with a finish reason as done even without [DONE]', async () => {
+    const body = chunk({ content: 'all' }) + chunk({}, 'stop');
+    const { end, content } = await run('hi', { endpoint: dataEndpoint('text/event-stream', body) });
+    expect(end).to.deep.include({ status: 'done', finishReason: 'stop', model: 'M' });
+    expect(content).to.equal('all');
+  });
+
+  it('reads a whole JSON completion from a server that ignores stream: true', async () => {
+    const body = JSON.stringify({
+      model: 'M',
+      choices: [{ index: 0, message: { role: 'assistant', content: '<think>r</think>answer' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+    });
+    const { end, content, reasoning } = await run('hi', { endpoint: dataEndpoint('application/json', body) });
+    expect(end).to.deep.include({ status: 'done', finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 2 } });
+    expect(reasoning).to.equal('r');
+    expect(content).to.equal('answer');
+  });
+
+  it('says a 200 HTML page (a web app’s fallback route) is not the API', async () => {
+    const { end } = await run('hi', { endpoint: dataEndpoint('text/html', '<!doctype html><title>app</title>') });
+    expect(end.status).to.equal('error');
+    expect(end.error?.message).to.contain('answered with an HTML page (HTTP 200), not the API');
+  });
+
+  it('reports an endpoint that is not a URL', async () => {
+    const { end } = await run('hi', { endpoint: 'http://[bad' });
+    expect(end.error?.message).to.equal('The endpoint "http://[bad" is not a valid URL.');
   });
 });
