@@ -1,0 +1,168 @@
+// One contender on one workload, in a fresh browser context (900×700): load
+// its page, time the network floor, stream the reply while pressing keys if
+// asked, then collect figures, heap and DOM size. Never hangs: every wait on
+// the page is bounded, and a page still frozen after its time limit is
+// reported as `timeout` with whatever could be read.
+import { codeTokenEnds, requestBody } from './expected.js';
+import { promptOf } from './workloads.js';
+
+/**
+ * `promise`'s value, or `fallback` when it rejects or takes longer than `ms`.
+ * @template T @param {Promise<T>} promise @param {number} ms @param {T} fallback
+ * @returns {Promise<T>}
+ */
+function within(promise, ms, fallback) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  return Promise.race([
+    promise.catch(() => fallback),
+    new Promise(resolve => (timer = setTimeout(() => resolve(fallback), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const sleep = (/** @type {number} */ ms) => new Promise(resolve => setTimeout(resolve, ms));
+
+/**
+ * @param {object} ctx
+ * @param {import('playwright-core').Browser} ctx.browser
+ * @param {{ name: string, path: string, textModel: 'code' | 'raw' }} ctx.contender
+ * @param {import('./workloads.js').Workload} ctx.workload
+ * @param {import('./expected.js').Expected} ctx.expected
+ * @param {string} ctx.pagesUrl  origin of the pages
+ * @param {string} ctx.endpoint  the API, on its own origin
+ * @param {string} ctx.apiUrl  the API server's root (for /__mock/requests)
+ * @param {string} ctx.model
+ * @param {string} [ctx.bundle]  origin of the production bundle
+ * @param {string} [ctx.worker]  URL of its worker chunk
+ * @returns {Promise<Record<string, unknown>>}
+ */
+export async function measureRun(ctx) {
+  const { browser, contender, workload, expected } = ctx;
+  const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const errors = [];
+  page.on('pageerror', error => errors.push(error.message));
+  page.on('console', message => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  try {
+    await page.goto(`${ctx.pagesUrl}/${contender.path}`);
+    await page.waitForFunction(() => 'bench' in window, undefined, { timeout: 30_000 });
+    await page.evaluate(
+      config => /** @type {any} */ (window).bench.setup(config),
+      { endpoint: ctx.endpoint, model: ctx.model, bundle: ctx.bundle, worker: ctx.worker },
+    );
+    const prompt = promptOf(workload);
+    const tracked = workload.tokens ? codeTokenEnds(expected, contender.textModel) : undefined;
+    const raw = contender.textModel === 'raw';
+    const spec = {
+      endpoint: ctx.endpoint,
+      prompt,
+      body: JSON.stringify(requestBody(ctx.model, prompt)),
+      codeTail: raw ? expected.rawTail : expected.codeTail,
+      rawTail: expected.rawTail,
+      proseTail: expected.proseTail,
+      tokenEnds: tracked?.ends,
+      keys: !!workload.keys,
+    };
+    const floor = await page.evaluate(s => /** @type {any} */ (window).bench.networkFloor(s), spec);
+    await fetch(`${ctx.apiUrl}/__mock/requests`, { method: 'DELETE' });
+    const cdp = await context.newCDPSession(page);
+    // Let the floor's garbage and layout settle before the timed run.
+    await sleep(300);
+
+    let finished = false;
+    const run = page.evaluate(s => /** @type {any} */ (window).bench.run(s), spec).finally(() => (finished = true));
+    const presses = workload.keys ? pressKeys(page, () => finished) : Promise.resolve(0);
+    /** @type {any} */
+    let result = await within(run, workload.limitMs, null);
+    if (!result) {
+      // Past the limit: ask the page to report what it has; a page frozen in one task may take a while to answer.
+      void page.evaluate(() => /** @type {any} */ (window).bench.abort()).catch(() => {});
+      result = (await within(run, 30_000, null)) ?? { status: 'timeout', ms: null, unresponsive: true };
+      result.ms = workload.limitMs;
+    }
+    finished = true;
+    const keysSent = await within(presses, 5_000, 0);
+
+    /** @type {number | null} */
+    let heapMB = null;
+    const heap = await within(
+      (async () => {
+        await cdp.send('HeapProfiler.collectGarbage');
+        return cdp.send('Runtime.getHeapUsage');
+      })(),
+      20_000,
+      null,
+    );
+    if (heap) heapMB = heap.usedSize / 2 ** 20;
+
+    const tokens = expected.tokens.length;
+    /** @type {Record<string, unknown>} */
+    const figures = {
+      status: result.status,
+      ms: result.ms,
+      tokensPerSec: result.status === 'done' ? tokens / (result.ms / 1000) : null,
+      progress: expected.code ? Math.min(1, (result.visibleCodeChars ?? 0) / squashLength(raw ? expected.content : expected.code)) : null,
+      networkMs: floor.ms,
+      longTasks: result.longTasks ?? null,
+      frames: result.frames ?? null,
+      keys: workload.keys ? { ...(result.keys ?? {}), sent: keysSent } : undefined,
+      heapMB,
+      domNodes: result.domNodes ?? null,
+      errors: errors.slice(0, 3),
+    };
+    if (tracked && result.visibleAt) figures.latency = await tokenLatency(ctx.apiUrl, tracked.index, result.visibleAt);
+    if (ctx.contender.name === 'vllm-chat' && result.status === 'done') {
+      const render = await within(
+        page.evaluate(c => /** @type {any} */ (window).bench.renderFloor(c), expected.content),
+        60_000,
+        undefined,
+      );
+      figures.renderMs = render ?? null;
+    }
+    return figures;
+  } catch (error) {
+    return { status: 'error', error: error instanceof Error ? error.message : String(error), errors };
+  } finally {
+    await within(context.close(), 10_000, undefined);
+  }
+}
+
+/** @param {string} s */
+const squashLength = s => s.replace(/\s+/g, '').length;
+
+/**
+ * Real key presses into the page's probe input every 100 ms until `done()`.
+ * A press waits while the page is blocked; that wait is the delay measured in the page.
+ * @param {import('playwright-core').Page} page @param {() => boolean} done
+ */
+async function pressKeys(page, done) {
+  let sent = 0;
+  while (!done()) {
+    await within(page.keyboard.press('a'), 5_000, undefined);
+    sent++;
+    await sleep(100);
+  }
+  return sent;
+}
+
+/**
+ * Server write time → visible in the DOM, per tracked token, on one clock
+ * (both are epoch ms of this machine: the server's `timeOrigin + now()`, the
+ * page's `performance.timeOrigin + performance.now()`).
+ * @param {string} apiUrl @param {number[]} index @param {number[]} visibleAt
+ */
+async function tokenLatency(apiUrl, index, visibleAt) {
+  const records = /** @type {{ path?: string, tokenTimes?: number[] }[]} */ (
+    await (await fetch(`${apiUrl}/__mock/requests`)).json()
+  );
+  const record = records.filter(r => r.tokenTimes).at(-1);
+  if (!record?.tokenTimes) return null;
+  const times = record.tokenTimes;
+  const latencies = visibleAt.map((at, k) => at - /** @type {number} */ (times[/** @type {number} */ (index[k])]));
+  latencies.sort((a, b) => a - b);
+  const q = (/** @type {number} */ p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+  return { count: latencies.length, of: index.length, p50: q(0.5), p95: q(0.95), max: latencies.at(-1) ?? 0 };
+}

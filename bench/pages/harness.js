@@ -1,0 +1,224 @@
+// In-page half of the benchmark, shared by every contender page. It times one
+// streamed reply from the moment the contender is asked to send until the last
+// token is visible in the DOM, and records what the main thread went through
+// meanwhile. Everything here is cheap per frame (O(1) DOM work, except in the
+// `tokens` mode of the `rate` workload, whose reply is small) so the probe does
+// not itself block the page it measures.
+
+/**
+ * What a contender page provides.
+ * @typedef {object} Contender
+ * @property {(config: { endpoint: string, model: string, bundle?: string, worker?: string }) => Promise<void>} setup  loads everything; not timed
+ * @property {(prompt: string) => void} start  sends the prompt (the timed run begins just before this call)
+ * @property {() => void} stop  ends the reply in progress, if the contender can
+ * @property {() => Element | null} codeRoot  the element whose text is the reply's code block
+ * @property {() => Element | null} messageRoot  the element holding the whole reply
+ * @property {'code' | 'raw'} textModel  `code`: `codeRoot` shows the code only; `raw`: it shows the raw reply text
+ * @property {(content: string) => Promise<number | undefined>} [renderFloor]  ms for a one-shot render of `content`
+ */
+
+/**
+ * What the runner asks for.
+ * @typedef {object} RunSpec
+ * @property {string} endpoint
+ * @property {string} prompt
+ * @property {string} body  the JSON request body of the network floor (same prompt, same server)
+ * @property {string} codeTail  last non-whitespace characters of the code (or of the raw reply, for `raw`)
+ * @property {string} rawTail
+ * @property {string} proseTail  last non-whitespace characters of the reply's rendered text
+ * @property {number[]} [tokenEnds]  per tracked token, its end offset in the code (or raw) text
+ * @property {boolean} keys  record keydown-to-next-frame delays of the probe input
+ */
+
+/** Strips all whitespace: renderers differ in newlines and spaces, not in the characters of the text. */
+const squash = (/** @type {string} */ s) => s.replace(/\s+/g, '');
+
+/**
+ * The last `count` non-whitespace characters of `root`'s text, shadow roots excluded.
+ * Walks backwards from the end: O(count) nodes, whatever the size of `root`.
+ * @param {Node} root @param {number} count
+ */
+export function tailText(root, count) {
+  let last = root;
+  while (last.lastChild) last = last.lastChild;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  walker.currentNode = last;
+  /** @type {Node | null} */
+  let node = last.nodeType === Node.TEXT_NODE ? last : walker.previousNode();
+  let text = '';
+  while (node && squash(text).length < count) {
+    text = (node.nodeValue ?? '') + text;
+    node = walker.previousNode();
+  }
+  return squash(text).slice(-count);
+}
+
+/** Every node of the document, open shadow roots included. @param {Node} root */
+export function countNodes(root) {
+  let count = 0;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ALL);
+  for (let node = walker.currentNode; node; node = /** @type {Node} */ (walker.nextNode())) {
+    count++;
+    const shadow = node instanceof Element ? node.shadowRoot : null;
+    if (shadow) count += countNodes(shadow);
+  }
+  return count;
+}
+
+/** @param {number[]} values @param {number} q */
+function quantile(values, q) {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+/** @param {Contender} contender */
+export function installHarness(contender) {
+  /** @type {PerformanceEntry[]} */
+  const longTasks = [];
+  const observer = new PerformanceObserver(list => longTasks.push(...list.getEntries()));
+  observer.observe({ type: 'longtask', buffered: true });
+
+  const input = /** @type {HTMLInputElement} */ (document.getElementById('keys'));
+  /** @type {number[]} */
+  const keyDelays = [];
+  let recordKeys = false;
+  // Input delay as a user feels it: from the key press (the event's hardware
+  // timestamp) to the next frame the page can paint.
+  input.addEventListener('keydown', event => {
+    if (!recordKeys) return;
+    const pressed = event.timeStamp;
+    requestAnimationFrame(() => keyDelays.push(performance.now() - pressed));
+  });
+
+  /** @type {{ abort(): void } | undefined} */
+  let current;
+
+  const bench = {
+    ready: false,
+    /** @param {{ endpoint: string, model: string, bundle?: string, worker?: string }} config */
+    async setup(config) {
+      await contender.setup(config);
+      bench.ready = true;
+    },
+    /**
+     * The stream's arrival time alone: the same request, body read and discarded.
+     * @param {RunSpec} spec
+     */
+    async networkFloor(spec) {
+      const t0 = performance.now();
+      const response = await fetch(`${spec.endpoint}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: spec.body,
+      });
+      const reader = /** @type {ReadableStreamDefaultReader<Uint8Array>} */ (response.body?.getReader());
+      let bytes = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        bytes += value.byteLength;
+      }
+      return { ms: performance.now() - t0, bytes };
+    },
+    /** @param {RunSpec} spec */
+    run(spec) {
+      return new Promise(resolve => {
+        longTasks.push(...observer.takeRecords());
+        longTasks.length = 0;
+        /** @type {number[]} */
+        const intervals = [];
+        const tokenEnds = spec.tokenEnds ?? [];
+        /** @type {number[]} */
+        const visibleAt = [];
+        let finished = false;
+        let prev = 0;
+        let t0 = 0;
+
+        const visible = () => {
+          const code = contender.codeRoot();
+          const message = contender.messageRoot();
+          if (!code || !message) return false;
+          if (!tailText(code, spec.codeTail.length).endsWith(spec.codeTail)) return false;
+          if (contender.textModel === 'raw') return tailText(code, spec.rawTail.length).endsWith(spec.rawTail);
+          // The whole reply's tail may be followed by the contender's own UI text (stats, buttons).
+          return tailText(message, spec.proseTail.length + 200).includes(spec.proseTail);
+        };
+
+        /** @param {'done' | 'timeout'} status */
+        const finish = status => {
+          if (finished) return;
+          finished = true;
+          recordKeys = false;
+          const end = performance.now();
+          longTasks.push(...observer.takeRecords());
+          const during = longTasks.filter(t => t.startTime + t.duration > t0 && t.startTime < end);
+          const code = contender.codeRoot();
+          const codeText = code?.textContent ?? '';
+          resolve({
+            status,
+            ms: end - t0,
+            visibleCodeChars: squash(codeText).length,
+            longTasks: {
+              count: during.length,
+              longestMs: Math.max(0, ...during.map(t => t.duration)),
+              blockingMs: during.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0),
+            },
+            frames: {
+              count: intervals.length,
+              p50: quantile(intervals, 0.5),
+              p95: quantile(intervals, 0.95),
+              max: Math.max(0, ...intervals),
+              over50: intervals.filter(d => d > 50).length,
+            },
+            keys: spec.keys
+              ? { count: keyDelays.length, p95: quantile(keyDelays, 0.95), max: Math.max(0, ...keyDelays) }
+              : undefined,
+            visibleAt: spec.tokenEnds ? visibleAt : undefined,
+            domNodes: countNodes(document),
+          });
+        };
+        current = { abort: () => finish('timeout') };
+
+        const frame = () => {
+          if (finished) return;
+          // performance.now() here, not the callback's argument: that is the
+          // frame's start time, stale after a long block.
+          const now = performance.now();
+          intervals.push(now - prev);
+          prev = now;
+          if (tokenEnds.length > visibleAt.length) {
+            // O(reply) per frame: used only by the small `rate` workload.
+            const shown = contender.codeRoot()?.textContent?.length ?? 0;
+            const at = performance.timeOrigin + now;
+            while (visibleAt.length < tokenEnds.length && /** @type {number} */ (tokenEnds[visibleAt.length]) <= shown)
+              visibleAt.push(at);
+          }
+          if (visible()) finish('done');
+          else requestAnimationFrame(frame);
+        };
+
+        input.value = '';
+        input.focus();
+        keyDelays.length = 0;
+        recordKeys = spec.keys;
+        t0 = performance.now();
+        prev = t0;
+        contender.start(spec.prompt);
+        requestAnimationFrame(frame);
+      });
+    },
+    /** Ends a run that exceeded its time limit, returning what was measured. */
+    abort() {
+      current?.abort();
+      try {
+        contender.stop();
+      } catch {
+        // a contender without a stop control keeps streaming; the page is closed next
+      }
+    },
+    /** @param {string} content */
+    renderFloor: (content) => contender.renderFloor?.(content),
+  };
+  Object.assign(window, { bench });
+}

@@ -1,0 +1,52 @@
+// Turns benchmark results into the markdown tables of bench/results/latest.md
+// and of the README's benchmark section.
+
+/** @typedef {{ workload: string, contender: string, tokens: number, lines: number, figures: Record<string, any> }} Row */
+
+const f1 = (/** @type {unknown} */ v, digits = 1) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '–');
+const f0 = (/** @type {unknown} */ v) => f1(v, 0);
+const s = (/** @type {unknown} */ ms) => (typeof ms === 'number' ? f1(ms / 1000, 2) : '–');
+
+/** @param {Row} row */
+function time(row) {
+  const { figures } = row;
+  if (figures.status === 'done') return s(figures.ms);
+  if (figures.status === 'timeout') return `timeout > ${s(figures.ms)} (${f0((figures.progress ?? 0) * 100)} % shown)`;
+  return `${figures.status}: ${figures.error ?? ''}`.trim();
+}
+
+/** @param {Row} row */
+function ratio(row, /** @type {unknown} */ floor) {
+  const ms = row.figures.ms;
+  return row.figures.status === 'done' && typeof floor === 'number' && floor > 0 ? `${f1(ms / floor)}×` : '–';
+}
+
+/**
+ * @param {Row[]} rows
+ * @param {Record<string, number | null>} scaling  per contender: time per token at 10,000 lines ÷ at 1,000
+ */
+export function markdownTables(rows, scaling) {
+  const out = [];
+  out.push(
+    '| workload | contender | send → last token visible (s) | tokens/s | network floor (s) | ÷ network | one-shot render (s) | ÷ render | long tasks | longest (ms) | blocking (ms) | frame p50 / p95 / max (ms) | frames > 50 ms | heap (MB) | DOM nodes |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const row of rows) {
+    const x = row.figures;
+    const fr = x.frames;
+    out.push(
+      `| ${row.workload} (${row.lines.toLocaleString('en')} lines, ${row.tokens.toLocaleString('en')} tokens) | ${row.contender} | ${time(row)} | ${f0(x.tokensPerSec)} | ${s(x.networkMs)} | ${ratio(row, x.networkMs)} | ${s(x.renderMs)} | ${ratio(row, x.renderMs)} | ${x.longTasks?.count ?? '–'} | ${f0(x.longTasks?.longestMs)} | ${f0(x.longTasks?.blockingMs)} | ${fr ? `${f0(fr.p50)} / ${f0(fr.p95)} / ${f0(fr.max)}` : '–'} | ${fr?.over50 ?? '–'} | ${f1(x.heapMB)} | ${x.domNodes?.toLocaleString('en') ?? '–'} |`,
+    );
+  }
+  out.push('', '| contender | key press → next frame while streaming `long`, p95 / max (ms) | server write → token in DOM at 200 tokens/s, p50 / p95 / max (ms) | time per token, 10,000 ÷ 1,000 lines |', '| --- | ---: | ---: | ---: |');
+  const contenders = [...new Set(rows.map(r => r.contender))];
+  for (const name of contenders) {
+    const keys = rows.find(r => r.contender === name && r.figures.keys)?.figures.keys;
+    const lat = rows.find(r => r.contender === name && r.figures.latency)?.figures.latency;
+    const sc = scaling[name];
+    out.push(
+      `| ${name} | ${keys ? `${f0(keys.p95)} / ${f0(keys.max)} (${keys.count} of ${keys.sent} presses)` : '–'} | ${lat ? `${f0(lat.p50)} / ${f0(lat.p95)} / ${f0(lat.max)}` : '–'} | ${typeof sc === 'number' ? `${f1(sc, 2)}×` : 'timeout'} |`,
+    );
+  }
+  return out.join('\n');
+}

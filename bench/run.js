@@ -1,0 +1,166 @@
+// `npm run bench`: streaming speed of <vllm-chat> side by side with the naive
+// approaches, in one run, on this machine.
+//
+// Method
+// - Three origins on 127.0.0.1: the pages (bench/pages, bench/baselines,
+//   bundled by Vite), the production bundle dist/vllm-chat.js (built first
+//   when missing or older than src/, served with CORS) and the embedded
+//   vLLM-compatible server (server/mock-server.js). Headless Debian Chromium
+//   via playwright-core; each run in a fresh 900×700 context.
+// - Workloads (bench/workloads.js): one fenced block of real TypeScript,
+//   ~10 tokens a line, one token per SSE event: `long` 10,000 lines and `huge`
+//   40,000 lines unthrottled, `rate` ~2,000 tokens at 200 tokens/s, and
+//   `scaling-1k` 1,000 lines to compare with `long`.
+// - Contenders: vllm-chat (worker renders, element applies patches); naive
+//   (main thread: markdown-it + Shiki, whole reply to innerHTML each frame);
+//   deep-chat (npm element, default settings, OpenAI stream via interceptors,
+//   no highlighting since window.hljs is unset); classic (vLLM tutorial page:
+//   split('\ndata: '), whole text into a <pre> every ≥ 50 ms, Prism).
+// - Time: from just before the contender is asked to send until its DOM shows
+//   the last token. A rAF loop compares the tail of the code element's text
+//   (and of the reply's prose) with the expected reply's tail, whitespace
+//   ignored; O(1) per frame (bench/pages/harness.js).
+// - Floors, measured in the same page before the run: the network (a fetch of
+//   the same request whose body is read and discarded) and, for vllm-chat,
+//   the worker's one-shot `render` of the final reply in a worker started from
+//   the same production chunk (grammar and theme loaded beforehand).
+// - Main thread: `longtask` entries (count, longest, blocking = Σ(d − 50 ms)),
+//   read with takeRecords(); rAF intervals by performance.now() inside the
+//   callback; key presses (Playwright keyboard.press every 100 ms while
+//   streaming `long`) timed from the keydown's timestamp to the next frame.
+// - `rate`: each code token's server write time (the server's timeline) vs the
+//   first frame whose code text covers it, one clock (epoch ms).
+// - End state: JS heap of the page after a forced GC (CDP Runtime.getHeapUsage;
+//   worker heaps not included), nodes of the document with open shadow roots.
+// - A run past its workload's time limit is `timeout`, with the share of the
+//   code shown and what the page could still report.
+//
+// Usage: node bench/run.js [--quick] [--out=DIR] [--only=vllm-chat,naive] [--workloads=long,rate]
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startMockServer } from '../server/mock-server.js';
+import { chromiumArgs, chromiumPath } from '../test/support/chromium.js';
+import { buildPages, distDir, ensureBundle, pagesDir, workerChunk } from './build.js';
+import { fetchExpected } from './expected.js';
+import { measureRun } from './measure-run.js';
+import { markdownTables } from './report.js';
+import { startStaticServer } from './static-server.js';
+import { FULL, QUICK, promptOf } from './workloads.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const args = new Map(
+  process.argv.slice(2).map(a => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k ?? '', v ?? 'true'];
+  }),
+);
+const quick = args.has('quick');
+const outDir = args.get('out') ?? join(repo, 'bench', 'results');
+const MODEL = 'MyCoder';
+
+const CONTENDERS = /** @type {const} */ ([
+  { name: 'vllm-chat', path: 'pages/vllm-chat.html', textModel: 'code' },
+  { name: 'naive', path: 'baselines/naive.html', textModel: 'code' },
+  { name: 'classic', path: 'baselines/classic.html', textModel: 'raw' },
+  { name: 'deep-chat', path: 'baselines/deep-chat.html', textModel: 'code' },
+]);
+const only = args.get('only')?.split(',');
+const contenders = CONTENDERS.filter(c => !only || only.includes(c.name));
+const wanted = args.get('workloads')?.split(',');
+const workloads = (quick ? QUICK : FULL).filter(w => !wanted || wanted.includes(w.name));
+
+const started = Date.now();
+const bundleProblem = contenders.some(c => c.name === 'vllm-chat') ? ensureBundle() : null;
+await buildPages();
+const worker = workerChunk();
+
+// Big enough for a 40,000-line reply (the default 32,768 would cut it with "length").
+const api = await startMockServer({ rate: 0, model: MODEL, maxModelLen: 2_000_000 });
+const pages = await startStaticServer(pagesDir);
+const bundle = await startStaticServer(distDir, { cors: true });
+const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
+const endpoint = `${api.url}/v1`;
+
+/** @type {import('./report.js').Row[]} */
+const rows = [];
+try {
+  for (const workload of workloads) {
+    // The text does not depend on rate or timeline: read it unthrottled.
+    const expected = await fetchExpected(endpoint, MODEL, promptOf({ ...workload, rate: 0, tokens: false }));
+    for (const contender of contenders) {
+      /** @type {Record<string, unknown>} */
+      const figures =
+        contender.name === 'vllm-chat' && bundleProblem
+          ? { status: 'error', error: bundleProblem }
+          : await measureRun({
+              browser,
+              contender,
+              workload,
+              expected,
+              pagesUrl: pages.url,
+              endpoint,
+              apiUrl: api.url,
+              model: MODEL,
+              bundle: bundle.url,
+              worker: worker ? `${bundle.url}/${worker}` : undefined,
+            });
+      const row = { workload: workload.name, contender: contender.name, lines: workload.lines, tokens: expected.tokens.length, figures };
+      rows.push(row);
+      console.log(progressLine(row));
+    }
+  }
+} finally {
+  await browser.close().catch(() => {});
+  await Promise.all([api.close(), pages.close(), bundle.close()]);
+}
+
+/** Time per token at 10,000 lines ÷ at 1,000 lines (`long` vs `scaling-1k`). */
+/** @type {Record<string, number | null>} */
+const scaling = {};
+for (const c of contenders) {
+  const big = rows.find(r => r.contender === c.name && r.workload === 'long');
+  const small = rows.find(r => r.contender === c.name && r.workload === 'scaling-1k');
+  scaling[c.name] =
+    big?.figures.status === 'done' && small?.figures.status === 'done'
+      ? big.figures.ms / big.tokens / (small.figures.ms / small.tokens)
+      : null;
+}
+
+const machine = {
+  cores: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  chromium: browser.version(),
+  node: process.version,
+};
+const table = markdownTables(rows, scaling);
+const result = { date: new Date().toISOString(), quick, machine, seconds: (Date.now() - started) / 1000, rows, scaling };
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+const header = `${quick ? 'Quick run' : 'Run'} of ${result.date}: ${machine.cores} cores, ${machine.cpu}, Chromium ${machine.chromium}, Node ${machine.node}; ${Math.round(result.seconds)} s.`;
+writeFileSync(join(outDir, 'latest.md'), `${header}\n\n${table}\n`);
+console.log(`\n${header}\n\n${table}`);
+if (!quick && !args.has('out') && !only && !wanted) updateReadme(header, table);
+
+/** @param {import('./report.js').Row} row */
+function progressLine(row) {
+  const x = row.figures;
+  const t = typeof x.ms === 'number' ? `${(x.ms / 1000).toFixed(2)} s` : '';
+  return `${row.workload.padEnd(11)} ${row.contender.padEnd(10)} ${String(x.status).padEnd(8)} ${t}${x.error ? ` ${x.error}` : ''}`;
+}
+
+/** Replaces the README's benchmark section with this run. @param {string} header @param {string} table */
+function updateReadme(header, table) {
+  const path = join(repo, 'README.md');
+  const readme = readFileSync(path, 'utf8');
+  const open = '<!-- section:benchmark -->';
+  const close = '<!-- /section:benchmark -->';
+  const a = readme.indexOf(open);
+  const b = readme.indexOf(close);
+  if (a < 0 || b < a) return;
+  const intro = readFileSync(join(repo, 'bench', 'README-section.md'), 'utf8').trim();
+  const body = `${open}\n${intro.replace('{{header}}', header).replace('{{table}}', table)}\n${close}`;
+  writeFileSync(path, readme.slice(0, a) + body + readme.slice(b + close.length));
+}

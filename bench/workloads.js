@@ -1,0 +1,43 @@
+// The benchmark's workloads. Every reply is the embedded server's `lines=N
+// lang=ts` answer: Chinese prose, one fenced block of N lines of real
+// TypeScript read from node_modules (code nobody here wrote), more prose;
+// one ~4-character token per SSE event, about 10 tokens a line.
+
+/**
+ * @typedef {object} Workload
+ * @property {string} name
+ * @property {number} lines  code lines of the reply
+ * @property {number} rate  tokens per second written by the server; 0 = unthrottled
+ * @property {number} limitMs  time limit of one contender on it; past it the run is reported as `timeout`
+ * @property {boolean} [keys]  press keys every 100 ms while streaming and time their delay
+ * @property {boolean} [tokens]  time each token from the server's write to the DOM
+ * @property {string} [note]
+ */
+
+/**
+ * Full runs. `scaling` is `long` (10,000 lines) against `scaling-1k`: the
+ * 10,000-line figure is the `long` run itself, measured once.
+ * @type {Workload[]}
+ */
+export const FULL = [
+  { name: 'long', lines: 10_000, rate: 0, limitMs: 90_000, keys: true },
+  { name: 'huge', lines: 40_000, rate: 0, limitMs: 60_000 },
+  // 160 lines is about 2,000 tokens; the exact count is reported.
+  { name: 'rate', lines: 160, rate: 200, limitMs: 40_000, tokens: true },
+  { name: 'scaling-1k', lines: 1_000, rate: 0, limitMs: 40_000 },
+];
+
+/** `--quick`: the same shapes, small enough for a smoke test of every figure. */
+/** @type {Workload[]} */
+export const QUICK = [
+  { name: 'long', lines: 300, rate: 0, limitMs: 8_000, keys: true },
+  { name: 'huge', lines: 600, rate: 0, limitMs: 8_000 },
+  { name: 'rate', lines: 12, rate: 400, limitMs: 8_000, tokens: true },
+  { name: 'scaling-1k', lines: 30, rate: 0, limitMs: 8_000 },
+];
+
+/** The prompt of a workload: a Chinese request, as the typical user writes, with the server directive. */
+/** @param {Workload} w */
+export function promptOf(w) {
+  return `写一段很长的 TypeScript 代码 [mock lines=${w.lines} lang=ts rate=${w.rate}${w.tokens ? ' timeline=1' : ''}]`;
+}

@@ -1,0 +1,54 @@
+// Smoke test of the benchmark: `bench/run.js --quick` runs every contender on
+// every workload and produces every figure. It asserts that figures exist and
+// are finite numbers (or an explicit `timeout`), never what they are: timings
+// belong to the benchmark, not to tests.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+/** @param {unknown} v */
+const finite = v => typeof v === 'number' && Number.isFinite(v);
+
+test('the quick benchmark produces every figure for every contender and workload', { timeout: 180_000 }, () => {
+  const out = mkdtempSync(join(tmpdir(), 'vllm-chat-bench-'));
+  const run = spawnSync('node', ['bench/run.js', '--quick', `--out=${out}`], { cwd: repo, encoding: 'utf8', timeout: 170_000 });
+  assert.equal(run.status, 0, `bench/run.js --quick failed:\n${run.stdout}\n${run.stderr}`);
+  const result = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+  assert.ok(readFileSync(join(out, 'latest.md'), 'utf8').includes('| workload | contender |'));
+
+  const contenders = ['vllm-chat', 'naive', 'classic', 'deep-chat'];
+  const workloads = ['long', 'huge', 'rate', 'scaling-1k'];
+  for (const workload of workloads) {
+    for (const contender of contenders) {
+      const row = result.rows.find((/** @type {{ workload: string, contender: string }} */ r) => r.workload === workload && r.contender === contender);
+      const where = `${contender} on ${workload}`;
+      assert.ok(row, `no row for ${where}`);
+      const x = row.figures;
+      assert.ok(x.status === 'done' || x.status === 'timeout', `${where}: status ${x.status} ${x.error ?? ''}`);
+      assert.ok(finite(x.ms) && finite(x.networkMs), `${where}: times`);
+      if (x.status === 'done') assert.ok(finite(x.tokensPerSec), `${where}: tokens/s`);
+      else assert.ok(finite(x.progress), `${where}: progress of a timeout`);
+      for (const key of ['count', 'longestMs', 'blockingMs']) assert.ok(finite(x.longTasks?.[key]), `${where}: longTasks.${key}`);
+      for (const key of ['count', 'p50', 'p95', 'max', 'over50']) assert.ok(finite(x.frames?.[key]), `${where}: frames.${key}`);
+      assert.ok(finite(x.heapMB) && finite(x.domNodes), `${where}: heap and DOM nodes`);
+      if (workload === 'long') for (const key of ['p95', 'max', 'sent']) assert.ok(finite(x.keys?.[key]), `${where}: keys.${key}`);
+      if (workload === 'rate') for (const key of ['p50', 'p95', 'max']) assert.ok(finite(x.latency?.[key]), `${where}: latency.${key}`);
+      if (contender === 'vllm-chat' && x.status === 'done') assert.ok(finite(x.renderMs), `${where}: one-shot render`);
+    }
+  }
+  for (const contender of contenders) {
+    const s = result.scaling[contender];
+    const done = (/** @type {string} */ w) =>
+      result.rows.find((/** @type {{ workload: string, contender: string }} */ r) => r.workload === w && r.contender === contender)
+        ?.figures.status === 'done';
+    if (done('long') && done('scaling-1k')) assert.ok(finite(s), `${contender}: scaling`);
+    else assert.equal(s, null, `${contender}: scaling of a timed-out run`);
+  }
+  assert.ok(result.machine.cores > 0 && result.machine.chromium, 'machine description');
+});
