@@ -3,10 +3,12 @@
  * copy of the module on the page (a second `createPolicy` with the same name
  * throws). Sites allow it with `trusted-types vllm-chat`.
  *
- * The policy passes values through unchanged: its callers are the single module
- * that inserts worker-made markup (built from escaped text only) and the worker
- * bootstrap URL. Keeping them behind one named policy is what lets a site audit
- * exactly where HTML and script URLs come from.
+ * `createHTML` passes markup through unchanged: its callers are the single
+ * module that inserts worker-made markup (built from escaped text only) and
+ * the bundled Lit's own templates. `createScriptURL` accepts only the worker
+ * module and its same-origin blob bootstrap. Keeping them behind one named
+ * policy is what lets a site audit exactly where HTML and script URLs come
+ * from.
  */
 interface VllmChatPolicy {
   createHTML(html: string): string;
@@ -23,7 +25,21 @@ interface TrustedTypesFactory {
 const key = Symbol.for('vllm-chat.trusted-types-policy');
 type Holder = { [key]?: VllmChatPolicy };
 
-const passthrough: VllmChatPolicy = { createHTML: s => s, createScriptURL: s => s };
+/**
+ * The only script URLs vllm-chat starts: its worker module (the `.ts` source
+ * under the dev server, the hashed chunk in `dist/`) or the same-origin
+ * `blob:` bootstrap that imports it. Anything else is refused, so the shared
+ * policy cannot be used to launder an arbitrary script URL.
+ */
+function workerScriptUrl(url: string): string {
+  const parsed = new URL(url, globalThis.location?.href);
+  const isBootstrap = parsed.protocol === 'blob:' && url.startsWith(`blob:${globalThis.location?.origin}/`);
+  const isWorkerModule = /\/chat\.worker(?:-[\w-]+)?\.(?:js|ts)$/.test(parsed.pathname);
+  if (!isBootstrap && !isWorkerModule) throw new TypeError(`vllm-chat policy: refused script URL ${url}`);
+  return url;
+}
+
+const passthrough: VllmChatPolicy = { createHTML: s => s, createScriptURL: workerScriptUrl };
 
 /** The shared policy, created on first use; a pass-through where Trusted Types do not exist. */
 export function trustedTypesPolicy(): VllmChatPolicy {
@@ -32,7 +48,7 @@ export function trustedTypesPolicy(): VllmChatPolicy {
   if (existing) return existing;
   const factory = (globalThis as { trustedTypes?: TrustedTypesFactory }).trustedTypes;
   const policy = factory
-    ? factory.createPolicy('vllm-chat', { createHTML: s => s, createScriptURL: s => s })
+    ? factory.createPolicy('vllm-chat', { createHTML: s => s, createScriptURL: workerScriptUrl })
     : passthrough;
   holder[key] = policy;
   return policy;
