@@ -1,0 +1,145 @@
+/**
+ * Styles of rendered messages: markdown, code blocks, and the token colour
+ * classes the worker sends with its patches.
+ *
+ * No inline styles anywhere (a strict `style-src` blocks them): token colours
+ * are classes (`c-rrggbb[aa]`, `t-<theme>`) whose rules are added to one
+ * constructed stylesheet, which CSP allows. Every shadow root adopts it.
+ */
+import { css } from 'lit';
+
+/** Markdown and code block styles, for the element's `static styles`. */
+export const messageStyles = css`
+  .message-body {
+    overflow-wrap: anywhere;
+    line-height: 1.5;
+  }
+  .message-body > :first-child {
+    margin-top: 0;
+  }
+  .message-body > :last-child {
+    margin-bottom: 0;
+  }
+  .message-body :is(p, ul, ol, blockquote, table, .code-block) {
+    margin: 0.6em 0;
+  }
+  .message-body :is(h1, h2, h3, h4, h5, h6) {
+    margin: 0.9em 0 0.4em;
+    line-height: 1.25;
+  }
+  .message-body blockquote {
+    padding-left: 0.8em;
+    border-left: 3px solid color-mix(in srgb, currentColor 30%, transparent);
+    opacity: 0.9;
+  }
+  .message-body a {
+    color: var(--vllm-chat-link-color, #2f81f7);
+  }
+  .message-body img {
+    max-width: 100%;
+  }
+  .message-body table {
+    border-collapse: collapse;
+    display: block;
+    overflow-x: auto;
+  }
+  .message-body :is(th, td) {
+    border: 1px solid color-mix(in srgb, currentColor 25%, transparent);
+    padding: 0.25em 0.6em;
+  }
+  .message-body .align-left {
+    text-align: left;
+  }
+  .message-body .align-center {
+    text-align: center;
+  }
+  .message-body .align-right {
+    text-align: right;
+  }
+  .message-body :not(pre) > code {
+    font-family: var(--vllm-chat-code-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
+    font-size: 0.9em;
+    padding: 0.1em 0.3em;
+    border-radius: 4px;
+    background: color-mix(in srgb, currentColor 10%, transparent);
+  }
+
+  .code-block {
+    border-radius: 6px;
+    overflow: hidden;
+    border: 1px solid color-mix(in srgb, currentColor 15%, transparent);
+  }
+  .code-header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    padding: 0.2em 0.6em;
+    font-size: 0.8em;
+    background: color-mix(in srgb, currentColor 8%, transparent);
+  }
+  .copy-button {
+    font: inherit;
+    cursor: pointer;
+    border: 0;
+    border-radius: 4px;
+    padding: 0.1em 0.5em;
+    background: transparent;
+    color: inherit;
+  }
+  .copy-button:hover,
+  .copy-button:focus-visible {
+    background: color-mix(in srgb, currentColor 15%, transparent);
+  }
+  pre[part='code-block'] {
+    margin: 0;
+    padding: 0.7em 0.9em;
+    overflow-x: auto;
+    font-family: var(--vllm-chat-code-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
+    font-size: 0.85em;
+    line-height: 1.45;
+    tab-size: 4;
+    white-space: pre;
+  }
+  /*
+   * A chunk of 100 lines: off-screen chunks skip layout and paint. Its
+   * placeholder height is 100 lines (line-height 1.45em) until it was laid out
+   * once; "auto" then remembers the real size.
+   */
+  .code-chunk {
+    display: block;
+    content-visibility: auto;
+    contain-intrinsic-block-size: auto 145em;
+  }
+  .f-i {
+    font-style: italic;
+  }
+  .f-b {
+    font-weight: bold;
+  }
+  .f-u {
+    text-decoration: underline;
+  }
+  .f-s {
+    text-decoration: line-through;
+  }
+  .f-u.f-s {
+    text-decoration: underline line-through;
+  }
+`;
+
+/** Colour rules of token and theme classes, shared by every `<vllm-chat>` of the page. */
+export const tokenStyleSheet: CSSStyleSheet = new CSSStyleSheet();
+
+const added = new Set<string>();
+// Only the rules the worker makes: one class selector, colour declarations.
+const ruleShape = /^\.(?:c-[0-9a-f]{6}(?:[0-9a-f]{2})?|t-[a-z0-9-]{1,64})\{(?:(?:background-color|color):#[0-9a-f]{6}(?:[0-9a-f]{2})?;?)*\}$/;
+
+/** Adds rules once each (deduplicated by text); anything not shaped like ours is ignored. */
+export function addTokenStyles(rules: readonly string[] | undefined): void {
+  if (!rules) return;
+  for (const rule of rules) {
+    if (added.has(rule) || !ruleShape.test(rule)) continue;
+    added.add(rule);
+    tokenStyleSheet.insertRule(rule, tokenStyleSheet.cssRules.length);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The HTML of a code block: its shell (wrapper, header, copy button, empty
+ * `<pre part="code-block">`) and its lines. Every code block goes through
+ * these functions, streamed or not, so a streamed block and a block rendered
+ * in one shot are the same DOM.
+ *
+ *     <div class="code-block" data-lang="py">
+ *       <div class="code-header"><span class="code-lang">py</span><button part="copy-button">…</button></div>
+ *       <pre part="code-block" class="shiki t-github-dark"><code>
+ *         <span class="code-chunk"><span class="line">…</span>\n…</span>   (CODE_CHUNK_LINES lines each)
+ *       </code></pre>
+ *     </div>
+ *
+ * The `<code>` text is exactly the code: lines are separated by one `\n` text
+ * node, the last line has none. A chunk's last newline sits inside the chunk
+ * (a newline between two blocks would render as an empty line).
+ */
+import { attr, escapeHtml } from './safe-html.js';
+
+/** Lines per `.code-chunk`; chunks are laid out lazily (`content-visibility: auto`). Fixed by line index. */
+export const CODE_CHUNK_LINES = 100;
+
+/** What a code block's shell shows. */
+export interface CodeBlockHead {
+  /** Sanitized language word of the fence, `''` when none. */
+  lang: string;
+  /** Classes of the `<pre>`: `shiki t-<theme>`. */
+  preClass: string;
+  /** Accessible name and text of the copy button. */
+  copyLabel: string;
+}
+
+/** The shell of a code block, with an empty `<code>`. */
+export function codeBlockShell(head: CodeBlockHead): string {
+  const label = head.lang || 'text';
+  return (
+    `<div class="code-block"${attr('data-lang', head.lang)}>` +
+    `<div class="code-header"><span class="code-lang">${escapeHtml(label)}</span>` +
+    `<button type="button" part="copy-button" class="copy-button"${attr('aria-label', head.copyLabel)}>${escapeHtml(head.copyLabel)}</button>` +
+    `</div><pre part="code-block"${attr('class', head.preClass)}><code></code></pre></div>`
+  );
+}
+
+/** One line's HTML from its already-made token spans. */
+export function lineHtml(tokensHtml: string): string {
+  return `<span class="line">${tokensHtml}</span>`;
+}
+
+/** One line shown as plain text (unknown language, or a partial line too long to re-tokenize). */
+export function plainLineHtml(text: string): string {
+  return `<span class="line">${escapeHtml(text)}</span>`;
+}
+
+/**
+ * A whole code block as static HTML, chunked exactly as the main-thread
+ * applier chunks streamed lines (used for fences nested in lists and quotes,
+ * which are rendered as part of their markdown block).
+ */
+export function codeBlockHtml(head: CodeBlockHead, lines: readonly string[]): string {
+  const shell = codeBlockShell(head);
+  const at = shell.lastIndexOf('</code>');
+  let body = '';
+  for (let i = 0; i < lines.length; i += CODE_CHUNK_LINES) {
+    const chunk = lines.slice(i, i + CODE_CHUNK_LINES).join('\n');
+    const more = i + CODE_CHUNK_LINES < lines.length ? '\n' : '';
+    body += `<span class="code-chunk">${chunk}${more}</span>`;
+  }
+  return shell.slice(0, at) + body + shell.slice(at);
+}

@@ -1,0 +1,77 @@
+/**
+ * Fence info words to Shiki languages, loaded on first use.
+ *
+ * `shiki/langs` maps every bundled id and alias to its own
+ * `() => import('@shikijs/langs/<id>')`: a static, string-literal dynamic
+ * import per language, so Vite emits each grammar as its own lazy chunk
+ * (resolved against the module's URL) and nothing loads until a fence asks
+ * for it. Only the table itself (a few KB of names) is in the worker chunk.
+ */
+import { bundledLanguages, bundledLanguagesAlias } from 'shiki/langs';
+import type { DynamicImportLanguageRegistration, HighlighterCore } from 'shiki/core';
+
+/** Every bundled id and alias to its lazy import. */
+const grammars: Readonly<Record<string, DynamicImportLanguageRegistration>> = {
+  ...bundledLanguagesAlias,
+  ...bundledLanguages,
+};
+
+/** Words models write that Shiki's alias table does not know. */
+const extraAliases: Record<string, string> = {
+  golang: 'go',
+  'c++': 'cpp',
+  cxx: 'cpp',
+  hpp: 'cpp',
+  cc: 'cpp',
+  h: 'c',
+  py3: 'python',
+  python3: 'python',
+  node: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  mts: 'typescript',
+  cts: 'typescript',
+  svg: 'xml',
+  htm: 'html',
+  patch: 'diff',
+  dockerfile: 'docker',
+};
+
+/** Words that mean "no highlighting". */
+const plainWords = new Set(['', 'text', 'txt', 'plain', 'plaintext', 'none', 'output', 'log']);
+
+/**
+ * The Shiki language id for a (sanitized) fence word, or `null` for plain text
+ * (no word, a "plain" word, or a language Shiki does not bundle).
+ */
+export function resolveLanguage(word: string): string | null {
+  const name = word.toLowerCase();
+  if (plainWords.has(name)) return null;
+  const mapped = extraAliases[name] ?? name;
+  return Object.hasOwn(grammars, mapped) ? mapped : null;
+}
+
+const loading = new Map<string, Promise<boolean>>();
+
+/**
+ * Loads the grammar (and the grammars it embeds) into `highlighter` once.
+ * Resolves `false` when the chunk cannot be loaded (offline, CSP): the block is
+ * then shown as plain text instead of failing the answer.
+ */
+export function loadLanguage(highlighter: HighlighterCore, id: string): Promise<boolean> {
+  let pending = loading.get(id);
+  if (!pending) {
+    const input = Object.hasOwn(grammars, id) ? grammars[id] : undefined;
+    pending = input
+      ? highlighter.loadLanguage(input).then(
+          () => true,
+          () => {
+            loading.delete(id);
+            return false;
+          },
+        )
+      : Promise.resolve(false);
+    loading.set(id, pending);
+  }
+  return pending;
+}

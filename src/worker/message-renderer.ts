@@ -1,0 +1,112 @@
+/**
+ * The streaming renderer of one assistant message: text goes in with `feed`
+ * (cheap), patches come out of `take` (all changes since the previous take).
+ *
+ * Cost per take is proportional to what changed, not to the message: final
+ * blocks are rendered once, the open markdown block and the partial code line
+ * are the only things rendered again (see section-renderer.ts). A message
+ * rendered at once (`feed` everything, `end`, `take`) goes through the same
+ * path, so its patch builds the same DOM as all the streamed patches together.
+ */
+import type { BlockOp, HighlightedCode, RenderOptions, RenderSection } from '../protocol.js';
+import { codeBlockHtml } from './code-block.js';
+import {
+  getHighlighter,
+  highlightCode as highlightWhole,
+  LineHighlighter,
+  loadTheme,
+  resolveLoadedLanguage,
+  StyleSink,
+  themeClass,
+} from './highlight.js';
+import { createMarkdown, fenceWord } from './markdown.js';
+import { sanitizeLang } from './safe-html.js';
+import { SectionRenderer, type RenderContext } from './section-renderer.js';
+
+/** Everything that changed since the previous `take()`. */
+export interface RenderedPatch {
+  content?: BlockOp[];
+  reasoning?: BlockOp[];
+  /** CSS rules of token and theme classes this renderer has not sent before. */
+  styles?: string[];
+}
+
+export class MessageRenderer {
+  private readonly sections = new Map<RenderSection, SectionRenderer>();
+  private context: Promise<RenderContext> | undefined;
+  private ended = false;
+  private finished = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: RenderOptions) {}
+
+  /** Appends text to a section. Synchronous and O(text): nothing is parsed here. */
+  feed(section: RenderSection, text: string): void {
+    if (this.ended) throw new Error('MessageRenderer.feed() called after end().');
+    let renderer = this.sections.get(section);
+    if (!renderer) {
+      renderer = new SectionRenderer();
+      this.sections.set(section, renderer);
+    }
+    renderer.feed(text);
+  }
+
+  /** The text is complete: the next `take()` freezes everything, including open blocks. */
+  end(): void {
+    this.ended = true;
+  }
+
+  /** All changes since the last take; `{}` if none. Takes run one at a time, in call order. */
+  take(): Promise<RenderedPatch> {
+    const next = this.queue.then(() => this.takeNow());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async takeNow(): Promise<RenderedPatch> {
+    if (this.finished) return {};
+    const final = this.ended;
+    const ctx = await this.getContext();
+    const patch: RenderedPatch = {};
+    // Reasoning comes first on screen and in the stream.
+    for (const name of ['reasoning', 'content'] as const) {
+      const renderer = this.sections.get(name);
+      if (!renderer) continue;
+      const ops: BlockOp[] = [];
+      await renderer.take(ctx, final, ops);
+      if (ops.length) patch[name] = ops;
+    }
+    const styles = ctx.styles.take();
+    if (styles.length) patch.styles = styles;
+    if (final) this.finished = true;
+    return patch;
+  }
+
+  private getContext(): Promise<RenderContext> {
+    this.context ??= (async () => {
+      const [hl, theme] = await Promise.all([getHighlighter(), loadTheme(this.options.theme)]);
+      const styles = new StyleSink();
+      const copyLabel = this.options.labels.copy;
+      const md = createMarkdown({
+        allowImages: this.options.allowImages === true,
+        // Fences nested in lists and quotes: highlighted whole (their language
+        // was loaded before the block is rendered), with the same line and
+        // chunk markup as a streamed block.
+        renderFence: (code, info) => {
+          const lang = sanitizeLang(fenceWord(info));
+          const lines = new LineHighlighter(hl, resolveLoadedLanguage(hl, lang), theme, styles);
+          const body = code.endsWith('\n') ? code.slice(0, -1) : code;
+          const html = body.split('\n').map(line => lines.line(line));
+          return codeBlockHtml({ lang, preClass: themeClass(hl, theme, styles), copyLabel }, html) + '\n';
+        },
+      });
+      return { md, hl, theme, styles, copyLabel };
+    })();
+    return this.context;
+  }
+}
+
+/** Highlights a whole code block with another theme (the element's `theme` changed). */
+export function highlightCode(code: string, lang: string, theme: string): Promise<HighlightedCode> {
+  return highlightWhole(code, sanitizeLang(lang), theme);
+}
