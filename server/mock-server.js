@@ -61,7 +61,13 @@ export function createMockHandler(options = {}) {
     const record = path.startsWith('/v1') ? log.start(req, path) : null;
     // vLLM's AuthenticationMiddleware: only paths under /v1, never OPTIONS.
     if (apiKey !== undefined && path.startsWith('/v1') && req.method !== 'OPTIONS') {
-      if (!bearerMatches(req.headers.authorization, apiKey)) return sendError(res, record, unauthorized());
+      if (!bearerMatches(req.headers.authorization, apiKey)) {
+        // vLLM adds AuthenticationMiddleware after CORSMiddleware, so it is
+        // the outer one: its 401 never gets CORS headers, and a browser on
+        // another origin sees a network error instead of the status.
+        res.removeHeader('access-control-allow-origin');
+        return sendError(res, record, unauthorized());
+      }
     }
 
     if (path === '/v1/models') {

@@ -14,7 +14,7 @@
  * The `u` flag makes `.` match whole code points.
  */
 const PIECE =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]+| ?[\p{L}\p{N}_]+| ?[^\s\p{L}\p{N}_]{1,3}|\n+| +|\s/gu;
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]+| ?(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}_])+| ?[^\s\p{L}\p{N}_\u3000-\u303f\uff00-\uffef]{1,3}|\n+| +|\s/gu;
 
 /** CJK piece lengths cycle through this, averaging ~1.5 characters a token. */
 const CJK_STEPS = [2, 1, 2, 1, 1, 2];
