@@ -79,9 +79,12 @@ export async function streamCompletion(
     if (!(response instanceof Response)) return { status: 'error', error: response, model };
     if (!response.ok) return { status: 'error', error: await responseError(response, endpoint), model };
     return await new ChunkReader(endpoint, model, signal, onDelta).read(response);
-  } catch {
-    // Only an abort rejects the calls above (see apiFetch, listModels).
-    return { status: 'stopped', model };
+  } catch (error) {
+    // An abort is the only expected rejection of the calls above (see
+    // apiFetch, listModels); anything else is still reported, not thrown.
+    if (signal.aborted) return { status: 'stopped', model };
+    const detail = error instanceof Error ? error.message : String(error);
+    return { status: 'error', model, error: { code: 'worker', message: `The reply failed in the worker: ${detail}` } };
   }
 }
 
