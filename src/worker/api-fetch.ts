@@ -38,6 +38,22 @@ export async function apiFetch(
     if (init.signal?.aborted) throw error;
     // Fetch rejects with a bare TypeError for every transport failure (refused,
     // DNS, CORS, mixed content) and by design does not say which one.
-    return unreachable(endpoint);
+    return unreachable(endpoint, { answered: await answers(url, init.signal), withKey: apiKey !== '' });
+  }
+}
+
+/**
+ * Whether anything answers HTTP at `url`: a `no-cors` request resolves with
+ * an opaque response whatever the CORS headers (Fetch, "opaque filtered
+ * response"), and rejects only when there was no answer at all. This tells
+ * "server down" from "answer blocked by CORS", e.g. vLLM's 401 for a wrong
+ * key, which its auth middleware sends without CORS headers.
+ */
+async function answers(url: URL, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await fetch(url, { mode: 'no-cors', method: 'GET', signal: signal ?? null });
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -75,12 +75,23 @@ export function streamError(body: unknown): ChatError {
   };
 }
 
-/** `fetch` itself failed: no answer at all (down, wrong host, or CORS refused). */
-export function unreachable(endpoint: string): ChatError {
+/**
+ * `fetch` itself failed: no answer at all (down, wrong host), or an answer
+ * the browser withheld (CORS). `answered`: something answers HTTP there, so
+ * CORS is the cause; `withKey`: an api-key was sent, and vLLM refuses a wrong
+ * key without CORS headers, so the browser shows a key error as this one.
+ */
+export function unreachable(endpoint: string, cause: { answered?: boolean; withKey?: boolean } = {}): ChatError {
+  const message = `Cannot reach ${endpoint}: is the server running and does it allow this origin (CORS)?`;
+  if (!cause.answered) {
+    return { code: 'network', message, hint: 'Check the endpoint attribute and that the server is running.' };
+  }
   return {
     code: 'network',
-    message: `Cannot reach ${endpoint}: is the server running and does it allow this origin (CORS)?`,
-    hint: 'Check the endpoint attribute, that the server is up, and that it sends Access-Control-Allow-Origin for this page (vLLM: --allowed-origins).',
+    message,
+    hint:
+      'The server answered but the browser withheld the answer (CORS): allow this page’s origin on the server (vLLM: --allowed-origins)' +
+      (cause.withKey ? ', and check the api-key attribute (vLLM refuses a wrong key without CORS headers).' : '.'),
   };
 }
 

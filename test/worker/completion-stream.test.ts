@@ -139,6 +139,7 @@ describe('streamCompletion', () => {
     expect(end.status).to.equal('error');
     expect(end.error?.code).to.equal('network');
     expect(end.error?.message).to.equal(`Cannot reach ${endpoint}: is the server running and does it allow this origin (CORS)?`);
+    expect(end.error?.hint).to.equal('Check the endpoint attribute and that the server is running.');
   });
 
   it('streams from another origin through CORS', async () => {
@@ -169,12 +170,18 @@ describe('streamCompletion', () => {
     expect(end.model).to.equal('MyCoder');
   });
 
-  it('reports a rejected API key on the model list with a hint to check it', async () => {
+  it('points at the api-key when a wrong key is refused without CORS headers, as vLLM does', async () => {
     const list = await listModels(testServers.keyed, 'wrong');
     expect(list.ok).to.equal(false);
     if (list.ok) return;
-    expect(list.error.status).to.equal(401);
-    expect(list.error.hint).to.contain('api-key');
+    expect(list.error.code).to.equal('network');
+    expect(list.error.hint).to.contain('withheld the answer (CORS)');
+    expect(list.error.hint).to.contain('check the api-key attribute');
+  });
+
+  it('reports a rejected API key with its status when the refusal is readable (same origin)', async () => {
+    const { end } = await run('hi [mock error=401]');
+    expect(end.error).to.deep.include({ status: 401, hint: 'Check the api-key attribute.' });
   });
 
   it('stops on abort, keeps what arrived, and the server sees the disconnect', async () => {
