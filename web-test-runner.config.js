@@ -43,7 +43,7 @@ export default {
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   middleware: [
     (ctx, next) => {
-      if (!ctx.path.startsWith('/v1/') && ctx.path !== '/v1') return next();
+      if (!/^\/(v1|__mock)(\/|$)/.test(ctx.path)) return next();
       ctx.respond = false;
       sameOrigin(ctx.req, ctx.res);
     },
