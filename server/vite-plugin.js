@@ -29,8 +29,12 @@ export function vllmApiPlugin(options = {}) {
   const mount = server => {
     server.middlewares.use(middleware);
     server.httpServer?.once('listening', () => {
-      const urls = server.resolvedUrls?.local ?? [];
-      server.config.logger.info(`\n  vllm-chat API: ${backend}\n  page: ${urls[0] ?? '(see above)'}\n`);
+      // `vite preview` resolves its URLs after this event: fall back to the socket.
+      const address = server.httpServer?.address();
+      const page =
+        server.resolvedUrls?.local[0] ??
+        (address && typeof address === 'object' ? `http://${address.address}:${address.port}/` : '(see below)');
+      server.config.logger.info(`\n  vllm-chat API: ${backend}\n  page: ${page}\n`);
     });
   };
 
