@@ -93,7 +93,10 @@ export class AutoScrollController implements ReactiveController {
   #onGesture = (): void => this.#markIntent();
 
   #onKey = (event: KeyboardEvent): void => {
-    if (scrollKeys.has(event.key)) this.#markIntent();
+    if (!scrollKeys.has(event.key)) return;
+    this.#markIntent();
+    // End goes to the bottom, wherever it is by the time a smooth scroll lands there.
+    if (event.key === 'End') this.jumpToLatest();
   };
 
   #onPointerDown = (): void => {

@@ -33,6 +33,8 @@ export function copyWithTextarea(text: string, host: ShadowRoot | HTMLElement): 
   area.style.pointerEvents = 'none';
   const focused = host instanceof ShadowRoot ? host.activeElement : root.activeElement;
   host.appendChild(area);
+  // `execCommand('copy')` copies the focused selection: focus, not only select.
+  area.focus({ preventScroll: true });
   area.select();
   let ok = false;
   try {

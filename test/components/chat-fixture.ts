@@ -65,8 +65,8 @@ export interface LoggedRequest {
   aborted: boolean;
 }
 
-/** `/v1` base → its server's request log. */
-function logUrl(endpoint = '/v1'): string {
+/** An endpoint → its server's request log (the cross-origin server's by default: it keeps one). */
+function logUrl(endpoint = servers.crossOrigin): string {
   return new URL('../__mock/requests', new URL(endpoint.replace(/\/?$/, '/'), location.href)).href;
 }
 
@@ -85,4 +85,25 @@ export async function lastChatBody(endpoint?: string): Promise<Record<string, un
   const last = log.filter(r => r.path.endsWith('/chat/completions')).at(-1);
   if (!last) throw new Error('the server saw no chat completion request');
   return last.body as Record<string, unknown>;
+}
+
+/** Makes the Clipboard API refuse, so the textarea fallback runs, and captures what it copied. */
+export function catchFallbackCopy(): { text: Promise<string>; restore(): void } {
+  const clipboard = navigator.clipboard;
+  const original = clipboard.writeText;
+  clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+  let resolve!: (text: string) => void;
+  const text = new Promise<string>(r => (resolve = r));
+  const onCopy = (event: Event) => {
+    const area = event.composedPath()[0];
+    if (area instanceof HTMLTextAreaElement) resolve(area.value.slice(area.selectionStart, area.selectionEnd));
+  };
+  document.addEventListener('copy', onCopy, true);
+  return {
+    text,
+    restore() {
+      clipboard.writeText = original;
+      document.removeEventListener('copy', onCopy, true);
+    },
+  };
 }

@@ -11,7 +11,7 @@ describe('<vllm-chat> contract', () => {
     expect(customElements.get('vllm-chat')).to.equal(VllmChat);
     expect(() => defineVllmChat()).not.to.throw();
     // A second copy of the module (another class) must not throw either.
-    const copy = await import(`../../src/components/define.js?copy=${Date.now()}`);
+    const copy = await import(`../../src/components/define.ts?copy=${Date.now()}`);
     expect(() => (copy as { defineVllmChat(): void }).defineVllmChat()).not.to.throw();
     expect(customElements.get('vllm-chat')).to.equal(VllmChat);
   });
@@ -44,10 +44,10 @@ describe('<vllm-chat> contract', () => {
   });
 
   it('sends system-prompt, temperature and max-tokens only when they are set', async () => {
-    const el = await mount({ model: 'MyCoder' });
-    await clearRequests();
+    const el = await mount({ model: 'MyCoder', endpoint: servers.crossOrigin });
+    await clearRequests(servers.crossOrigin);
     await el.send('[mock rate=0] hi');
-    let body = await lastChatBody();
+    let body = await lastChatBody(servers.crossOrigin);
     expect(body).to.include({ stream: true, model: 'MyCoder' });
     expect(body.stream_options).to.deep.equal({ include_usage: true });
     expect(body).not.to.have.any.keys('temperature', 'max_tokens', 'max_completion_tokens');
@@ -57,7 +57,7 @@ describe('<vllm-chat> contract', () => {
     el.setAttribute('temperature', '0.3');
     el.setAttribute('max-tokens', '500');
     await el.send('[mock rate=0] again');
-    body = await lastChatBody();
+    body = await lastChatBody(servers.crossOrigin);
     expect(body.temperature).to.equal(0.3);
     expect(body.max_tokens ?? body.max_completion_tokens).to.equal(500);
     expect((body.messages as { role: string; content: string }[])[0]).to.deep.equal({ role: 'system', content: '你是一个编程助手' });
@@ -127,11 +127,11 @@ describe('<vllm-chat> contract', () => {
   });
 
   it('sends the earlier turns with each request, leaving out failed replies with their question', async () => {
-    const el = await mount({ model: 'MyCoder', 'system-prompt': 'sys' });
+    const el = await mount({ model: 'MyCoder', 'system-prompt': 'sys', endpoint: servers.crossOrigin });
     await el.send('[mock rate=0 echo=1] first');
     await el.send('[mock error=400]');
     await el.send('[mock rate=0 echo=1] third');
-    const sent = (await lastChatBody()).messages as { role: string; content: string }[];
+    const sent = (await lastChatBody(servers.crossOrigin)).messages as { role: string; content: string }[];
     expect(sent).to.deep.equal([
       { role: 'system', content: 'sys' },
       { role: 'user', content: '[mock rate=0 echo=1] first' },

@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { sendKeys } from '@web/test-runner-commands';
+import type { VllmChat } from '../../src/components/vllm-chat.js';
+import { mount, parts, unmountAll, waitFor } from './chat-fixture.js';
+
+const log = (el: VllmChat) => el.shadowRoot!.querySelector<HTMLElement>('[role="log"]')!;
+const gap = (s: HTMLElement) => s.scrollHeight - s.scrollTop - s.clientHeight;
+const frames = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise(r => requestAnimationFrame(r));
+};
+
+describe('auto-scroll', () => {
+  afterEach(unmountAll);
+
+  it('follows a growing reply while the reader stays at the bottom', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    const scroller = log(el);
+    const pending = el.send('[mock rate=200 lines=300 lang=py]');
+    await waitFor(() => scroller.scrollHeight > scroller.clientHeight * 3, 'a long reply');
+    for (let i = 0; i < 10; i++) {
+      await frames(3);
+      expect(gap(scroller)).to.be.lessThan(30);
+    }
+    await pending;
+    await frames(2);
+    expect(gap(scroller)).to.be.lessThan(30);
+    expect(parts(el, 'jump-button')).to.have.length(0);
+  });
+
+  it('stops following when the reader scrolls up with the wheel, and jump to latest re-attaches', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    const scroller = log(el);
+    const pending = el.send('[mock rate=100 lines=400 lang=py]');
+    await waitFor(() => scroller.scrollHeight > scroller.clientHeight * 2, 'a long reply');
+    scroller.dispatchEvent(new WheelEvent('wheel', { deltaY: -300, bubbles: true }));
+    scroller.scrollTop = 100;
+    const heightThen = scroller.scrollHeight;
+    await waitFor(() => scroller.scrollHeight > heightThen + 200, 'more content');
+    await frames(2);
+    expect(scroller.scrollTop).to.equal(100);
+    const jump = await waitFor(() => parts(el, 'jump-button')[0], 'the jump button');
+    jump.click();
+    await frames(1);
+    expect(gap(scroller)).to.be.lessThan(30);
+    const heightNow = scroller.scrollHeight;
+    await waitFor(() => scroller.scrollHeight > heightNow + 200, 'more content');
+    await frames(2);
+    expect(gap(scroller)).to.be.lessThan(30);
+    el.stop();
+    await pending;
+  });
+
+  it('stops following when the reader pages up with the keyboard, and follows again at the bottom', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    const scroller = log(el);
+    const pending = el.send('[mock rate=100 lines=400 lang=py]');
+    await waitFor(() => scroller.scrollHeight > scroller.clientHeight * 3, 'a long reply');
+    scroller.focus();
+    await sendKeys({ press: 'PageUp' });
+    await sendKeys({ press: 'PageUp' });
+    await waitFor(() => gap(scroller) > scroller.clientHeight, 'the page to scroll up');
+    const top = scroller.scrollTop;
+    await frames(20);
+    expect(scroller.scrollTop).to.be.at.most(top);
+    expect(gap(scroller)).to.be.greaterThan(scroller.clientHeight);
+    // Back at the bottom by the reader's own keys: following resumes.
+    await sendKeys({ press: 'End' });
+    await waitFor(() => parts(el, 'jump-button').length === 0, 'following again');
+    const heightNow = scroller.scrollHeight;
+    await waitFor(() => scroller.scrollHeight > heightNow + 200, 'more content');
+    await frames(2);
+    expect(gap(scroller)).to.be.lessThan(30);
+    el.stop();
+    await pending;
+  });
+});
