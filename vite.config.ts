@@ -33,10 +33,6 @@ export default defineConfig(async ({ command }): Promise<UserConfig> => {
     preview: { host: '127.0.0.1', port: 4173 },
     build: {
       target: 'es2022',
-      // Sites load this file straight from a CDN: ship it small. (Vite leaves
-      // ES library output unminified by default, for bundlers' tree-shaking;
-      // the entry defines the element on import, so there is nothing to shake.)
-      minify: true,
       // Sites load the bundle from a CDN path of their choice; keep names stable and readable.
       assetsDir: 'chunks',
       lib: {
@@ -44,7 +40,10 @@ export default defineConfig(async ({ command }): Promise<UserConfig> => {
         formats: ['es'],
         fileName: () => 'vllm-chat.js',
       },
-      rolldownOptions: { output: { chunkFileNames } },
+      // Sites load this file straight from a CDN: ship it small. Vite keeps
+      // whitespace in ES library output (for bundlers' tree-shaking); the
+      // entry defines the element on import, so there is nothing to shake.
+      rolldownOptions: { output: { chunkFileNames, minify: true } },
     },
     worker: {
       format: 'es',

@@ -12,9 +12,12 @@ function expectHighlightedReplies(result: EmbedResult, count: number): void {
   expect(result.importError, 'import').to.equal(undefined);
   expect(result.harnessError, 'harness').to.equal(undefined);
   expect(result.messages?.map(m => m.status)).to.deep.equal(Array(count).fill('done'));
-  for (const view of result.views ?? []) {
+  for (const [i, view] of (result.views ?? []).entries()) {
+    // The reply's one fence: "```python\n<20 lines>\n```".
+    const fence = /^```\w*\n([\s\S]*?)\n```$/m.exec(result.messages?.[i]?.content ?? '');
+    expect(fence?.[1]?.split('\n'), 'code lines in the reply').to.have.length(20);
     expect(view.codeBlocks).to.equal(1);
-    expect(view.codeText.split('\n').filter(Boolean)).to.have.length(20);
+    expect(view.codeText, 'code block text').to.equal(fence?.[1]);
     // Tokens of one Python block in github-dark come in several colours only
     // if the grammar chunk loaded (from the bundle origin) and the colour
     // rules applied (a constructed stylesheet, allowed by style-src 'self').

@@ -10,7 +10,7 @@ export interface EmbedResult {
   importError?: string;
   harnessError?: string;
   defined?: boolean;
-  messages?: { status: string; contentLength: number; error?: string }[];
+  messages?: { status: string; content: string; error?: string }[];
   views?: { codeBlocks: number; codeText: string; tokenColours: number; errorText: string }[];
   /** `effectiveDirective blockedURI` of each CSP violation on the page's document. */
   violations: string[];

@@ -74,7 +74,7 @@ async function scenario() {
   await new Promise(resolve => requestAnimationFrame(() => resolve(undefined)));
   return {
     defined: customElements.get('vllm-chat') !== undefined,
-    messages: messages.map(m => ({ status: m.status, contentLength: m.content.length, error: m.error?.message })),
+    messages: messages.map(m => ({ status: m.status, content: m.content, error: m.error?.message })),
     views: elements.map(inspect),
   };
 }
