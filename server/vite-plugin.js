@@ -16,8 +16,10 @@ export function vllmApiPlugin(options = {}) {
   let middleware;
   let backend;
   if (vllmUrl) {
-    const proxy = createProxyHandler({ target: vllmUrl.replace(/\/+$/, ''), ...(apiKey ? { apiKey } : {}) });
-    backend = `proxy to ${vllmUrl}/v1`;
+    // Requests keep their /v1 prefix: a VLLM_URL given with /v1 must not double it.
+    const target = vllmUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+    const proxy = createProxyHandler({ target, ...(apiKey ? { apiKey } : {}) });
+    backend = `streaming proxy to ${target}/v1`;
     middleware = (req, res, next) => (isApi(req.url, false) ? proxy(req, res) : next());
   } else {
     const mock = createMockHandler(options.rate === undefined ? {} : { rate: options.rate });
