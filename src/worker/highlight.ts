@@ -24,19 +24,22 @@ import { loadLanguage, resolveLanguage } from './languages.js';
 
 /**
  * Lines this long or longer are not tokenized at all (Shiki's
- * `tokenizeMaxLineLength`; shown in the foreground colour). Minified code is
- * not read token by token, and a regex grammar on a 100k-character line can
- * take seconds.
+ * `tokenizeMaxLineLength`; shown in the foreground colour). Tokenizing is
+ * superlinear on long lines with the JavaScript regex engine (measured here:
+ * an 8,000-character TypeScript string ~0.9 s, a 300k-character line 12 s,
+ * which `tokenizeTimeLimit` does not stop), and minified code is not read
+ * token by token anyway.
  */
-export const TOKENIZE_MAX_LINE_LENGTH = 20_000;
+export const TOKENIZE_MAX_LINE_LENGTH = 5_000;
 
 /**
  * A partial (still growing) line longer than this is shown as plain escaped
  * text and tokenized once, when it completes. Below it, re-tokenizing the
  * partial line on each take costs at most this many characters per take, so a
- * 100k-character line streamed in small pieces is linear, not quadratic.
+ * 100k-character line streamed in small pieces is linear, not quadratic. Code
+ * lines are rarely longer; a 500-character string costs ~50 ms to tokenize.
  */
-export const PARTIAL_LINE_CAP = 2_000;
+export const PARTIAL_LINE_CAP = 500;
 
 /** Tokenizer work, for tests that assert cost per token stays bounded. */
 export const highlightStats = { calls: 0, chars: 0 };

@@ -1,0 +1,88 @@
+/**
+ * Drives the worker's renderer in the test page and applies its patches to a
+ * real DOM section, as the element does.
+ */
+import type { BlockOp, RenderOptions, RenderSection } from '../../src/protocol.js';
+import { MessageRenderer, type RenderedPatch } from '../../src/worker/message-renderer.js';
+import { applyPatch } from '../../src/components/apply-patch.js';
+import { addTokenStyles, messageStyles, tokenStyleSheet } from '../../src/components/message-styles.js';
+
+export const renderOptions: RenderOptions = { theme: 'github-dark', labels: { copy: 'Copy' } };
+
+/** mulberry32: a small seeded generator, so every failure can be replayed. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Splits `text` into pieces of 1..max UTF-16 units (so surrogate pairs get split too). */
+export function randomChunks(text: string, random: () => number, max = 40): string[] {
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length; ) {
+    const n = 1 + Math.floor(random() * max);
+    chunks.push(text.slice(i, i + n));
+    i += n;
+  }
+  return chunks;
+}
+
+let styled = false;
+/** A fresh section in the document, with the element's styles applied. */
+export function newSection(): HTMLElement {
+  if (!styled) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(messageStyles.cssText);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet, tokenStyleSheet];
+    styled = true;
+  }
+  const section = document.createElement('div');
+  section.className = 'message-body';
+  document.body.append(section);
+  return section;
+}
+
+/** Applies a patch's ops of one section and its styles. */
+export function apply(section: HTMLElement, patch: RenderedPatch, name: RenderSection = 'content'): void {
+  addTokenStyles(patch.styles);
+  const ops: BlockOp[] | undefined = patch[name];
+  if (ops) applyPatch(section, ops);
+}
+
+/** One-shot: everything fed, ended, one take. */
+export async function renderOnce(text: string, options: RenderOptions = renderOptions, name: RenderSection = 'content'): Promise<RenderedPatch> {
+  const renderer = new MessageRenderer(options);
+  renderer.feed(name, text);
+  renderer.end();
+  return renderer.take();
+}
+
+/** Streams `chunks`, taking after every `takeEvery` chunks (1: each chunk); returns all patches. */
+export async function renderStreamed(
+  chunks: readonly string[],
+  options: RenderOptions = renderOptions,
+  name: RenderSection = 'content',
+  takeEvery: (index: number) => boolean = () => true,
+): Promise<RenderedPatch[]> {
+  const renderer = new MessageRenderer(options);
+  const patches: RenderedPatch[] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    renderer.feed(name, chunks[i] ?? '');
+    if (takeEvery(i)) patches.push(await renderer.take());
+  }
+  renderer.end();
+  patches.push(await renderer.take());
+  return patches;
+}
+
+/** Applies patches to a new section; returns it. */
+export function applyAll(patches: readonly RenderedPatch[], name: RenderSection = 'content'): HTMLElement {
+  const section = newSection();
+  for (const patch of patches) apply(section, patch, name);
+  return section;
+}
