@@ -34,14 +34,25 @@ const testServers = {
   pageOrigin: pageOrigin.url,
 };
 
+/** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testsFinishTimeout: 240_000,
   testFramework: { config: { timeout: 20_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    {
+      name: 'close-test-servers',
+      async serverStop() {
+        await Promise.all([crossOrigin.close(), keyed.close(), multiModel.close()]);
+        await Promise.all([bundleOrigin.close(), pageOrigin.close()]);
+      },
+    },
+  ],
   middleware: [
+    /** @type {import('koa').Middleware} */
     (ctx, next) => {
       if (!/^\/(v1|__mock)(\/|$)/.test(ctx.path)) return next();
       ctx.respond = false;
@@ -54,7 +65,7 @@ export default {
       launchOptions: { executablePath: chromiumPath(), headless: true, args: chromiumArgs },
     }),
   ],
-  testRunnerHtml: testFramework => `<!doctype html>
+  testRunnerHtml: (/** @type {string} */ testFramework) => `<!doctype html>
 <html><head><meta charset="utf-8"><script>globalThis.testServers = ${JSON.stringify(testServers)};</script></head>
 <body><script type="module" src="${testFramework}"></script></body></html>`,
   reporters: [
@@ -62,8 +73,4 @@ export default {
     summaryReporter({ flatten: true }),
     ...(process.env.WTR_TOTALS_FILE ? [totalsReporter({ file: process.env.WTR_TOTALS_FILE })] : []),
   ],
-  async onStop() {
-    await Promise.all([crossOrigin.close(), keyed.close(), multiModel.close()]);
-    await Promise.all([bundleOrigin.close(), pageOrigin.close()]);
-  },
 };
