@@ -22,9 +22,10 @@
  * shared worker itself (Comlink matches replies by message id, so several
  * wrappers of one worker do not see each other's answers).
  *
- * Cross-origin bundles: `new Worker(url)` throws `SecurityError` when `url` is
- * not same-origin with the page (HTML, "Worker constructor", step "same
- * origin"). The worker is then started from a same-origin `blob:` module whose
+ * Cross-origin bundles: a worker's top-level script is fetched with request
+ * mode "same-origin" (HTML, "fetch a module worker script graph"), and
+ * Chromium throws `SecurityError` from `new Worker(url)` for a cross-origin
+ * `url`. The worker is then started from a same-origin `blob:` module whose
  * only line is a static `import` of the real worker module, so the worker runs
  * the bundle's code with `import.meta.url` on the bundle's origin and its lazy
  * chunks (Shiki grammars and themes) load from there. A static import (checked
