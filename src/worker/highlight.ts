@@ -41,6 +41,14 @@ export const TOKENIZE_MAX_LINE_LENGTH = 5_000;
  */
 export const PARTIAL_LINE_CAP = 500;
 
+/**
+ * Tokenizer options of every call. No time limit: vscode-textmate's limit
+ * (500 ms by default) counts the grammar's first, lazy regex compilation too,
+ * so the first line of a block could come out cut short on one run and whole
+ * on another; lines are short enough (above) that the limit is not needed.
+ */
+export const TOKENIZE_OPTIONS = { tokenizeMaxLineLength: TOKENIZE_MAX_LINE_LENGTH, tokenizeTimeLimit: 0 } as const;
+
 /** Tokenizer work, for tests that assert cost per token stays bounded. */
 export const highlightStats = { calls: 0, chars: 0 };
 
@@ -199,7 +207,7 @@ export class LineHighlighter {
       return this.hl.codeToTokensBase(text, {
         lang: this.lang,
         theme: this.theme,
-        tokenizeMaxLineLength: TOKENIZE_MAX_LINE_LENGTH,
+        ...TOKENIZE_OPTIONS,
         ...(this.state ? { grammarState: this.state } : {}),
       });
     } catch {

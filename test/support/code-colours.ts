@@ -2,7 +2,7 @@
  * Compares the colours on screen with Shiki's one-pass tokens of the same code.
  */
 import { expect } from 'chai';
-import { getHighlighter, loadFenceLanguage, loadTheme, TOKENIZE_MAX_LINE_LENGTH } from '../../src/worker/highlight.js';
+import { getHighlighter, loadFenceLanguage, loadTheme, TOKENIZE_OPTIONS } from '../../src/worker/highlight.js';
 
 const probe = document.createElement('span');
 
@@ -24,7 +24,7 @@ export async function expectShikiColours(pre: Element, code: string, word: strin
   const fg = hl.getTheme(themeId).fg;
   const lines = [...pre.querySelectorAll('.line')];
   const expected = lang
-    ? hl.codeToTokensBase(code, { lang, theme: themeId, tokenizeMaxLineLength: TOKENIZE_MAX_LINE_LENGTH })
+    ? hl.codeToTokensBase(code, { lang, theme: themeId, ...TOKENIZE_OPTIONS })
     : code.split('\n').map(line => [{ content: line, color: '' }]);
   expect(lines.length, 'line count').to.equal(expected.length);
   const colour = new Map<string, string>();
