@@ -367,7 +367,11 @@ export class VllmChat extends LitElement {
     const worker = this.#worker;
     if (!worker) return;
     const sections = this.#views.filter(v => v.message.role === 'assistant' && v.message.status !== 'streaming');
-    await recolourCode(worker, sections.map(v => v.content), theme, () => this.theme === theme);
+    try {
+      await recolourCode(worker, sections.map(v => v.root), theme, () => this.theme === theme);
+    } catch (error) {
+      console.warn(`<vllm-chat>: could not re-colour code blocks for theme "${theme}".`, error);
+    }
   }
 
   #saveSoon(): void {

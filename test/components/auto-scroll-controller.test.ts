@@ -15,7 +15,7 @@ describe('auto-scroll', () => {
   it('follows a growing reply while the reader stays at the bottom', async () => {
     const el = await mount({ model: 'MyCoder' });
     const scroller = log(el);
-    const pending = el.send('[mock rate=200 lines=300 lang=py]');
+    const pending = el.send('[mock rate=400 lines=120 lang=py]');
     await waitFor(() => scroller.scrollHeight > scroller.clientHeight * 3, 'a long reply');
     for (let i = 0; i < 10; i++) {
       await frames(3);
