@@ -10,53 +10,53 @@ import { css } from 'lit';
 
 /** Markdown and code block styles, for the element's `static styles`. */
 export const messageStyles = css`
-  .message-body {
+  .markdown {
     overflow-wrap: anywhere;
     line-height: 1.5;
   }
-  .message-body > :first-child {
+  .markdown > :first-child {
     margin-top: 0;
   }
-  .message-body > :last-child {
+  .markdown > :last-child {
     margin-bottom: 0;
   }
-  .message-body :is(p, ul, ol, blockquote, table, .code-block) {
+  .markdown :is(p, ul, ol, blockquote, table, .code-block) {
     margin: 0.6em 0;
   }
-  .message-body :is(h1, h2, h3, h4, h5, h6) {
+  .markdown :is(h1, h2, h3, h4, h5, h6) {
     margin: 0.9em 0 0.4em;
     line-height: 1.25;
   }
-  .message-body blockquote {
+  .markdown blockquote {
     padding-left: 0.8em;
     border-left: 3px solid color-mix(in srgb, currentColor 30%, transparent);
     opacity: 0.9;
   }
-  .message-body a {
+  .markdown a {
     color: var(--vllm-chat-link-color, #2f81f7);
   }
-  .message-body img {
+  .markdown img {
     max-width: 100%;
   }
-  .message-body table {
+  .markdown table {
     border-collapse: collapse;
     display: block;
     overflow-x: auto;
   }
-  .message-body :is(th, td) {
+  .markdown :is(th, td) {
     border: 1px solid color-mix(in srgb, currentColor 25%, transparent);
     padding: 0.25em 0.6em;
   }
-  .message-body .align-left {
+  .markdown .align-left {
     text-align: left;
   }
-  .message-body .align-center {
+  .markdown .align-center {
     text-align: center;
   }
-  .message-body .align-right {
+  .markdown .align-right {
     text-align: right;
   }
-  .message-body :not(pre) > code {
+  .markdown :not(pre) > code {
     font-family: var(--vllm-chat-code-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
     font-size: 0.9em;
     padding: 0.1em 0.3em;

@@ -42,7 +42,7 @@ export function newSection(): HTMLElement {
     styled = true;
   }
   const section = document.createElement('div');
-  section.className = 'message-body';
+  section.className = 'markdown';
   document.body.append(section);
   return section;
 }

@@ -81,7 +81,7 @@ describe('MessageRenderer', () => {
       const html = applyAll(await renderStreamed([text.slice(0, i), text.slice(i)])).innerHTML;
       expect(html, `split at ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 10), i))}|`).to.equal(expected);
     }
-    document.querySelectorAll('.message-body').forEach(el => el.remove());
+    document.querySelectorAll('.markdown').forEach(el => el.remove());
   });
 
   it('renders reasoning with the same renderer into its own ops', async () => {
