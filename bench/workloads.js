@@ -30,10 +30,10 @@ export const FULL = [
 /** `--quick`: the same shapes, small enough for a smoke test of every figure. */
 /** @type {Workload[]} */
 export const QUICK = [
-  { name: 'long', lines: 300, rate: 0, limitMs: 8_000, keys: true },
-  { name: 'huge', lines: 600, rate: 0, limitMs: 8_000 },
-  { name: 'rate', lines: 12, rate: 400, limitMs: 8_000, tokens: true },
-  { name: 'scaling-1k', lines: 30, rate: 0, limitMs: 8_000 },
+  { name: 'long', lines: 150, rate: 0, limitMs: 10_000, keys: true },
+  { name: 'huge', lines: 300, rate: 0, limitMs: 10_000 },
+  { name: 'rate', lines: 12, rate: 400, limitMs: 10_000, tokens: true },
+  { name: 'scaling-1k', lines: 15, rate: 0, limitMs: 10_000 },
 ];
 
 /** The prompt of a workload: a Chinese request, as the typical user writes, with the server directive. */

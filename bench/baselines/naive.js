@@ -11,15 +11,14 @@ import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
 import { installHarness } from '../pages/harness.js';
 import { lastChildTag } from '../pages/find-cached.js';
 
-/** Grammars a code answer is likely to use, loaded when a fence first names them. */
+/** Grammars a code answer is likely to use, by the names fences give them. */
+/** @type {Record<string, string>} */
+const ALIASES = { ts: 'typescript', typescript: 'typescript', js: 'javascript', javascript: 'javascript', py: 'python', python: 'python' };
 /** @type {Record<string, () => Promise<unknown>>} */
 const LANGS = {
-  ts: () => import('@shikijs/langs/typescript'),
   typescript: () => import('@shikijs/langs/typescript'),
-  js: () => import('@shikijs/langs/javascript'),
   javascript: () => import('@shikijs/langs/javascript'),
   python: () => import('@shikijs/langs/python'),
-  py: () => import('@shikijs/langs/python'),
 };
 
 const out = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -50,7 +49,7 @@ const escape = (/** @type {string} */ s) =>
 const md = new MarkdownIt({
   html: false,
   highlight(code, lang) {
-    const key = lang.toLowerCase();
+    const key = ALIASES[lang.toLowerCase()] ?? '';
     const load = LANGS[key];
     if (!load) return '';
     if (!loaded.has(key)) {
@@ -80,7 +79,7 @@ installHarness({
       engine: createJavaScriptRegexEngine(),
     });
     // A page that expects code answers loads its usual grammars up front (not timed).
-    for (const key of ['ts', 'js', 'python']) {
+    for (const key of Object.keys(LANGS)) {
       loaded.add(key);
       await highlighter.loadLanguage(/** @type {never} */ (await LANGS[key]?.()));
     }

@@ -145,20 +145,15 @@ export function installHarness(contender) {
           return tailText(message, spec.proseTail.length + 200).includes(spec.proseTail);
         };
 
-        /** @param {'done' | 'timeout'} status */
-        const finish = status => {
-          if (finished) return;
-          finished = true;
-          recordKeys = false;
-          const end = performance.now();
+        let lastPush = 0;
+        const report = /** @type {{ __benchSnapshot?: (s: unknown) => void }} */ (/** @type {unknown} */ (window));
+
+        /** Figures so far; O(frames + long tasks), no DOM walk. @param {number} end */
+        const summary = end => {
           longTasks.push(...observer.takeRecords());
           const during = longTasks.filter(t => t.startTime + t.duration > t0 && t.startTime < end);
-          const code = contender.codeRoot();
-          const codeText = code?.textContent ?? '';
-          resolve({
-            status,
+          return {
             ms: end - t0,
-            visibleCodeChars: squash(codeText).length,
             longTasks: {
               count: during.length,
               longestMs: Math.max(0, ...during.map(t => t.duration)),
@@ -174,6 +169,19 @@ export function installHarness(contender) {
             keys: spec.keys
               ? { count: keyDelays.length, p95: quantile(keyDelays, 0.95), max: Math.max(0, ...keyDelays) }
               : undefined,
+          };
+        };
+
+        /** @param {'done' | 'timeout'} status */
+        const finish = status => {
+          if (finished) return;
+          finished = true;
+          recordKeys = false;
+          const codeText = contender.codeRoot()?.textContent ?? '';
+          resolve({
+            status,
+            ...summary(performance.now()),
+            visibleCodeChars: squash(codeText).length,
             visibleAt: spec.tokenEnds ? visibleAt : undefined,
             domNodes: countNodes(document),
           });
@@ -194,8 +202,16 @@ export function installHarness(contender) {
             while (visibleAt.length < tokenEnds.length && /** @type {number} */ (tokenEnds[visibleAt.length]) <= shown)
               visibleAt.push(at);
           }
-          if (visible()) finish('done');
-          else requestAnimationFrame(frame);
+          if (visible()) return finish('done');
+          // For a page that then freezes past its time limit: what was measured
+          // until now, and the tail of the code shown (the runner finds it in the
+          // expected code to tell how far the page got).
+          if (now - lastPush > 1000 && report.__benchSnapshot) {
+            lastPush = now;
+            const code = contender.codeRoot();
+            report.__benchSnapshot({ ...summary(now), tail: code ? tailText(code, 60) : '' });
+          }
+          requestAnimationFrame(frame);
         };
 
         input.value = '';
