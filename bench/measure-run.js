@@ -4,6 +4,7 @@
 // the page is bounded, and a page still frozen after its time limit is
 // reported as `timeout` with whatever could be read.
 import { codeTokenEnds, requestBody } from './expected.js';
+import { heapUsage } from './heap-usage.js';
 import { promptOf } from './workloads.js';
 
 /**
@@ -101,18 +102,7 @@ export async function measureRun(ctx) {
     finished = true;
     const keysSent = await within(presses, 5_000, 0);
 
-    /** @type {number | null} */
-    let heapMB = null;
-    const heap = await within(
-      (async () => {
-        await cdp.send('HeapProfiler.collectGarbage');
-        return cdp.send('Runtime.getHeapUsage');
-      })(),
-      10_000,
-      null,
-    );
-    if (heap) heapMB = heap.usedSize / 2 ** 20;
-
+    const heap = await within(heapUsage(browser, cdp), 10_000, null);
     const tokens = expected.tokens.length;
     /** @type {Record<string, unknown>} */
     const figures = {
@@ -124,7 +114,8 @@ export async function measureRun(ctx) {
       longTasks: result.longTasks ?? null,
       frames: result.frames ?? null,
       keys: workload.keys ? { ...(result.keys ?? {}), sent: keysSent } : undefined,
-      heapMB,
+      heapMB: heap?.mainMB ?? null,
+      workerHeapMB: heap?.workersMB ?? null,
       domNodes: result.domNodes ?? null,
       errors: errors.slice(0, 3),
     };

@@ -28,14 +28,14 @@ function ratio(row, /** @type {unknown} */ floor) {
 export function markdownTables(rows, scaling) {
   const out = [];
   out.push(
-    '| workload | contender | send → last token visible (s) | tokens/s | network floor (s) | ÷ network | one-shot render (s) | ÷ render | long tasks | longest (ms) | blocking (ms) | frame p50 / p95 / max (ms) | frames > 50 ms | heap (MB) | DOM nodes |',
+    '| workload | contender | send → last token visible (s) | tokens/s | network floor (s) | ÷ network | one-shot render (s) | ÷ render | long tasks | longest (ms) | blocking (ms) | frame p50 / p95 / max (ms) | frames > 50 ms | heap: page + workers (MB) | DOM nodes |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const row of rows) {
     const x = row.figures;
     const fr = x.frames;
     out.push(
-      `| ${row.workload} (${row.lines.toLocaleString('en')} lines, ${row.tokens.toLocaleString('en')} tokens) | ${row.contender} | ${time(row)} | ${f0(x.tokensPerSec)} | ${s(x.networkMs)} | ${ratio(row, x.networkMs)} | ${s(x.renderMs)} | ${ratio(row, x.renderMs)} | ${x.longTasks?.count ?? '–'} | ${f0(x.longTasks?.longestMs)} | ${f0(x.longTasks?.blockingMs)} | ${fr ? `${f0(fr.p50)} / ${f0(fr.p95)} / ${f0(fr.max)}` : '–'} | ${fr?.over50 ?? '–'} | ${f1(x.heapMB)} | ${x.domNodes?.toLocaleString('en') ?? '–'} |`,
+      `| ${row.workload} (${row.lines.toLocaleString('en')} lines, ${row.tokens.toLocaleString('en')} tokens) | ${row.contender} | ${time(row)} | ${f0(x.tokensPerSec)} | ${s(x.networkMs)} | ${ratio(row, x.networkMs)} | ${s(x.renderMs)} | ${ratio(row, x.renderMs)} | ${x.longTasks?.count ?? '–'} | ${f0(x.longTasks?.longestMs)} | ${f0(x.longTasks?.blockingMs)} | ${fr ? `${f0(fr.p50)} / ${f0(fr.p95)} / ${f0(fr.max)}` : '–'} | ${fr?.over50 ?? '–'} | ${f1(x.heapMB)} + ${f1(x.workerHeapMB)} | ${x.domNodes?.toLocaleString('en') ?? '–'} |`,
     );
   }
   out.push('', '| contender | key press → next frame while streaming `long`, p95 / max (ms) | server write → token in DOM at 200 tokens/s, p50 / p95 / max (ms) | time per token, 10,000 ÷ 1,000 lines |', '| --- | ---: | ---: | ---: |');
