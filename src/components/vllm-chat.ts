@@ -58,6 +58,9 @@ const optionalNumber = {
  * @csspart stop-button - the stop button (replaces the send button while a reply streams)
  * @csspart reasoning - the reasoning of an assistant message, when it has one
  * @csspart error - the visible error of a failed reply
+ * @csspart model-select - the model picker, shown when the server lists several models
+ * @csspart clear-button - the button that clears the conversation
+ * @csspart jump-button - "jump to latest", shown while the reader has scrolled away from a growing reply
  *
  * @cssprop --vllm-chat-background - background of the element
  * @cssprop --vllm-chat-surface - background of messages and the input
@@ -144,7 +147,10 @@ export class VllmChat extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#stream.stop();
+    // Moving the element (disconnect and reconnect in one task) must not end its reply.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.#stream.stop();
+    });
     this.#saveNow();
     removeEventListener('pagehide', this.#saveNow);
     this.#worker = undefined;
