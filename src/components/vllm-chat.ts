@@ -1,24 +1,28 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement } from 'lit';
 import type { PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import type * as Comlink from 'comlink';
 import type { ChatMessage } from '../chat-message.js';
 import type { ChatError, ChatRequest, RenderOptions, WorkerApi } from '../protocol.js';
 import { AutoScrollController } from './auto-scroll-controller.js';
 import { buildMessages, resolveEndpoint } from './build-messages.js';
 import { ComposerController } from './composer-controller.js';
-import { clearConversation, loadConversation, saveConversation } from './conversation-store.js';
-import { copyText } from './copy-text.js';
+import { loadConversation } from './conversation-store.js';
+import { codeBlockSource } from './apply-patch.js';
+import { copyWithFeedback } from './copy-feedback.js';
 import { emit } from './emit.js';
 import { messageStyles, tokenStyleSheet } from './message-styles.js';
 import { MessageView } from './message-view.js';
+import { ModelListController } from './model-list-controller.js';
+import { PersistenceController } from './persistence-controller.js';
 import { recolourCode } from './recolour-code.js';
-import { StreamController, applyEnd, applyMessagePatch } from './stream-controller.js';
+import { restoreMessage } from './restore-message.js';
+import { StreamController } from './stream-controller.js';
 import type { PreparedRequest } from './stream-controller.js';
 import { stringsFor } from './strings.js';
 import type { VllmChatStrings } from './strings.js';
 import { vllmChatStyles } from './vllm-chat.styles.js';
+import { renderChrome } from './vllm-chat.template.js';
 import { acquireWorker, releaseWorker, workerReady } from './worker-client.js';
 
 /** `temperature="" ` or `max-tokens="abc"` mean unset, not 0 or NaN. */
@@ -106,7 +110,6 @@ export class VllmChat extends LitElement {
   /** Overrides of the UI text (English or Chinese, from `lang`). */
   @property({ attribute: false }) strings: Partial<VllmChatStrings> = {};
 
-  @state() private models: string[] = [];
   @state() private editing: MessageView | undefined;
   @state() private announcement = '';
 
@@ -116,12 +119,16 @@ export class VllmChat extends LitElement {
   #messages: ChatMessage[] = [];
   #views: MessageView[] = [];
   #worker: Comlink.Remote<WorkerApi> | undefined;
-  #saveTimer: ReturnType<typeof setTimeout> | undefined;
   #recolourAfterStream = false;
-  #modelsFor = '';
   #lang = '';
 
   readonly #scroll = new AutoScrollController(this);
+  readonly #models = new ModelListController(this);
+  readonly #store = new PersistenceController(
+    this,
+    () => this.storageKey,
+    () => this.#messages,
+  );
   readonly #composer = new ComposerController(this, {
     submit: () => this.#submit(),
     stop: () => (this.#stream.streaming ? this.stop() : (this.editing = undefined)),
@@ -129,7 +136,7 @@ export class VllmChat extends LitElement {
   readonly #stream = new StreamController(this, {
     applied: () => {
       this.#scroll.follow();
-      this.#saveSoon();
+      this.#store.saveSoon();
     },
     strings: () => this.#strings(),
   });
@@ -142,7 +149,6 @@ export class VllmChat extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#worker = acquireWorker();
-    addEventListener('pagehide', this.#saveNow);
   }
 
   override disconnectedCallback(): void {
@@ -151,8 +157,6 @@ export class VllmChat extends LitElement {
     queueMicrotask(() => {
       if (!this.isConnected) this.#stream.stop();
     });
-    this.#saveNow();
-    removeEventListener('pagehide', this.#saveNow);
     this.#worker = undefined;
     releaseWorker();
   }
@@ -195,7 +199,7 @@ export class VllmChat extends LitElement {
     this.#stream.stop();
     this.#truncate(0);
     this.editing = undefined;
-    if (this.storageKey) clearConversation(this.storageKey);
+    this.#store.clear();
   }
 
   #strings(): VllmChatStrings {
@@ -224,7 +228,7 @@ export class VllmChat extends LitElement {
     this.#messages.splice(index);
     this.#views = this.#views.slice(0, index);
     this.requestUpdate();
-    this.#saveNow();
+    this.#store.saveNow();
   }
 
   async #reply(): Promise<ChatMessage> {
@@ -234,12 +238,12 @@ export class VllmChat extends LitElement {
     this.#scroll.jumpToLatest();
     this.announcement = '';
     emit(this, 'vllm-chat-start', { message });
-    this.#saveNow();
+    this.#store.saveNow();
     const run = this.#stream.run(view, () => this.#prepare(history));
     this.requestUpdate();
     await run;
     this.requestUpdate();
-    this.#saveNow();
+    this.#store.saveNow();
     const strings = this.#strings();
     this.announcement =
       message.status === 'error'
@@ -269,14 +273,8 @@ export class VllmChat extends LitElement {
     } catch {
       return { code: 'network', message: `The endpoint "${this.endpoint}" is not a valid URL.`, hint: 'Check the endpoint attribute.' };
     }
-    let model = this.model || this.models[0] || '';
-    if (!model) {
-      const list = await worker.listModels(endpoint, this.apiKey);
-      if (!list.ok) return list.error;
-      this.models = list.models;
-      model = list.models[0] ?? '';
-      if (!model) return { code: 'protocol', message: 'The server lists no models.', hint: 'Set the model attribute.' };
-    }
+    const model = await this.#models.resolve(worker, endpoint, this.apiKey, this.model);
+    if (typeof model !== 'string') return model;
     const request: ChatRequest = { endpoint, model, apiKey: this.apiKey, messages, render: this.#renderOptions() };
     if (this.temperature !== undefined) request.temperature = this.temperature;
     if (this.maxTokens !== undefined) request.maxTokens = this.maxTokens;
@@ -306,64 +304,28 @@ export class VllmChat extends LitElement {
 
   async #copy(text: string, button: HTMLButtonElement): Promise<void> {
     const strings = this.#strings();
-    const ok = await copyText(text, this.renderRoot as ShadowRoot);
-    const label = [...button.childNodes];
-    button.dataset.copied = String(ok);
-    button.textContent = ok ? strings.copied : strings.copyFailed;
-    this.announcement = button.textContent;
-    setTimeout(() => {
-      delete button.dataset.copied;
-      button.replaceChildren(...label);
-    }, 1500);
+    const ok = await copyWithFeedback(text, button, this.renderRoot as ShadowRoot, strings);
+    this.announcement = ok ? strings.copied : strings.copyFailed;
   }
 
   /** Copy buttons of code blocks come from the worker's HTML: one delegated listener. */
   #onLogClick = (event: Event): void => {
     const target = event.target instanceof Element ? event.target : null;
     const button = target?.closest<HTMLButtonElement>('[part~="copy-button"]');
-    if (!button || button.dataset.copied) return;
-    let box = button.parentElement;
-    let pre: Element | null = null;
-    while (box && box !== this.log && !(pre = box.querySelector('[part~="code-block"]'))) box = box.parentElement;
-    if (pre) void this.#copy(pre.textContent ?? '', button);
+    if (button) void this.#copy(codeBlockSource(button), button);
   };
-
-  async #loadModels(): Promise<void> {
-    const key = `${this.endpoint}\n${this.apiKey}`;
-    if (!this.#worker || key === this.#modelsFor) return;
-    this.#modelsFor = key;
-    try {
-      const list = await this.#worker.listModels(resolveEndpoint(this.endpoint), this.apiKey);
-      if (key === this.#modelsFor) this.models = list.ok ? list.models : [];
-    } catch {
-      // No picker: the reply's own request will report why the server is unreachable.
-      this.models = [];
-    }
-  }
 
   /** Shows the stored conversation; assistant bodies are rendered by the worker in one shot. */
   #restore(): void {
     const worker = this.#worker;
-    const options = this.#renderOptions();
-    const strings = this.#strings();
+    if (!worker) return;
     for (const message of loadConversation(this.storageKey)) {
       const view = this.#push(message);
       if (message.role !== 'assistant') continue;
-      const { status, error, usage } = message;
-      if (status !== 'streaming') {
-        applyEnd(view, { status, ...(error ? { error: { code: 'http', ...error } } : {}), ...(usage ? { usage } : {}) }, strings);
-      }
-      const body = { content: message.content, ...(message.reasoning ? { reasoning: message.reasoning } : {}) };
-      workerReady()
-        .then(() => worker?.render(body, options))
-        .then(patch => {
-          if (!patch) return;
-          // The text is already in `message`: only the DOM edits apply.
-          applyMessagePatch(view, { ...patch, contentDelta: '', reasoningDelta: '' });
-          view.openReasoning(false);
-          this.#scroll.follow();
-        })
-        .catch((e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e));
+      restoreMessage(view, worker, this.#renderOptions(), this.#strings()).then(
+        () => this.#scroll.follow(),
+        (e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e),
+      );
     }
   }
 
@@ -380,21 +342,15 @@ export class VllmChat extends LitElement {
     }
   }
 
-  #saveSoon(): void {
-    if (!this.storageKey || this.#saveTimer) return;
-    // Throttled: saving is O(conversation), tokens arrive every few ms.
-    this.#saveTimer = setTimeout(this.#saveNow, 500);
-  }
-
-  #saveNow = (): void => {
-    clearTimeout(this.#saveTimer);
-    this.#saveTimer = undefined;
-    if (this.storageKey) saveConversation(this.storageKey, this.#messages);
-  };
-
   protected override updated(changed: PropertyValues<this>): void {
     this.#scroll.observe(this.log);
-    if (changed.has('endpoint') || changed.has('apiKey')) void this.#loadModels();
+    if ((changed.has('endpoint') || changed.has('apiKey')) && this.#worker) {
+      try {
+        void this.#models.refresh(this.#worker, resolveEndpoint(this.endpoint), this.apiKey);
+      } catch {
+        // An endpoint that is not a URL: the reply's request says so.
+      }
+    }
     if (changed.has('storageKey') && this.storageKey && this.#messages.length === 0) this.#restore();
     if (changed.has('theme') && changed.get('theme') !== undefined) {
       // The streaming reply keeps the theme it was requested with until it ends.
@@ -410,65 +366,24 @@ export class VllmChat extends LitElement {
   }
 
   protected override render(): unknown {
-    const s = this.#strings();
-    const streaming = this.#stream.streaming;
-    const models = this.model && !this.models.includes(this.model) ? [this.model, ...this.models] : this.models;
-    return html`
-      <div class="toolbar">
-        ${models.length > 1
-          ? html`<label class="model"
-              ><span>${s.model}</span>
-              <select
-                part="model-select"
-                .value=${this.model || models[0] || ''}
-                @change=${(e: Event) => (this.model = (e.target as HTMLSelectElement).value)}
-              >
-                ${models.map(m => html`<option value=${m} ?selected=${m === (this.model || models[0])}>${m}</option>`)}
-              </select></label
-            >`
-          : nothing}
-        <button type="button" class="clear" part="clear-button" ?disabled=${this.#messages.length === 0} @click=${() => this.clear()}>
-          ${s.clear}
-        </button>
-      </div>
-      <div
-        class="log ${streaming ? 'busy' : ''}"
-        role="log"
-        aria-live="off"
-        aria-label=${s.conversation}
-        aria-busy=${String(streaming)}
-        tabindex="0"
-        @click=${this.#onLogClick}
-      >
-        ${repeat(this.#views, v => v, v => v.root)}
-      </div>
-      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
-      ${this.#scroll.attached
-        ? nothing
-        : html`<button type="button" class="jump" part="jump-button" @click=${() => this.#scroll.jumpToLatest()}>
-            ${s.jumpToLatest}
-          </button>`}
-      <form class="composer" @submit=${(e: Event) => (e.preventDefault(), this.#submit())}>
-        ${this.editing
-          ? html`<div class="editing">
-              <span>${s.editing}</span>
-              <button type="button" @click=${() => (this.editing = undefined)}>${s.cancelEdit}</button>
-            </div>`
-          : nothing}
-        <textarea
-          part="input"
-          rows="1"
-          aria-label=${s.input}
-          placeholder=${s.placeholder}
-          @keydown=${this.#composer.onKeydown}
-          @compositionstart=${this.#composer.onCompositionStart}
-          @compositionend=${this.#composer.onCompositionEnd}
-          @input=${this.#composer.onInput}
-        ></textarea>
-        ${streaming
-          ? html`<button type="button" part="stop-button" class="stop" @click=${() => this.stop()}>${s.stop}</button>`
-          : html`<button type="submit" part="send-button" class="send">${s.send}</button>`}
-      </form>
-    `;
+    const listed = this.#models.models;
+    return renderChrome({
+      strings: this.#strings(),
+      streaming: this.#stream.streaming,
+      views: this.#views,
+      models: this.model && !listed.includes(this.model) ? [this.model, ...listed] : listed,
+      model: this.model,
+      announcement: this.announcement,
+      following: this.#scroll.attached,
+      editing: this.editing !== undefined,
+      composer: this.#composer,
+      pickModel: model => (this.model = model),
+      clear: () => this.clear(),
+      jumpToLatest: () => this.#scroll.jumpToLatest(),
+      cancelEdit: () => (this.editing = undefined),
+      submit: () => this.#submit(),
+      stop: () => this.stop(),
+      logClick: this.#onLogClick,
+    });
   }
 }
