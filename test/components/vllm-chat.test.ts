@@ -230,4 +230,30 @@ describe('<vllm-chat> contract', () => {
     const reply = await pending;
     await waitFor(() => stats().includes(String(reply.usage!.completionTokens)), 'usage');
   });
+
+  it('streams a long reply without re-rendering its chrome per token', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    let updates = 0;
+    const update = (el as unknown as { update(changed: unknown): void }).update;
+    (el as unknown as { update(changed: unknown): void }).update = function (this: VllmChat, changed: unknown) {
+      updates++;
+      update.call(this, changed);
+    };
+    const reply = await el.send('[mock rate=0 lines=400 lang=py]');
+    expect(reply.content.split('\n').length).to.be.greaterThan(400);
+    // Start and end of the reply (and a model list), not one per patch.
+    expect(updates).to.be.lessThan(8);
+  });
+
+  it('shows hostile user and model text as text, never as markup', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const reply = await el.send(`[mock rate=0 echo=1] ${evil}`);
+    expect(reply.content).to.equal(evil);
+    await new Promise(r => setTimeout(r, 100));
+    expect(el.shadowRoot!.querySelector('img, script')).to.equal(null);
+    expect((globalThis as { __pwned?: number }).__pwned).to.equal(undefined);
+    expect(parts(el, 'user')[0]!.textContent).to.contain(evil);
+    expect(parts(el, 'assistant')[0]!.textContent).to.contain('onerror');
+  });
 });
