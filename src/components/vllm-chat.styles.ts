@@ -2,17 +2,23 @@
  * The chrome of `<vllm-chat>`: layout, composer, buttons, message frames.
  * Adopted as a constructed stylesheet (allowed under `style-src 'self'`).
  *
- * `:host { all: initial }` cuts off every inherited property of the page
- * (fonts, colours, line height, text transforms), so the page's CSS cannot
- * change the element except through the documented custom properties and
- * `::part`. Colours use `light-dark()`: they follow `prefers-color-scheme`,
- * and a page forces one scheme with `vllm-chat { color-scheme: dark }`.
+ * The page's CSS reaches the element only through the documented custom
+ * properties and `::part`. Page rules that match the host itself (`* {…}`,
+ * `vllm-chat {…}`) win over `:host` (CSS Scoping: the outer context wins), so
+ * nothing visible is styled on the host: `.frame` resets every property with
+ * `all: initial` (custom properties excepted) and styles from there, so no
+ * inherited font, colour, line height or text transform of the page leaks in.
+ * Colours use `light-dark()`: they follow `prefers-color-scheme`, and a page
+ * forces one scheme with `vllm-chat { color-scheme: dark }`.
  */
 import { css } from 'lit';
 
 export const vllmChatStyles = css`
   :host {
-    all: initial;
+    display: block;
+    position: relative;
+    min-height: 240px;
+    height: 480px;
     color-scheme: light dark;
     --_bg: var(--vllm-chat-background, light-dark(#ffffff, #0d1117));
     --_surface: var(--vllm-chat-surface, light-dark(#f6f8fa, #161b22));
@@ -27,12 +33,15 @@ export const vllmChatStyles = css`
     --_code-font: var(--vllm-chat-code-font, ui-monospace, 'SFMono-Regular', 'Cascadia Code', Menlo, Consolas, monospace);
     --_radius: var(--vllm-chat-radius, 8px);
     --_space: var(--vllm-chat-spacing, 8px);
+  }
+  .frame {
+    all: initial;
+    color-scheme: inherit;
     display: flex;
     flex-direction: column;
     position: relative;
     box-sizing: border-box;
-    min-height: 240px;
-    height: 480px;
+    height: 100%;
     overflow: hidden;
     background: var(--_bg);
     color: var(--_text);

@@ -37,7 +37,7 @@ export interface ChromeState {
 export function renderChrome(c: ChromeState): TemplateResult {
   const s = c.strings;
   const selected = c.model || c.models[0] || '';
-  return html`
+  return html`<div class="frame">
     <div class="toolbar">
       ${c.models.length > 1
         ? html`<label class="model"
@@ -89,5 +89,5 @@ export function renderChrome(c: ChromeState): TemplateResult {
         ? html`<button type="button" part="stop-button" class="stop" @click=${c.stop}>${s.stop}</button>`
         : html`<button type="submit" part="send-button" class="send">${s.send}</button>`}
     </form>
-  `;
+  </div>`;
 }
