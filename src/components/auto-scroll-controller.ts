@@ -16,6 +16,7 @@ const SLACK = 24;
 /** How long after a gesture its scroll events are still attributed to the reader. */
 const INTENT_MS = 600;
 const scrollKeys = new Set(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End', ' ']);
+const upKeys = new Set(['ArrowUp', 'PageUp', 'Home']);
 
 export class AutoScrollController implements ReactiveController {
   #scroller: HTMLElement | undefined;
@@ -55,10 +56,14 @@ export class AutoScrollController implements ReactiveController {
     this.#scroller = undefined;
   }
 
-  /** After content grew: stays at the bottom when attached. O(1): one layout read and one write. */
+  /**
+   * After content grew: stays at the bottom when attached. O(1): one layout
+   * read and one write. Not while a pointer is down on the scroller: the
+   * reader may be dragging the scrollbar, and must not be fought.
+   */
   follow(): void {
     const s = this.#scroller;
-    if (!s || !this.#attached) return;
+    if (!s || !this.#attached || this.#pointerDown) return;
     s.scrollTop = s.scrollHeight;
   }
 
@@ -97,6 +102,9 @@ export class AutoScrollController implements ReactiveController {
     this.#markIntent();
     // End goes to the bottom, wherever it is by the time a smooth scroll lands there.
     if (event.key === 'End') this.jumpToLatest();
+    // Like a wheel turned up: leaving the bottom before the (smooth) scroll lands.
+    const s = this.#scroller;
+    if (upKeys.has(event.key) && s && s.scrollHeight > s.clientHeight) this.#set(false);
   };
 
   #onPointerDown = (): void => {

@@ -73,4 +73,22 @@ describe('auto-scroll', () => {
     el.stop();
     await pending;
   });
+
+  it('stops following when the reader drags the scrollbar up (pointer), not when content merely grows', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    const scroller = log(el);
+    const pending = el.send('[mock rate=100 lines=400 lang=py]');
+    await waitFor(() => scroller.scrollHeight > scroller.clientHeight * 2, 'a long reply');
+    expect(parts(el, 'jump-button')).to.have.length(0);
+    scroller.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+    scroller.scrollTop = 50;
+    await waitFor(() => parts(el, 'jump-button').length, 'the jump button');
+    dispatchEvent(new PointerEvent('pointerup'));
+    const heightThen = scroller.scrollHeight;
+    await waitFor(() => scroller.scrollHeight > heightThen + 200, 'more content');
+    await frames(2);
+    expect(scroller.scrollTop).to.equal(50);
+    el.stop();
+    await pending;
+  });
 });

@@ -256,4 +256,15 @@ describe('<vllm-chat> contract', () => {
     expect(parts(el, 'user')[0]!.textContent).to.contain(evil);
     expect(parts(el, 'assistant')[0]!.textContent).to.contain('onerror');
   });
+
+  it('shows markdown images only with allow-images, as links otherwise', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    const text = '![diagram](https://example.invalid/diagram.png)';
+    await el.send(`[mock rate=0 echo=1] ${text}`);
+    expect(parts(el, 'assistant')[0]!.querySelector('img')).to.equal(null);
+    expect(parts(el, 'assistant')[0]!.querySelector('a')?.getAttribute('href')).to.equal('https://example.invalid/diagram.png');
+    el.allowImages = true;
+    await el.send(`[mock rate=0 echo=1] ${text}`);
+    expect(parts(el, 'assistant')[1]!.querySelector('img')?.getAttribute('src')).to.equal('https://example.invalid/diagram.png');
+  });
 });
