@@ -108,6 +108,8 @@ export async function measureRun(ctx) {
     const figures = {
       status: result.status,
       ms: result.ms,
+      firstMs: result.firstMs ?? null,
+      unresponsive: !!result.unresponsive,
       tokensPerSec: result.status === 'done' ? tokens / (result.ms / 1000) : null,
       progress: expected.code ? Math.min(1, (result.visibleCodeChars ?? 0) / squashLength(raw ? expected.content : expected.code)) : null,
       networkMs: floor.ms,

@@ -11,7 +11,8 @@ const s = (/** @type {unknown} */ ms) => (typeof ms === 'number' ? f1(ms / 1000,
 function time(row) {
   const { figures } = row;
   if (figures.status === 'done') return s(figures.ms);
-  if (figures.status === 'timeout') return `timeout > ${s(figures.ms)} (${f0((figures.progress ?? 0) * 100)} % shown)`;
+  if (figures.status === 'timeout')
+    return `timeout > ${s(figures.ms)} (${f0((figures.progress ?? 0) * 100)} % shown${figures.unresponsive ? ', page frozen' : ''})`;
   return `${figures.status}: ${figures.error ?? ''}`.trim();
 }
 
@@ -21,31 +22,39 @@ function ratio(row, /** @type {unknown} */ floor) {
   return row.figures.status === 'done' && typeof floor === 'number' && floor > 0 ? `${f1(ms / floor)}×` : '–';
 }
 
+/** @param {{ count: number, sent: number, p95: number, max: number } | undefined} keys */
+function keysCell(keys) {
+  if (!keys) return '–';
+  // A press whose frame never came before the run ended has no delay to show: say so.
+  if (keys.count === 0) return `none of ${keys.sent} presses got a frame`;
+  return `${f0(keys.p95)} / ${f0(keys.max)} (${keys.count} of ${keys.sent} presses got a frame)`;
+}
+
 /**
  * @param {Row[]} rows
- * @param {Record<string, number | null>} scaling  per contender: time per token at 10,000 lines ÷ at 1,000
+ * @param {Record<string, { whole: number, streaming: number | null } | null>} scaling  per contender: time per token at 10,000 lines ÷ at 1,000
  */
 export function markdownTables(rows, scaling) {
   const out = [];
   out.push(
-    '| workload | contender | send → last token visible (s) | tokens/s | network floor (s) | ÷ network | one-shot render (s) | ÷ render | long tasks | longest (ms) | blocking (ms) | frame p50 / p95 / max (ms) | frames > 50 ms | heap: page + workers (MB) | DOM nodes |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| workload | contender | send → last token visible (s) | first code visible (s) | tokens/s | network floor (s) | ÷ network | one-shot render (s) | ÷ render | long tasks | longest (ms) | blocking (ms) | frame p50 / p95 / max (ms) | frames > 50 ms | heap: page + workers (MB) | DOM nodes |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const row of rows) {
     const x = row.figures;
     const fr = x.frames;
     out.push(
-      `| ${row.workload} (${row.lines.toLocaleString('en')} lines, ${row.tokens.toLocaleString('en')} tokens) | ${row.contender} | ${time(row)} | ${f0(x.tokensPerSec)} | ${s(x.networkMs)} | ${ratio(row, x.networkMs)} | ${s(x.renderMs)} | ${ratio(row, x.renderMs)} | ${x.longTasks?.count ?? '–'} | ${f0(x.longTasks?.longestMs)} | ${f0(x.longTasks?.blockingMs)} | ${fr ? `${f0(fr.p50)} / ${f0(fr.p95)} / ${f0(fr.max)}` : '–'} | ${fr?.over50 ?? '–'} | ${f1(x.heapMB)} + ${f1(x.workerHeapMB)} | ${x.domNodes?.toLocaleString('en') ?? '–'} |`,
+      `| ${row.workload} (${row.lines.toLocaleString('en')} lines, ${row.tokens.toLocaleString('en')} tokens) | ${row.contender} | ${time(row)} | ${s(x.firstMs)} | ${f0(x.tokensPerSec)} | ${s(x.networkMs)} | ${ratio(row, x.networkMs)} | ${s(x.renderMs)} | ${ratio(row, x.renderMs)} | ${x.longTasks?.count ?? '–'} | ${f0(x.longTasks?.longestMs)} | ${f0(x.longTasks?.blockingMs)} | ${fr ? `${f0(fr.p50)} / ${f0(fr.p95)} / ${f0(fr.max)}` : '–'} | ${fr?.over50 ?? '–'} | ${f1(x.heapMB)} + ${f1(x.workerHeapMB)} | ${x.domNodes?.toLocaleString('en') ?? '–'} |`,
     );
   }
-  out.push('', '| contender | key press → next frame while streaming `long`, p95 / max (ms) | server write → token in DOM at 200 tokens/s, p50 / p95 / max (ms) | time per token, 10,000 ÷ 1,000 lines |', '| --- | ---: | ---: | ---: |');
+  out.push('', '| contender | key press → next frame while streaming `long`, p95 / max (ms) | server write → token in DOM at 200 tokens/s, p50 / p95 / max (ms) | time per token, 10,000 ÷ 1,000 lines: whole run / after the first code |', '| --- | ---: | ---: | ---: |');
   const contenders = [...new Set(rows.map(r => r.contender))];
   for (const name of contenders) {
     const keys = rows.find(r => r.contender === name && r.figures.keys)?.figures.keys;
     const lat = rows.find(r => r.contender === name && r.figures.latency)?.figures.latency;
     const sc = scaling[name];
     out.push(
-      `| ${name} | ${keys ? `${f0(keys.p95)} / ${f0(keys.max)} (${keys.count} of ${keys.sent} presses)` : '–'} | ${lat ? `${f0(lat.p50)} / ${f0(lat.p95)} / ${f0(lat.max)}` : '–'} | ${typeof sc === 'number' ? `${f1(sc, 2)}×` : 'timeout'} |`,
+      `| ${name} | ${keysCell(keys)} | ${lat ? `${f0(lat.p50)} / ${f0(lat.p95)} / ${f0(lat.max)}` : '–'} | ${sc ? `${f1(sc.whole, 2)}× / ${sc.streaming === null ? '–' : `${f1(sc.streaming, 2)}×`}` : 'timeout'} |`,
     );
   }
   return out.join('\n');

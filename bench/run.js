@@ -30,8 +30,8 @@
 //   streaming `long`) timed from the keydown's timestamp to the next frame.
 // - `rate`: each code token's server write time (the server's timeline) vs the
 //   first frame whose code text covers it, one clock (epoch ms).
-// - End state: JS heap of the page after a forced GC (CDP Runtime.getHeapUsage;
-//   worker heaps not included), nodes of the document with open shadow roots.
+// - End state: JS heap after a forced GC (CDP Runtime.getHeapUsage) of the page
+//   and of its workers, nodes of the document with open shadow roots.
 // - A run past its workload's time limit is `timeout`, with the share of the
 //   code shown and what the page could still report.
 //
@@ -117,16 +117,26 @@ try {
   await Promise.all([api.close(), pages.close(), bundle.close()]);
 }
 
-/** Time per token at 10,000 lines ÷ at 1,000 lines (`long` vs `scaling-1k`). */
-/** @type {Record<string, number | null>} */
+/**
+ * Time per token at 10,000 lines ÷ at 1,000 lines (`long` vs `scaling-1k`):
+ * over the whole run, and from the first code character on screen to the last
+ * (without the once-per-reply start: request, worker, grammar).
+ * @type {Record<string, { whole: number, streaming: number | null } | null>}
+ */
 const scaling = {};
 for (const c of contenders) {
   const big = rows.find(r => r.contender === c.name && r.workload === 'long');
   const small = rows.find(r => r.contender === c.name && r.workload === 'scaling-1k');
-  scaling[c.name] =
-    big?.figures.status === 'done' && small?.figures.status === 'done'
-      ? big.figures.ms / big.tokens / (small.figures.ms / small.tokens)
+  if (big?.figures.status !== 'done' || small?.figures.status !== 'done') {
+    scaling[c.name] = null;
+    continue;
+  }
+  const per = (/** @type {import('./report.js').Row} */ r, /** @type {number} */ from) => (r.figures.ms - from) / r.tokens;
+  const streaming =
+    typeof big.figures.firstMs === 'number' && typeof small.figures.firstMs === 'number'
+      ? per(big, big.figures.firstMs) / per(small, small.figures.firstMs)
       : null;
+  scaling[c.name] = { whole: per(big, 0) / per(small, 0), streaming };
 }
 
 const machine = {

@@ -146,6 +146,7 @@ export function installHarness(contender) {
         };
 
         let lastPush = 0;
+        let firstAt = 0;
         const report = /** @type {{ __benchSnapshot?: (s: unknown) => void }} */ (/** @type {unknown} */ (window));
 
         /** Figures so far; O(frames + long tasks), no DOM walk. @param {number} end */
@@ -154,6 +155,7 @@ export function installHarness(contender) {
           const during = longTasks.filter(t => t.startTime + t.duration > t0 && t.startTime < end);
           return {
             ms: end - t0,
+            firstMs: firstAt ? firstAt - t0 : null,
             longTasks: {
               count: during.length,
               longestMs: Math.max(0, ...during.map(t => t.duration)),
@@ -195,6 +197,12 @@ export function installHarness(contender) {
           const now = performance.now();
           intervals.push(now - prev);
           prev = now;
+          if (!firstAt) {
+            // The first code character on screen: what precedes it (request,
+            // worker start, grammar loading) is paid once per reply.
+            const code = contender.codeRoot();
+            if (code && tailText(code, 1) !== '') firstAt = now;
+          }
           if (tokenEnds.length > visibleAt.length) {
             // O(reply) per frame: used only by the small `rate` workload.
             const shown = contender.codeRoot()?.textContent?.length ?? 0;

@@ -37,7 +37,7 @@ test('the quick benchmark produces every figure for every contender and workload
         assert.ok(finite(x.progress), `${where}: progress of a timeout`);
         continue;
       }
-      assert.ok(finite(x.tokensPerSec), `${where}: tokens/s`);
+      assert.ok(finite(x.tokensPerSec) && finite(x.firstMs), `${where}: tokens/s, first code visible`);
       for (const key of ['count', 'longestMs', 'blockingMs']) assert.ok(finite(x.longTasks?.[key]), `${where}: longTasks.${key}`);
       for (const key of ['count', 'p50', 'p95', 'max', 'over50']) assert.ok(finite(x.frames?.[key]), `${where}: frames.${key}`);
       assert.ok(finite(x.heapMB) && finite(x.domNodes), `${where}: heap and DOM nodes`);
@@ -51,7 +51,7 @@ test('the quick benchmark produces every figure for every contender and workload
     const done = (/** @type {string} */ w) =>
       result.rows.find((/** @type {{ workload: string, contender: string }} */ r) => r.workload === w && r.contender === contender)
         ?.figures.status === 'done';
-    if (done('long') && done('scaling-1k')) assert.ok(finite(s), `${contender}: scaling`);
+    if (done('long') && done('scaling-1k')) assert.ok(finite(s?.whole) && finite(s?.streaming), `${contender}: scaling`);
     else assert.equal(s, null, `${contender}: scaling of a timed-out run`);
   }
   assert.ok(result.machine.cores > 0 && result.machine.chromium, 'machine description');
