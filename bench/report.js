@@ -59,3 +59,32 @@ export function markdownTables(rows, scaling) {
   }
   return out.join('\n');
 }
+
+/**
+ * One sentence per contender on how long it blocked the main thread on the
+ * unthrottled long replies, from the figures themselves.
+ * @param {Row[]} rows
+ */
+export function blockingSummary(rows) {
+  const sec = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(1)} s`;
+  const out = [];
+  for (const name of [...new Set(rows.map(r => r.contender))]) {
+    const parts = [];
+    for (const workload of ['long', 'huge']) {
+      const row = rows.find(r => r.contender === name && r.workload === workload);
+      if (!row) continue;
+      const x = row.figures;
+      const lt = x.longTasks;
+      const label = `\`${workload}\` (${row.lines.toLocaleString('en')} lines)`;
+      if (x.status === 'error' || !lt) {
+        parts.push(`${label}: ${x.status === 'timeout' ? `not finished after ${sec(x.ms)}, nothing measurable` : `error (${x.error ?? 'unknown'})`}`);
+        continue;
+      }
+      const blocked = lt.count === 0 ? 'no long task' : `main thread blocked ${sec(lt.blockingMs)} beyond 50 ms per task, longest task ${sec(lt.longestMs)}`;
+      const end = x.status === 'done' ? `done in ${sec(x.ms)}` : `not finished after ${sec(x.ms)} (${Math.round((x.progress ?? 0) * 100)} % shown)`;
+      parts.push(`${label}: ${end}, ${blocked}`);
+    }
+    out.push(`- **${name}**: ${parts.join('; ')}.`);
+  }
+  return out.join('\n');
+}

@@ -46,7 +46,7 @@ import { chromiumArgs, chromiumPath } from '../test/support/chromium.js';
 import { buildPages, distDir, ensureBundle, pagesDir, workerChunk } from './build.js';
 import { fetchExpected } from './expected.js';
 import { measureRun } from './measure-run.js';
-import { markdownTables } from './report.js';
+import { blockingSummary, markdownTables } from './report.js';
 import { startStaticServer } from './static-server.js';
 import { FULL, QUICK, promptOf } from './workloads.js';
 
@@ -146,13 +146,14 @@ const machine = {
   node: process.version,
 };
 const table = markdownTables(rows, scaling);
+const summary = blockingSummary(rows);
 const result = { date: new Date().toISOString(), quick, machine, seconds: (Date.now() - started) / 1000, rows, scaling };
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
 const header = `${quick ? 'Quick run' : 'Run'} of ${result.date}: ${machine.cores} cores, ${machine.cpu}, Chromium ${machine.chromium}, Node ${machine.node}; ${Math.round(result.seconds)} s.`;
-writeFileSync(join(outDir, 'latest.md'), `${header}\n\n${table}\n`);
-console.log(`\n${header}\n\n${table}`);
-if (!quick && !args.has('out') && !only && !wanted) updateReadme(header, table);
+writeFileSync(join(outDir, 'latest.md'), `${header}\n\n${summary}\n\n${table}\n`);
+console.log(`\n${header}\n\n${summary}\n\n${table}`);
+if (!quick && !args.has('out') && !only && !wanted) updateReadme(header, summary, table);
 
 /** @param {import('./report.js').Row} row */
 function progressLine(row) {
@@ -161,8 +162,11 @@ function progressLine(row) {
   return `${row.workload.padEnd(11)} ${row.contender.padEnd(10)} ${String(x.status).padEnd(8)} ${t}${x.error ? ` ${x.error}` : ''}`;
 }
 
-/** Replaces the README's benchmark section with this run. @param {string} header @param {string} table */
-function updateReadme(header, table) {
+/**
+ * Replaces the README's benchmark section with this run.
+ * @param {string} header @param {string} summary @param {string} table
+ */
+function updateReadme(header, summary, table) {
   const path = join(repo, 'README.md');
   const readme = readFileSync(path, 'utf8');
   const open = '<!-- section:benchmark -->';
@@ -171,6 +175,6 @@ function updateReadme(header, table) {
   const b = readme.indexOf(close);
   if (a < 0 || b < a) return;
   const intro = readFileSync(join(repo, 'bench', 'README-section.md'), 'utf8').trim();
-  const body = `${open}\n${intro.replace('{{header}}', header).replace('{{table}}', table)}\n${close}`;
+  const body = `${open}\n${intro.replace('{{header}}', () => header).replace('{{summary}}', () => summary).replace('{{table}}', () => table)}\n${close}`;
   writeFileSync(path, readme.slice(0, a) + body + readme.slice(b + close.length));
 }
