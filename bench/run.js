@@ -132,8 +132,11 @@ for (const c of contenders) {
     continue;
   }
   const per = (/** @type {import('./report.js').Row} */ r, /** @type {number} */ from) => (r.figures.ms - from) / r.tokens;
+  // Under 50 ms (three frames) from first code to last, the 1,000-line reply
+  // appeared at once and a per-token time would divide by rounding noise.
+  const smallStreaming = typeof small.figures.firstMs === 'number' ? small.figures.ms - small.figures.firstMs : 0;
   const streaming =
-    typeof big.figures.firstMs === 'number' && typeof small.figures.firstMs === 'number'
+    typeof big.figures.firstMs === 'number' && smallStreaming >= 50
       ? per(big, big.figures.firstMs) / per(small, small.figures.firstMs)
       : null;
   scaling[c.name] = { whole: per(big, 0) / per(small, 0), streaming };
