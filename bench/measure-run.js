@@ -77,6 +77,7 @@ export async function measureRun(ctx) {
     await sleep(300);
 
     let finished = false;
+    const runStart = Date.now();
     const run = page.evaluate(s => /** @type {any} */ (window).bench.run(s), spec).finally(() => (finished = true));
     const presses = workload.keys ? pressKeys(page, () => finished) : Promise.resolve(0);
     /** @type {any} */
@@ -90,11 +91,20 @@ export async function measureRun(ctx) {
         // Still frozen: report the last figures the page sent while it could.
         const shown = raw ? expected.content : expected.code;
         const at = snapshot?.tail ? squash(shown).lastIndexOf(snapshot.tail) : -1;
+        // No frame came from the last snapshot until now: that span was one
+        // block (or tasks back to back), so the figures below are lower bounds.
+        const frozenMs = Date.now() - runStart - (snapshot?.ms ?? 0);
+        const lt = snapshot?.longTasks ?? { count: 0, longestMs: 0, blockingMs: 0 };
+        const fr = snapshot?.frames ?? { count: 0, p50: 0, p95: 0, max: 0, over50: 0 };
         result = {
           ...snapshot,
           status: 'timeout',
           ms: workload.limitMs,
           unresponsive: true,
+          frozenMs,
+          lastFrameMs: snapshot?.ms ?? 0,
+          longTasks: { count: lt.count + 1, longestMs: Math.max(lt.longestMs, frozenMs), blockingMs: lt.blockingMs + frozenMs - 50 },
+          frames: { ...fr, count: fr.count + 1, max: Math.max(fr.max, frozenMs), over50: fr.over50 + 1 },
           visibleCodeChars: at < 0 ? 0 : at + snapshot.tail.length,
         };
       }
@@ -110,6 +120,8 @@ export async function measureRun(ctx) {
       ms: result.ms,
       firstMs: result.firstMs ?? null,
       unresponsive: !!result.unresponsive,
+      frozenMs: result.frozenMs ?? null,
+      lastFrameMs: result.lastFrameMs ?? null,
       tokensPerSec: result.status === 'done' ? tokens / (result.ms / 1000) : null,
       progress: expected.code ? Math.min(1, (result.visibleCodeChars ?? 0) / squashLength(raw ? expected.content : expected.code)) : null,
       networkMs: floor.ms,

@@ -43,8 +43,10 @@ export function markdownTables(rows, scaling) {
   for (const row of rows) {
     const x = row.figures;
     const fr = x.frames;
+    // A page frozen at the limit: its block outlasted the run, the figures are lower bounds.
+    const ge = x.unresponsive ? '≥ ' : '';
     out.push(
-      `| ${row.workload} (${row.lines.toLocaleString('en')} lines, ${row.tokens.toLocaleString('en')} tokens) | ${row.contender} | ${time(row)} | ${s(x.firstMs)} | ${f0(x.tokensPerSec)} | ${s(x.networkMs)} | ${ratio(row, x.networkMs)} | ${s(x.renderMs)} | ${ratio(row, x.renderMs)} | ${x.longTasks?.count ?? '–'} | ${f0(x.longTasks?.longestMs)} | ${f0(x.longTasks?.blockingMs)} | ${fr ? `${f0(fr.p50)} / ${f0(fr.p95)} / ${f0(fr.max)}` : '–'} | ${fr?.over50 ?? '–'} | ${f1(x.heapMB)} + ${f1(x.workerHeapMB)} | ${x.domNodes?.toLocaleString('en') ?? '–'} |`,
+      `| ${row.workload} (${row.lines.toLocaleString('en')} lines, ${row.tokens.toLocaleString('en')} tokens) | ${row.contender} | ${time(row)} | ${s(x.firstMs)} | ${f0(x.tokensPerSec)} | ${s(x.networkMs)} | ${ratio(row, x.networkMs)} | ${s(x.renderMs)} | ${ratio(row, x.renderMs)} | ${ge}${x.longTasks?.count ?? '–'} | ${ge}${f0(x.longTasks?.longestMs)} | ${ge}${f0(x.longTasks?.blockingMs)} | ${fr ? `${f0(fr.p50)} / ${f0(fr.p95)} / ${ge}${f0(fr.max)}` : '–'} | ${ge}${fr?.over50 ?? '–'} | ${f1(x.heapMB)} + ${f1(x.workerHeapMB)} | ${x.domNodes?.toLocaleString('en') ?? '–'} |`,
     );
   }
   out.push('', '| contender | key press → next frame while streaming `long`, p95 / max (ms) | server write → token in DOM at 200 tokens/s, p50 / p95 / max (ms) | time per token, 10,000 ÷ 1,000 lines: whole run / after the first code |', '| --- | ---: | ---: | ---: |');
@@ -80,7 +82,11 @@ export function blockingSummary(rows) {
         parts.push(`${label}: ${x.status === 'timeout' ? `not finished after ${sec(x.ms)}, nothing measurable` : `error (${x.error ?? 'unknown'})`}`);
         continue;
       }
-      const blocked = lt.count === 0 ? 'no long task' : `main thread blocked ${sec(lt.blockingMs)} beyond 50 ms per task, longest task ${sec(lt.longestMs)}`;
+      const blocked = x.unresponsive
+        ? `no frame after ${sec(x.lastFrameMs)}: the page was still frozen ${sec(x.lastFrameMs + x.frozenMs)} after send, when it was closed`
+        : lt.count === 0
+          ? 'no long task'
+          : `main thread blocked ${sec(lt.blockingMs)} beyond 50 ms per task, longest task ${sec(lt.longestMs)}`;
       const end = x.status === 'done' ? `done in ${sec(x.ms)}` : `not finished after ${sec(x.ms)} (${Math.round((x.progress ?? 0) * 100)} % shown)`;
       parts.push(`${label}: ${end}, ${blocked}`);
     }
