@@ -137,8 +137,8 @@ export class MessageView {
       const status = document.createElement('span');
       status.className = 'status';
       status.textContent = ` (${this.strings.httpStatus(error.status)})`;
-      // The server's own message may already name the status.
-      if (!error.message.includes(String(error.status))) box.append(status);
+      // The server's own message may already name the status (as a whole number: 400 is not in 40000).
+      if (!new RegExp(`\\b${error.status}\\b`).test(error.message)) box.append(status);
     }
     if (error.hint) {
       const hint = document.createElement('p');

@@ -25,7 +25,8 @@ describe('<vllm-chat> errors', () => {
       const shown = part(el, 'error');
       expect(shown.closest('[part~="assistant"]')).to.equal(parts(el, 'assistant')[0]);
       expect(shown.textContent).to.contain(reply.error!.message);
-      expect(shown.textContent).to.contain(String(status));
+      // The status as a whole number (400 must not hide behind "40000 tokens" in the message).
+      expect(shown.textContent).to.match(new RegExp(`\\b${status}\\b`));
       expect(shown.getAttribute('role')).to.equal('alert');
       // Never server HTML as markup.
       expect(shown.querySelector('center, h1, title')).to.equal(null);
