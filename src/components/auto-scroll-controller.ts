@@ -23,6 +23,8 @@ export class AutoScrollController implements ReactiveController {
   #attached = true;
   #intentUntil = 0;
   #pointerDown = false;
+  /** `scrollTop` after the last follow: the view moving above it is the reader's doing. */
+  #placedTop = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -64,7 +66,15 @@ export class AutoScrollController implements ReactiveController {
   follow(): void {
     const s = this.#scroller;
     if (!s || !this.#attached || this.#pointerDown) return;
+    // A touch or wheel may have moved the view up before its scroll event
+    // arrives (a patch can land first): the view is above where we put it,
+    // and the reader just acted, so they scrolled. Do not pull them back.
+    if (s.scrollTop + 1 < this.#placedTop && performance.now() < this.#intentUntil) {
+      this.#set(false);
+      return;
+    }
     s.scrollTop = s.scrollHeight;
+    this.#placedTop = s.scrollTop;
   }
 
   /** Scrolls to the newest content and follows it again. */

@@ -50,6 +50,25 @@ describe('auto-scroll', () => {
     await pending;
   });
 
+  it('stops following when the reader swipes the log down (touch) to read earlier lines', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    const scroller = log(el);
+    const pending = el.send('[mock rate=100 lines=400 lang=py]');
+    await waitFor(() => scroller.scrollHeight > scroller.clientHeight * 2, 'a long reply');
+    const touch = (type: string) => new TouchEvent(type, { bubbles: true, cancelable: false });
+    scroller.dispatchEvent(touch('touchstart'));
+    scroller.dispatchEvent(touch('touchmove'));
+    scroller.scrollTop = 100;
+    scroller.dispatchEvent(touch('touchend'));
+    const heightThen = scroller.scrollHeight;
+    await waitFor(() => scroller.scrollHeight > heightThen + 200, 'more content');
+    await frames(2);
+    expect(scroller.scrollTop).to.equal(100);
+    await waitFor(() => parts(el, 'jump-button')[0], 'the jump button');
+    el.stop();
+    await pending;
+  });
+
   it('stops following when the reader pages up with the keyboard, and follows again at the bottom', async () => {
     const el = await mount({ model: 'MyCoder' });
     const scroller = log(el);
