@@ -9,28 +9,7 @@ import { addTokenStyles, messageStyles, tokenStyleSheet } from '../../src/compon
 
 export const renderOptions: RenderOptions = { theme: 'github-dark', labels: { copy: 'Copy' } };
 
-/** mulberry32: a small seeded generator, so every failure can be replayed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Splits `text` into pieces of 1..max UTF-16 units (so surrogate pairs get split too). */
-export function randomChunks(text: string, random: () => number, max = 40): string[] {
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; ) {
-    const n = 1 + Math.floor(random() * max);
-    chunks.push(text.slice(i, i + n));
-    i += n;
-  }
-  return chunks;
-}
+export { randomChunks, seeded } from './random-chunks.js';
 
 let styled = false;
 /** A fresh section in the document, with the element's styles applied. */

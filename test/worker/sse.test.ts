@@ -1,15 +1,6 @@
 import { expect } from 'chai';
 import { SseDecoder, type SseEvent } from '../../src/worker/sse.js';
-
-/** Deterministic PRNG (mulberry32) so a failing chunking can be replayed. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { randomChunks, seeded } from '../support/random-chunks.js';
 
 // Every line ending, both field forms, CJK and emoji (split inside their UTF-8
 // bytes by the chunkings below), ignored fields, comments and empty events.
@@ -72,13 +63,7 @@ describe('SseDecoder', () => {
 
   it('gives the same events for 300 seeded random chunkings', () => {
     for (let seed = 1; seed <= 300; seed++) {
-      const random = seeded(seed);
-      const chunks: Uint8Array[] = [];
-      for (let at = 0; at < bytes.length; ) {
-        const size = Math.floor(random() * 24);
-        chunks.push(bytes.subarray(at, at + size));
-        at += size;
-      }
+      const chunks = randomChunks(bytes, seeded(seed), 23, 0);
       expect(decode(chunks), `seed ${seed}`).to.deep.equal(expected);
     }
   });

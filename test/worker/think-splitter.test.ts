@@ -1,15 +1,6 @@
 import { expect } from 'chai';
 import { ThinkSplitter, type ThinkSplit } from '../../src/worker/think-splitter.js';
-
-/** Deterministic PRNG (mulberry32) so a failing chunking can be replayed. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { randomChunks, seeded } from '../support/random-chunks.js';
 
 function split(chunks: string[]): ThinkSplit {
   const splitter = new ThinkSplitter();
@@ -62,13 +53,7 @@ describe('ThinkSplitter', () => {
     for (const [stream, reasoning, content] of cases) {
       expect(split([...stream])).to.deep.equal({ reasoning, content });
       for (let seed = 1; seed <= 50; seed++) {
-        const random = seeded(seed);
-        const chunks: string[] = [];
-        for (let at = 0; at < stream.length; ) {
-          const size = Math.floor(random() * 6);
-          chunks.push(stream.slice(at, at + size));
-          at += size;
-        }
+        const chunks = randomChunks(stream, seeded(seed), 5, 0);
         expect(split(chunks), `${JSON.stringify(stream)} seed ${seed}`).to.deep.equal({ reasoning, content });
       }
     }
