@@ -33,5 +33,7 @@ export default {
   outdir: '.',
   litelement: true,
   dev: false,
+  // package.json already names custom-elements.json; never rewrite it.
+  packagejson: false,
   plugins: [publishedModule()],
 };

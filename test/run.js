@@ -33,6 +33,7 @@ const nodeStatus = run('node', [
   `--test-reporter-destination=${tap}`,
   'test/server/',
   'test/bench/',
+  'test/package/',
 ]);
 if (existsSync(tap)) {
   const text = readFileSync(tap, 'utf8');
