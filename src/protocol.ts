@@ -78,7 +78,10 @@ export interface StreamEnd {
 /**
  * Everything that changed since the previous patch of the same stream. The
  * worker sends the next patch only after the element has applied this one, so
- * when the main thread is slow, changes coalesce instead of queueing.
+ * when the main thread is slow, changes coalesce instead of queueing. When
+ * text arrives faster than it renders, the worker renders it in slices of a
+ * few milliseconds, one patch each, so a patch's size does not grow with the
+ * backlog.
  */
 export interface Patch {
   content?: BlockOp[];
@@ -143,10 +146,15 @@ export interface HighlightedCode {
 export interface WorkerApi {
   /**
    * Streams one reply. `onPatch` is called with each patch; the worker waits
-   * for the promise it returns (the element applies the patch on the next
-   * animation frame) before sending the next one. Resolves after the last
-   * patch (the one with `end`) was applied. Never rejects for a server or
-   * network failure: that is the `end.error`.
+   * for the promise it returns before sending the next one (one patch in
+   * flight). The element resolves it once the patch is applied: at once when
+   * it arrives while the patches applied since the last animation frame took
+   * less than the element's per-frame budget, otherwise on the next animation
+   * frame. So main-thread patch work between two frames is bounded (the
+   * budget plus one patch), and while a patch waits for its frame, changes
+   * coalesce in the worker. Resolves after the last patch (the one with
+   * `end`) was applied. Never rejects for a server or network failure: that
+   * is the `end.error`.
    */
   stream(id: string, request: ChatRequest, onPatch: (patch: Patch) => Promise<void>): Promise<void>;
   /** Ends stream `id`; what arrived so far is kept and ends with status `stopped`. */

@@ -110,6 +110,15 @@ export const messageStyles = css`
     content-visibility: auto;
     contain-intrinsic-block-size: auto 145em;
   }
+  /*
+   * The last chunk of a block is always laid out: in a streaming block it is
+   * the one that grows, so the log's height follows every new line (even
+   * while the reader has scrolled away) and a chunk just created is never
+   * measured at its placeholder height. One chunk per block: bounded cost.
+   */
+  .code-chunk:last-child {
+    content-visibility: visible;
+  }
   .f-i {
     font-style: italic;
   }

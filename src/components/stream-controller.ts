@@ -1,19 +1,24 @@
 /**
  * Runs one assistant reply at a time: asks the worker to stream it and
- * applies each patch on the next animation frame.
+ * applies each patch as it arrives, within a per-frame budget.
  *
- * Backpressure: `onPatch` resolves only after its patch was applied in a
- * `requestAnimationFrame` callback, and the worker sends the next patch only
- * then, so at most one patch lands per frame and a slow page makes patches
- * coalesce in the worker instead of queueing here. Per patch the work is
- * proportional to the patch: `applyPatch` edits only the tail of a section,
- * the message text grows by string append, the stats line is one text node.
+ * Backpressure: `onPatch` resolves only after its patch was applied, and the
+ * worker sends the next patch only then. A patch is applied when it arrives
+ * while the patches applied since the last frame took less than the frame
+ * budget (frame-budget.ts), otherwise on the next animation frame; so
+ * main-thread patch work between two frames stays bounded and a slow page
+ * makes patches coalesce in the worker instead of queueing here. Per patch
+ * the work is proportional to the patch: `applyPatch` edits only the tail of
+ * a section, the message text grows by string append, the stats line is one
+ * text node; scroll following reads the layout of the last, growing code
+ * chunk only (the others are skipped, message-styles.ts).
  */
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../chat-message.js';
 import type { ChatError, ChatRequest, Patch, StreamEnd, WorkerApi } from '../protocol.js';
 import { applyPatch } from './apply-patch.js';
+import { FrameBudget } from './frame-budget.js';
 import { addTokenStyles } from './message-styles.js';
 import type { MessageView } from './message-view.js';
 import type { VllmChatStrings } from './strings.js';
@@ -28,20 +33,6 @@ export interface StreamHooks {
   /** After every applied patch (scroll following, throttled persistence). */
   applied(message: ChatMessage): void;
   strings(): VllmChatStrings;
-}
-
-/** Resolves on the next frame; in a hidden page (no frames) after a short timeout instead. */
-function nextFrame(): Promise<void> {
-  return new Promise(resolve => {
-    let done = false;
-    const run = () => {
-      if (done) return;
-      done = true;
-      resolve();
-    };
-    requestAnimationFrame(run);
-    if (document.visibilityState === 'hidden') setTimeout(run, 50);
-  });
 }
 
 let counter = 0;
@@ -117,9 +108,11 @@ export class StreamController implements ReactiveController {
       else {
         const { worker, request } = prepared;
         this.#worker = worker;
+        const budget = new FrameBudget();
         const onPatch = async (patch: Patch): Promise<void> => {
-          await nextFrame();
+          await budget.slot();
           if (ended) return;
+          const started = performance.now();
           applyMessagePatch(view, patch);
           if (patch.reasoningDelta || patch.reasoning?.length) view.openReasoning(!answerStarted);
           // Reasoning collapses once, when the answer starts; the reader may reopen it.
@@ -132,6 +125,7 @@ export class StreamController implements ReactiveController {
             view.setStats(strings.liveStats(patch.stats.tokens, seconds > 0 ? patch.stats.tokens / seconds : 0));
           }
           if (patch.end) end(patch.end);
+          budget.spend(performance.now() - started);
           this.hooks.applied(view.message);
         };
         await worker.stream(id, request, Comlink.proxy(onPatch));

@@ -192,15 +192,35 @@ export class LineHighlighter {
     return this.render(tokens[0] ?? []);
   }
 
+  /**
+   * HTML of the next complete lines, tokenized in one call. Shiki splits its
+   * input into lines and tokenizes each from the previous line's state, so
+   * this gives the tokens of `line()` called on each (see the file header),
+   * but pays the per-call set-up (grammar and theme lookup, state
+   * bookkeeping) once per batch instead of once per line. A line that makes
+   * the grammar throw fails the whole call; the batch is then redone line by
+   * line so only that line is shown as plain text.
+   */
+  lines(texts: readonly string[]): string[] {
+    if (texts.length === 1) return [this.line(texts[0] ?? '')];
+    if (!this.lang || texts.length === 0) return texts.map(text => plainLineHtml(text));
+    const code = texts.join('\n');
+    const tokens = this.tokenize(code);
+    if (!tokens || tokens.length !== texts.length) return texts.map(text => this.line(text));
+    this.state = this.hl.getLastGrammarState(tokens) ?? this.state;
+    return tokens.map(line => this.render(line));
+  }
+
   /** HTML of the partial last line: tokenized from the current state when short, plain text when long. */
   partial(text: string): string {
-    if (text.length > PARTIAL_LINE_CAP) return plainLineHtml(text);
+    if (text === '' || text.length > PARTIAL_LINE_CAP) return plainLineHtml(text);
     const tokens = this.tokenize(text);
     return tokens ? this.render(tokens[0] ?? []) : plainLineHtml(text);
   }
 
+  /** Empty lines are tokenized too: they can end a rule (`while`, `end` matching `^$`), as in one pass. */
   private tokenize(text: string): ThemedToken[][] | null {
-    if (!this.lang || text === '') return null;
+    if (!this.lang) return null;
     highlightStats.calls++;
     highlightStats.chars += text.length;
     try {

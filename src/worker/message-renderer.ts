@@ -29,6 +29,8 @@ export interface RenderedPatch {
   reasoning?: BlockOp[];
   /** CSS rules of token and theme classes this renderer has not sent before. */
   styles?: string[];
+  /** Text fed so far is not all rendered yet (the deadline passed): take again. */
+  more?: boolean;
 }
 
 export class MessageRenderer {
@@ -56,29 +58,42 @@ export class MessageRenderer {
     this.ended = true;
   }
 
-  /** All changes since the last take; `{}` if none. Takes run one at a time, in call order. */
-  take(): Promise<RenderedPatch> {
-    const next = this.queue.then(() => this.takeNow());
+  /** Loads the highlighter and theme now (e.g. while the request is on its way), not at the first take. */
+  prepare(): Promise<unknown> {
+    return this.getContext();
+  }
+
+  /**
+   * All changes since the last take; `{}` if none. Takes run one at a time,
+   * in call order. With a `deadline` (a `performance.now()` time) code lines
+   * are rendered only until it passes and the rest waits for the next take
+   * (`more`), so a backlog becomes a series of bounded patches instead of
+   * one patch of unbounded size; without one, everything fed is rendered.
+   */
+  take(deadline = Infinity): Promise<RenderedPatch> {
+    const next = this.queue.then(() => this.takeNow(deadline));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async takeNow(): Promise<RenderedPatch> {
+  private async takeNow(deadline: number): Promise<RenderedPatch> {
     if (this.finished) return {};
     const final = this.ended;
     const ctx = await this.getContext();
     const patch: RenderedPatch = {};
+    let more = false;
     // Reasoning comes first on screen and in the stream.
     for (const name of ['reasoning', 'content'] as const) {
       const renderer = this.sections.get(name);
-      if (!renderer) continue;
+      if (!renderer || more) continue;
       const ops: BlockOp[] = [];
-      await renderer.take(ctx, final, ops);
+      more = await renderer.take(ctx, final, ops, deadline);
       if (ops.length) patch[name] = ops;
     }
     const styles = ctx.styles.take();
     if (styles.length) patch.styles = styles;
-    if (final) this.finished = true;
+    if (more) patch.more = true;
+    else if (final) this.finished = true;
     return patch;
   }
 

@@ -28,6 +28,12 @@ export interface RenderContext {
   copyLabel: string;
 }
 
+/**
+ * Complete code lines tokenized per Shiki call: enough to spread its per-call
+ * set-up thin, few enough (~5 ms of TypeScript here) to keep to a take's deadline.
+ */
+const LINE_BATCH = 64;
+
 /** An open top-level fence. */
 interface OpenCode {
   marker: string;
@@ -62,20 +68,30 @@ export class SectionRenderer {
     this.dirty = true;
   }
 
-  /** Appends to `ops` what changed since the last call; `final`: the text is complete. */
-  async take(ctx: RenderContext, final: boolean, ops: BlockOp[]): Promise<void> {
+  /**
+   * Appends to `ops` what changed since the last call; `final`: the text is
+   * complete. Code lines are rendered until `deadline` (a `performance.now()`
+   * time; at least one batch per call): true when lines were left for the
+   * next call, which then goes on where this one stopped.
+   */
+  async take(ctx: RenderContext, final: boolean, ops: BlockOp[], deadline = Infinity): Promise<boolean> {
     if (final && this.heldCR) {
       this.heldCR = false;
       this.buf += '\n';
       this.dirty = true;
     }
-    if (!this.dirty && !final) return;
+    if (!this.dirty && !final) return false;
     this.dirty = false;
     for (;;) {
       if (this.code) {
-        if (!this.codeStep(final, ops)) return;
+        const step = this.codeStep(final, ops, deadline);
+        if (step === 'more') {
+          this.dirty = true;
+          return true;
+        }
+        if (step === 'open') return false;
       } else if (!(await this.markdownStep(ctx, final, ops))) {
-        return;
+        return false;
       }
     }
   }
@@ -150,28 +166,48 @@ export class SectionRenderer {
   }
 
   /**
-   * Consumes complete lines of the open fence: each is tokenized once. True
-   * when the fence closed (markdown continues after it). O(new lines) + the
+   * Consumes complete lines of the open fence: each is tokenized once, in
+   * batches of `LINE_BATCH` (one Shiki call each). `closed`: the fence closed
+   * (markdown continues after it); `open`: all complete lines are shown;
+   * `more`: the deadline passed with complete lines left (they stay in the
+   * buffer, no partial line is shown until they are done). O(new lines) + the
    * partial line (capped, see highlight.ts) per take.
    */
-  private codeStep(final: boolean, ops: BlockOp[]): boolean {
+  private codeStep(final: boolean, ops: BlockOp[], deadline: number): 'closed' | 'open' | 'more' {
     const code = this.code;
-    if (!code) return false;
+    if (!code) return 'open';
     const text = this.buf;
     const lines: string[] = [];
+    let batch: string[] = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      for (const html of code.lines.lines(batch)) lines.push(html);
+      batch = [];
+    };
     let pos = 0;
     let closed = false;
+    let more = false;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
       const line = text.slice(pos, nl);
-      pos = nl + 1;
       if (isClosingFence(line, code)) {
+        pos = nl + 1;
         closed = true;
         break;
       }
-      lines.push(code.lines.line(stripIndent(line, code.indent)));
+      if (batch.length === LINE_BATCH) {
+        flush();
+        // Checked between batches only: a batch is a few milliseconds.
+        if (performance.now() >= deadline) {
+          more = true;
+          break;
+        }
+      }
+      batch.push(stripIndent(line, code.indent));
+      pos = nl + 1;
     }
-    let rest = text.slice(pos);
-    if (!closed && final && rest !== '') {
+    flush();
+    let rest = more ? '' : text.slice(pos);
+    if (!more && !closed && final && rest !== '') {
       // The document ends inside the fence: its last line is a line of code (unless it closes the fence).
       if (!isClosingFence(rest, code)) lines.push(code.lines.line(stripIndent(rest, code.indent)));
       rest = '';
@@ -180,12 +216,16 @@ export class SectionRenderer {
       ops.push({ type: 'code-lines', lines });
       code.partial = '';
     }
+    if (more) {
+      this.buf = text.slice(pos);
+      return 'more';
+    }
     if (closed || final) {
       if (code.partial !== '') ops.push({ type: 'code-tail', html: '' });
       ops.push({ type: 'code-close' });
       this.code = null;
       this.buf = closed ? rest : '';
-      return closed && (!final || rest !== '');
+      return closed && (!final || rest !== '') ? 'closed' : 'open';
     }
     const partial = mayBecomeClosingFence(rest, code) ? '' : code.lines.partial(stripIndent(rest, code.indent));
     if (partial !== code.partial) {
@@ -193,7 +233,7 @@ export class SectionRenderer {
       code.partial = partial;
     }
     this.buf = rest;
-    return false;
+    return 'open';
   }
 }
 

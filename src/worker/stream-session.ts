@@ -4,12 +4,15 @@
  *
  * Two loops run side by side. The network loop reads the body as fast as it
  * arrives and only appends each delta to a pending list, so it never waits
- * on the element. The patch loop waits until something is pending, feeds all
- * of it to the renderer at once, takes the rendered ops and sends one patch;
- * it sends the next only after the element resolved the previous one (it does
- * so after applying it on an animation frame). When the main thread is slow,
- * deltas therefore coalesce into fewer, larger patches instead of queueing:
- * at most one patch per frame, and the latest text is always next.
+ * on the element. The patch loop waits until something is pending, feeds it
+ * to the renderer, takes what renders within `TAKE_BUDGET_MS` and sends one
+ * patch; it sends the next only after the element resolved the previous one
+ * (the element applies a patch when it arrives if the current frame's budget
+ * allows, else on the next animation frame; see protocol.ts). When the main
+ * thread is slow, deltas therefore coalesce into fewer, larger patches
+ * instead of queueing, and the latest text is always next. When the network
+ * is faster than highlighting, the backlog is rendered in slices of about
+ * `TAKE_BUDGET_MS`, so no patch grows with the length of the reply.
  *
  * Cost: a delta costs O(its length) (one array push); a patch joins only the
  * text pending since the previous patch. Nothing already sent is touched
@@ -22,8 +25,19 @@ import { streamCompletion, type CompletionDelta } from './completion-stream.js';
 export interface PatchRenderer {
   feed(section: RenderSection, text: string): void;
   end(): void;
-  take(): Promise<{ content?: BlockOp[]; reasoning?: BlockOp[]; styles?: string[] }>;
+  take(deadline?: number): Promise<{ content?: BlockOp[]; reasoning?: BlockOp[]; styles?: string[]; more?: boolean }>;
+  /** Optional warm-up, started with the request. */
+  prepare?(): Promise<unknown>;
 }
+
+/**
+ * Rendering time per patch. A backlog (text that arrived faster than it is
+ * highlighted) is rendered in slices of about this long, each sent as its own
+ * patch: the first code shows early, patches stay small enough for the main
+ * thread to apply within a frame, and the element's next acknowledgement
+ * comes back while the next slice renders.
+ */
+export const TAKE_BUDGET_MS = 8;
 
 export class StreamSession {
   private readonly abort = new AbortController();
@@ -34,6 +48,8 @@ export class StreamSession {
   private end: StreamEnd | undefined;
   /** Something arrived since the patch loop last looked. */
   private dirty = false;
+  /** The renderer holds text it has not rendered yet; new text waits here until it has caught up. */
+  private backlog = false;
   private wake: (() => void) | undefined;
   private network: Promise<void> = Promise.resolve();
 
@@ -54,6 +70,8 @@ export class StreamSession {
    * element went away); the request is then aborted.
    */
   async run(): Promise<void> {
+    // Highlighter and theme load while the request is on its way.
+    this.renderer.prepare?.().catch(() => undefined);
     this.network = streamCompletion(this.request, this.abort.signal, delta => this.receive(delta)).then(end => {
       this.end = end;
       this.notify();
@@ -91,18 +109,31 @@ export class StreamSession {
   private async deliver(): Promise<void> {
     for (;;) {
       await this.changed();
-      this.dirty = false;
       // Read before rendering: once `end` is set no more text can arrive, so
-      // everything pending now is everything there is.
-      let end = this.end;
-      const contentDelta = this.content.join('');
-      const reasoningDelta = this.reasoning.join('');
-      this.content = [];
-      this.reasoning = [];
+      // everything pending now is everything there is. While the renderer
+      // works through a backlog, new text stays pending (an array push per
+      // delta) instead of growing the renderer's buffer; it goes in, with
+      // its raw delta, once the backlog is rendered.
+      const feeding = !this.backlog;
+      // Text or the end that arrived during a backlog slice keeps `dirty`
+      // set, so the first loop after the backlog feeds it.
+      if (feeding) this.dirty = false;
+      let end = feeding ? this.end : undefined;
+      const contentDelta = feeding ? this.content.join('') : '';
+      const reasoningDelta = feeding ? this.reasoning.join('') : '';
+      if (feeding) {
+        this.content = [];
+        this.reasoning = [];
+      }
       const patch: Patch = {};
       if (contentDelta) patch.contentDelta = contentDelta;
       if (reasoningDelta) patch.reasoningDelta = reasoningDelta;
       const failure = await this.render(patch, contentDelta, reasoningDelta, end !== undefined);
+      if (this.backlog && !failure) {
+        // Not all rendered: the end (if known) goes with the patch that finishes it.
+        end = undefined;
+        this.dirty = true;
+      }
       if (!end && !failure && !patch.contentDelta && !patch.reasoningDelta && !patch.content && !patch.reasoning) {
         continue;
       }
@@ -135,7 +166,8 @@ export class StreamSession {
       if (reasoning) this.renderer.feed('reasoning', reasoning);
       if (content) this.renderer.feed('content', content);
       if (last) this.renderer.end();
-      const rendered = await this.renderer.take();
+      const rendered = await this.renderer.take(performance.now() + TAKE_BUDGET_MS);
+      this.backlog = rendered.more === true;
       if (rendered.content?.length) patch.content = rendered.content;
       if (rendered.reasoning?.length) patch.reasoning = rendered.reasoning;
       if (rendered.styles?.length) patch.styles = rendered.styles;

@@ -97,6 +97,34 @@ describe('MessageRenderer', () => {
     expect(await renderer.take()).to.deep.equal({});
   });
 
+  it('renders a backlog in slices when a take has a deadline, to the same DOM and colours as one take', async () => {
+    const code = await load(sources[2]!.path, 300);
+    const text = answer(code, sources[2]!.lang);
+    const renderer = new MessageRenderer(renderOptions);
+    renderer.feed('content', text);
+    renderer.end();
+    const patches = [];
+    // A deadline already past: each take still renders one batch of lines, then stops.
+    for (let i = 0; i < 100; i++) {
+      const patch = await renderer.take(0);
+      patches.push(patch);
+      if (!patch.more) break;
+    }
+    const slices = patches.filter(p => p.content?.some(op => op.type === 'code-lines'));
+    expect(slices.length).to.be.greaterThan(2);
+    for (const slice of slices.slice(0, -1)) {
+      const lines = slice.content!.flatMap(op => (op.type === 'code-lines' ? op.lines : []));
+      expect(lines.length).to.equal(64);
+    }
+    expect(patches.at(-1)?.more).to.equal(undefined);
+    expect(await renderer.take()).to.deep.equal({});
+    const sliced = applyAll(patches);
+    expect(sliced.innerHTML).to.equal(applyAll([await renderOnce(text)]).innerHTML);
+    const pre = sliced.querySelector('pre')!;
+    expect(pre.textContent).to.equal(code);
+    await expectShikiColours(pre, code, sources[2]!.lang, renderOptions.theme);
+  });
+
   it('keeps a fenced block open while streaming and shows the partial line', async () => {
     const renderer = new MessageRenderer(renderOptions);
     renderer.feed('content', 'Intro\n\n```python\nprint(1)\nprint(');
