@@ -37,7 +37,7 @@ export interface PatchRenderer {
  * thread to apply within a frame, and the element's next acknowledgement
  * comes back while the next slice renders.
  */
-export const TAKE_BUDGET_MS = 8;
+export const TAKE_BUDGET_MS = 16;
 
 export class StreamSession {
   private readonly abort = new AbortController();
@@ -105,8 +105,18 @@ export class StreamSession {
     return new Promise(resolve => (this.wake = resolve));
   }
 
-  /** Patch side: one patch in flight at most. */
+  /** Patch side: one patch in flight at most, the next one rendered while it is. */
   private async deliver(): Promise<void> {
+    // The patch sent last, until the element resolves it. The next patch is
+    // rendered meanwhile (one patch ahead, no more) and sent once it resolved,
+    // so the worker does not sit idle during the round trip.
+    let inFlight: Promise<void> = Promise.resolve();
+    const send = async (patch: Patch) => {
+      await inFlight;
+      inFlight = this.onPatch(patch);
+      // Awaited before the next send; this only keeps an early rejection from being reported as unhandled.
+      inFlight.catch(() => undefined);
+    };
     for (;;) {
       await this.changed();
       // Read before rendering: once `end` is set no more text can arrive, so
@@ -151,12 +161,16 @@ export class StreamSession {
         if (lateReasoning) patch.reasoningDelta = lateReasoning;
         end = this.end;
         patch.end = { ...(end ?? {}), status: 'error', error: failure, model: end?.model ?? this.request.model };
-        await this.onPatch(patch);
+        await send(patch);
+        await inFlight;
         return;
       }
       if (end) patch.end = end;
-      await this.onPatch(patch);
-      if (end) return;
+      await send(patch);
+      if (end) {
+        await inFlight;
+        return;
+      }
     }
   }
 
