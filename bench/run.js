@@ -27,7 +27,7 @@
 // - Main thread: `longtask` entries (count, longest, blocking = Σ(d − 50 ms)),
 //   read with takeRecords(); rAF intervals by performance.now() inside the
 //   callback; key presses (Playwright keyboard.press every 100 ms while
-//   streaming `long`) timed from the keydown's timestamp to the next frame.
+//   streaming `long` and `huge`) timed from the keydown's timestamp to the next frame.
 // - `rate`: each code token's server write time (the server's timeline) vs the
 //   first frame whose code text covers it, one clock (epoch ms).
 // - End state: JS heap after a forced GC (CDP Runtime.getHeapUsage) of the page

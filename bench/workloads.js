@@ -21,7 +21,7 @@
  */
 export const FULL = [
   { name: 'long', lines: 10_000, rate: 0, limitMs: 90_000, keys: true },
-  { name: 'huge', lines: 40_000, rate: 0, limitMs: 60_000 },
+  { name: 'huge', lines: 40_000, rate: 0, limitMs: 60_000, keys: true },
   // 160 lines is about 2,000 tokens; the exact count is reported.
   { name: 'rate', lines: 160, rate: 200, limitMs: 40_000, tokens: true },
   { name: 'scaling-1k', lines: 1_000, rate: 0, limitMs: 40_000 },
@@ -31,7 +31,7 @@ export const FULL = [
 /** @type {Workload[]} */
 export const QUICK = [
   { name: 'long', lines: 150, rate: 0, limitMs: 10_000, keys: true },
-  { name: 'huge', lines: 300, rate: 0, limitMs: 10_000 },
+  { name: 'huge', lines: 300, rate: 0, limitMs: 10_000, keys: true },
   { name: 'rate', lines: 12, rate: 400, limitMs: 10_000, tokens: true },
   { name: 'scaling-1k', lines: 15, rate: 0, limitMs: 10_000 },
 ];

@@ -41,7 +41,7 @@ test('the quick benchmark produces every figure for every contender and workload
       for (const key of ['count', 'longestMs', 'blockingMs']) assert.ok(finite(x.longTasks?.[key]), `${where}: longTasks.${key}`);
       for (const key of ['count', 'p50', 'p95', 'max', 'over50']) assert.ok(finite(x.frames?.[key]), `${where}: frames.${key}`);
       assert.ok(finite(x.heapMB) && finite(x.domNodes), `${where}: heap and DOM nodes`);
-      if (workload === 'long') for (const key of ['p95', 'max', 'sent']) assert.ok(finite(x.keys?.[key]), `${where}: keys.${key}`);
+      if (workload === 'long' || workload === 'huge') for (const key of ['p95', 'max', 'sent']) assert.ok(finite(x.keys?.[key]), `${where}: keys.${key}`);
       if (workload === 'rate') for (const key of ['p50', 'p95', 'max']) assert.ok(finite(x.latency?.[key]), `${where}: latency.${key}`);
       if (contender === 'vllm-chat') assert.ok(finite(x.renderMs), `${where}: one-shot render`);
     }
