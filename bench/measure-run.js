@@ -21,6 +21,17 @@ function within(promise, ms, fallback) {
   ]).finally(() => clearTimeout(timer));
 }
 
+/** What `--trace` records: the timeline of every thread of the page, with sampled JS. */
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'v8.execute',
+  'disabled-by-default-v8.cpu_profiler',
+  'blink.user_timing',
+  'loading',
+];
+
 const sleep = (/** @type {number} */ ms) => new Promise(resolve => setTimeout(resolve, ms));
 
 /**
@@ -35,6 +46,7 @@ const sleep = (/** @type {number} */ ms) => new Promise(resolve => setTimeout(re
  * @param {string} ctx.model
  * @param {string} [ctx.bundle]  origin of the production bundle
  * @param {string} [ctx.worker]  URL of its worker chunk
+ * @param {string} [ctx.trace]  path of a Chrome trace of the timed run
  * @returns {Promise<Record<string, unknown>>}
  */
 export async function measureRun(ctx) {
@@ -76,6 +88,7 @@ export async function measureRun(ctx) {
     // Let the floor's garbage and layout settle before the timed run.
     await sleep(300);
 
+    if (ctx.trace) await browser.startTracing(page, { path: ctx.trace, categories: TRACE_CATEGORIES });
     let finished = false;
     const runStart = Date.now();
     const run = page.evaluate(s => /** @type {any} */ (window).bench.run(s), spec).finally(() => (finished = true));
@@ -111,6 +124,7 @@ export async function measureRun(ctx) {
     }
     finished = true;
     const keysSent = await within(presses, 5_000, 0);
+    if (ctx.trace) await within(browser.stopTracing(), 30_000, undefined);
 
     const heap = await within(heapUsage(browser, cdp), 10_000, null);
     const tokens = expected.tokens.length;

@@ -5,7 +5,8 @@
 // - Three origins on 127.0.0.1: the pages (bench/pages, bench/baselines,
 //   bundled by Vite), the production bundle dist/vllm-chat.js (built first
 //   when missing or older than src/, served with CORS) and the embedded
-//   vLLM-compatible server (server/mock-server.js). Headless Debian Chromium
+//   vLLM-compatible server (server/cli.js) in a process of its own, as a
+//   real vLLM is (bench/api-process.js). Headless Debian Chromium
 //   via playwright-core; each run in a fresh 900×700 context.
 // - Workloads (bench/workloads.js): one fenced block of real TypeScript,
 //   ~10 tokens a line, one token per SSE event: `long` 10,000 lines and `huge`
@@ -35,14 +36,17 @@
 // - A run past its workload's time limit is `timeout`, with the share of the
 //   code shown and what the page could still report.
 //
-// Usage: node bench/run.js [--quick] [--out=DIR] [--only=vllm-chat,naive] [--workloads=long,rate]
+// Usage: node bench/run.js [--quick] [--out=DIR] [--only=vllm-chat,naive] [--workloads=long,rate] [--trace=DIR]
+// `--trace=DIR` writes a Chrome trace of each timed run (DIR/<workload>-<contender>.json,
+// main thread and workers, JS sampled) to open in the Performance panel; tracing
+// slows the page, so its figures are not comparable with an untraced run.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startMockServer } from '../server/mock-server.js';
 import { chromiumArgs, chromiumPath } from '../test/support/chromium.js';
+import { startApiProcess } from './api-process.js';
 import { buildPages, distDir, ensureBundle, pagesDir, workerChunk } from './build.js';
 import { fetchExpected } from './expected.js';
 import { measureRun } from './measure-run.js';
@@ -60,6 +64,8 @@ const args = new Map(
 const quick = args.has('quick');
 const outDir = args.get('out') ?? join(repo, 'bench', 'results');
 const MODEL = 'MyCoder';
+const traceDir = args.get('trace');
+if (traceDir) mkdirSync(traceDir, { recursive: true });
 
 const CONTENDERS = /** @type {const} */ ([
   { name: 'vllm-chat', path: 'pages/vllm-chat.html', textModel: 'code' },
@@ -78,7 +84,7 @@ await buildPages();
 const worker = workerChunk();
 
 // Big enough for a 40,000-line reply (the default 32,768 would cut it with "length").
-const api = await startMockServer({ rate: 0, model: MODEL, maxModelLen: 2_000_000 });
+const api = await startApiProcess({ model: MODEL, maxModelLen: 2_000_000 });
 const pages = await startStaticServer(pagesDir);
 const bundle = await startStaticServer(distDir, { cors: true });
 const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
@@ -106,6 +112,7 @@ try {
               model: MODEL,
               bundle: bundle.url,
               worker: worker ? `${bundle.url}/${worker}` : undefined,
+              trace: traceDir ? join(traceDir, `${workload.name}-${contender.name}.json`) : undefined,
             });
       const row = { workload: workload.name, contender: contender.name, lines: workload.lines, tokens: expected.tokens.length, figures };
       rows.push(row);
@@ -156,7 +163,7 @@ writeFileSync(join(outDir, 'latest.json'), JSON.stringify(result, null, 2) + '\n
 const header = `${quick ? 'Quick run' : 'Run'} of ${result.date}: ${machine.cores} cores, ${machine.cpu}, Chromium ${machine.chromium}, Node ${machine.node}; ${Math.round(result.seconds)} s.`;
 writeFileSync(join(outDir, 'latest.md'), `${header}\n\n${summary}\n\n${table}\n`);
 console.log(`\n${header}\n\n${summary}\n\n${table}`);
-if (!quick && !args.has('out') && !only && !wanted) updateReadme(header, summary, table);
+if (!quick && !args.has('out') && !only && !wanted && !traceDir) updateReadme(header, summary, table);
 
 /** @param {import('./report.js').Row} row */
 function progressLine(row) {
