@@ -166,6 +166,12 @@ export interface WorkerApi {
    * patch the streaming path would end with, as one patch without `end`.
    */
   render(message: { content: string; reasoning?: string }, options: RenderOptions): Promise<Patch>;
+  /**
+   * Loads the highlighter and `theme` ahead of the first code block (the
+   * element asks when it connects and when its theme changes). Optional for
+   * correctness: a reply loads whatever it lacks itself.
+   */
+  warmUp(theme: string): Promise<void>;
   /** Highlights one code block whole, for restyling on a theme change. */
   highlight(code: string, lang: string, theme: string): Promise<HighlightedCode>;
   /**

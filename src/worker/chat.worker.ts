@@ -9,6 +9,7 @@
  */
 import * as Comlink from 'comlink';
 import type { Patch, WorkerApi } from '../protocol.js';
+import { loadTheme } from './highlight.js';
 import { highlightCode, MessageRenderer } from './message-renderer.js';
 import { listModels } from './models.js';
 import { StreamSession } from './stream-session.js';
@@ -49,6 +50,10 @@ const api: WorkerApi = {
     if (rendered.reasoning?.length) patch.reasoning = rendered.reasoning;
     if (rendered.styles?.length) patch.styles = rendered.styles;
     return patch;
+  },
+
+  async warmUp(theme) {
+    await loadTheme(theme);
   },
 
   highlight(code, lang, theme) {

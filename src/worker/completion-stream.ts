@@ -22,6 +22,7 @@ import {
 } from './server-error.js';
 import { SseDecoder, type SseEvent } from './sse.js';
 import { ThinkSplitter } from './think-splitter.js';
+import { YieldClock } from './yield-to-tasks.js';
 
 /** Text of one or more chunks; empty strings when a section got nothing. */
 export interface CompletionDelta {
@@ -111,8 +112,10 @@ class ChunkReader {
     if (!response.body) return this.finish(this.endedEarly());
     const reader = response.body.getReader();
     const sse = new SseDecoder();
+    const clock = new YieldClock();
     try {
       for (;;) {
+        await clock.maybe();
         const { value, done } = await reader.read();
         this.handle(done ? sse.end() : sse.feed(value));
         if (done) return this.finish(this.end ?? this.endedEarly());

@@ -79,6 +79,14 @@ describe('chat.worker through Comlink', () => {
     expect(await remote.ping()).to.equal('pong');
   });
 
+  it('warms up the highlighter with a theme, falling back for an unknown one', async () => {
+    await remote.warmUp('github-light');
+    await remote.warmUp('no-such-theme');
+    const patch = await remote.render({ content: '```js\nconst a = 1;\n```' }, { theme: 'github-light', labels: { copy: 'Copy' } });
+    const open = patch.content?.find(op => op.type === 'code-open');
+    expect(open && 'html' in open ? open.html : '').to.include('t-github-light');
+  });
+
   it('streams a reply as patches applied one at a time, ending with the end patch', async () => {
     const text = '请写代码 [mock lines=60 lang=py rate=400]';
     const { patches, violations, content, end } = await streamThrough(remote, 'a', request(text));
