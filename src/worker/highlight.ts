@@ -18,7 +18,7 @@ import { createHighlighterCore, type GrammarState, type HighlighterCore, type Th
 import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
 import { bundledThemes } from 'shiki/themes';
 import type { HighlightedCode } from '../protocol.js';
-import { classToken, spanHtml } from './safe-html.js';
+import { classToken, escapeHtml, spanHtml } from './safe-html.js';
 import { lineHtml, plainLineHtml } from './code-block.js';
 import { loadLanguage, resolveLanguage } from './languages.js';
 
@@ -139,24 +139,14 @@ export function normalizeColor(color: string | undefined): string | null {
 }
 
 // Shiki's FontStyle bit flags.
+const FONT_UNDERLINE = 4;
+const FONT_STRIKETHROUGH = 8;
 const fontClasses: [number, string][] = [
   [1, 'f-i'],
   [2, 'f-b'],
   [4, 'f-u'],
   [8, 'f-s'],
 ];
-
-function tokenHtml(token: ThemedToken, styles: StyleSink): string {
-  const classes: string[] = [];
-  const hex = normalizeColor(token.color);
-  if (hex) {
-    classes.push(`c-${hex}`);
-    styles.add(`c-${hex}`, `color:#${hex}`);
-  }
-  const font = token.fontStyle ?? 0;
-  if (font > 0) for (const [bit, name] of fontClasses) if (font & bit) classes.push(name);
-  return spanHtml(classes.join(' '), token.content);
-}
 
 /** The `<pre>` classes of a theme, registering its background/foreground rule. */
 export function themeClass(hl: HighlighterCore, theme: string, styles: StyleSink): string {
@@ -236,11 +226,55 @@ export class LineHighlighter {
     }
   }
 
+  /**
+   * A line's HTML with as few elements as the picture allows: a token in the
+   * theme's foreground (the `<pre>`'s own colour) and plain style is bare
+   * text, whitespace joins the run before it (it shows no colour; not when
+   * underlined or struck through), and neighbours with the same classes
+   * share one span. The browser's style and layout work per line grows with
+   * its elements; the colour of every character is the token's.
+   */
   private render(tokens: ThemedToken[]): string {
     let html = '';
-    for (const token of tokens) html += tokenHtml(token, this.styles);
+    let runClass: string | undefined;
+    let runText = '';
+    for (const token of tokens) {
+      if (token.content === '') continue;
+      const decorated = ((token.fontStyle ?? 0) & (FONT_UNDERLINE | FONT_STRIKETHROUGH)) !== 0;
+      const joins = runClass !== undefined && !decorated && /^[ \t]+$/.test(token.content);
+      const cls = joins ? runClass : this.classOf(token);
+      if (cls === runClass) {
+        runText += token.content;
+        continue;
+      }
+      if (runClass !== undefined) html += runHtml(runClass, runText);
+      runClass = cls;
+      runText = token.content;
+    }
+    if (runClass !== undefined) html += runHtml(runClass, runText);
     return lineHtml(html);
   }
+
+  private foreground: string | null | undefined;
+
+  /** The classes of a token (`''`: the theme's foreground, plain), registering new colour rules. */
+  private classOf(token: ThemedToken): string {
+    this.foreground ??= normalizeColor(this.hl.getTheme(this.theme).fg);
+    const classes: string[] = [];
+    const hex = normalizeColor(token.color);
+    if (hex && hex !== this.foreground) {
+      classes.push(`c-${hex}`);
+      this.styles.add(`c-${hex}`, `color:#${hex}`);
+    }
+    const font = token.fontStyle ?? 0;
+    if (font > 0) for (const [bit, name] of fontClasses) if (font & bit) classes.push(name);
+    return classes.join(' ');
+  }
+}
+
+/** Escaped text, in a span when it has classes. */
+function runHtml(className: string, text: string): string {
+  return className ? spanHtml(className, text) : escapeHtml(text);
 }
 
 /** A whole code block, highlighted in one go (theme change, fences nested in markdown blocks). */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { resolveLanguage } from '../../src/worker/languages.js';
-import { highlightCode, normalizeColor } from '../../src/worker/highlight.js';
+import { getHighlighter, highlightCode, normalizeColor, TOKENIZE_OPTIONS } from '../../src/worker/highlight.js';
 import { applyAll, renderOnce } from '../support/render-harness.js';
 import { expectShikiColours } from '../support/code-colours.js';
 
@@ -31,11 +31,35 @@ describe('highlight', () => {
       const section = applyAll([await renderOnce(`\`\`\`${word}\n${code}\n\`\`\``)]);
       const pre = section.querySelector('pre')!;
       expect(pre.textContent).to.equal(code);
-      expect(pre.querySelectorAll('[class^="c-"]').length).to.be.greaterThan(2);
+      expect(pre.querySelectorAll('[class^="c-"]').length).to.be.at.least(2);
       await expectShikiColours(pre, code, word, 'github-dark');
       section.remove();
     });
   }
+
+  it('uses one span per run of a colour and none for the foreground', async () => {
+    const code = 'const total = items.map(item => item.price * 2);\nconsole.log(total, "done");';
+    const section = applyAll([await renderOnce(`\`\`\`ts\n${code}\n\`\`\``)]);
+    const pre = section.querySelector('pre')!;
+    const hl = await getHighlighter();
+    const tokens = hl.codeToTokensBase(code, { lang: 'typescript', theme: 'github-dark', ...TOKENIZE_OPTIONS }).flat();
+    const spans = [...pre.querySelectorAll('.line > span')];
+    expect(spans.length).to.be.greaterThan(0);
+    expect(spans.length).to.be.below(tokens.filter(t => t.content.trim() !== '').length);
+    const fg = normalizeColor(hl.getTheme('github-dark').fg)!;
+    expect(pre.querySelectorAll(`.c-${fg}`).length, 'spans in the foreground colour').to.equal(0);
+    // Every span has a colour or a font style of its own; neighbours differ.
+    for (const span of spans) expect(span.className, span.outerHTML).to.match(/\b(c-[0-9a-f]{6,8}|f-[ibus])\b/);
+    for (const line of pre.querySelectorAll('.line')) {
+      const kids = [...line.children];
+      kids.slice(1).forEach((span, i) => {
+        const adjacent = kids[i]!.nextSibling === span;
+        if (adjacent) expect(span.className, line.innerHTML).to.not.equal(kids[i]!.className);
+      });
+    }
+    await expectShikiColours(pre, code, 'ts', 'github-dark');
+    section.remove();
+  });
 
   it('shows an unknown language as escaped text, one span per line', async () => {
     const section = applyAll([await renderOnce('```nosuchlang\n<b>x</b>\n\ny\n```')]);
