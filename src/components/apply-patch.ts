@@ -7,14 +7,14 @@
  * markup, a removal of the old tail, never a search or a re-parse of what is
  * already on screen. Frozen blocks are never touched again.
  *
- * Code lines are grouped into `.code-chunk` spans of `CODE_CHUNK_LINES` lines,
- * by line index, so streamed lines and lines rendered at once build the same
- * DOM; chunks off screen are skipped by layout and paint
- * (`content-visibility: auto`, message-styles.ts). Lines are separated by one
+ * Code lines are grouped into `.code-chunk` spans of `CODE_CHUNK_LINES` lines
+ * inside `.code-group` spans of `CODE_GROUP_LINES`, by line index, so streamed
+ * lines and lines rendered at once build the same DOM; groups off screen are
+ * skipped by layout and paint (`content-visibility: auto`, message-styles.ts). Lines are separated by one
  * `\n` text node, so the `<code>` text is exactly the code.
  */
 import type { BlockOp, HighlightedCode } from '../protocol.js';
-import { CODE_CHUNK_LINES } from '../worker/code-block.js';
+import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../worker/code-block.js';
 import { insertHtml, insertHtmlBefore } from './insert-html.js';
 
 interface OpenCode {
@@ -118,16 +118,24 @@ function appendLines(code: Element, first: number, lines: readonly string[]): Ch
   let i = 0;
   while (i < lines.length) {
     const index = first + i;
-    let chunk = code.lastElementChild;
+    let group = code.lastElementChild;
+    let chunk = group?.lastElementChild ?? null;
     if (index > 0 && chunk) {
       const newline = document.createTextNode('\n');
       chunk.append(newline);
       created.push(newline);
     }
+    if (index % CODE_GROUP_LINES === 0 || !group) {
+      group = document.createElement('span');
+      group.className = 'code-group';
+      code.append(group);
+      created.push(group);
+      chunk = null;
+    }
     if (index % CODE_CHUNK_LINES === 0 || !chunk) {
       chunk = document.createElement('span');
       chunk.className = 'code-chunk';
-      code.append(chunk);
+      group.append(chunk);
       created.push(chunk);
     }
     const count = Math.min(CODE_CHUNK_LINES - (index % CODE_CHUNK_LINES), lines.length - i);

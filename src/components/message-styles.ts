@@ -101,22 +101,35 @@ export const messageStyles = css`
     white-space: pre;
   }
   /*
-   * A chunk of 100 lines: off-screen chunks skip layout and paint. Its
-   * placeholder height is 100 lines (line-height 1.45em) until it was laid out
-   * once; "auto" then remembers the real size.
+   * A block, not the default inline: the chunks are then plain block
+   * children, and a growing last chunk does not make the browser lay out one
+   * inline formatting context holding every chunk of the block.
    */
-  .code-chunk {
+  pre[part='code-block'] > code {
     display: block;
-    content-visibility: auto;
-    contain-intrinsic-block-size: auto 145em;
   }
   /*
-   * The last chunk of a block is always laid out: in a streaming block it is
-   * the one that grows, so the log's height follows every new line (even
-   * while the reader has scrolled away) and a chunk just created is never
-   * measured at its placeholder height. One chunk per block: bounded cost.
+   * A group of 1,000 lines: off-screen groups skip style, layout and paint.
+   * Its placeholder height is 1,000 lines (line-height 1.45em) until it was
+   * laid out once; "auto" then remembers the real size. Chunks of 100 lines
+   * inside are plain blocks: the browser keeps the layout of the full ones
+   * while the last one grows.
    */
-  .code-chunk:last-child {
+  .code-group {
+    display: block;
+    content-visibility: auto;
+    contain-intrinsic-block-size: auto 1450em;
+  }
+  .code-chunk {
+    display: block;
+  }
+  /*
+   * The last group of a block is always laid out: in a streaming block it is
+   * the one that grows, so the log's height follows every new line (even
+   * while the reader has scrolled away) and a group just created is never
+   * measured at its placeholder height. One group per block: bounded cost.
+   */
+  .code-group:last-child {
     content-visibility: visible;
   }
   .f-i {

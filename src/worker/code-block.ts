@@ -7,7 +7,9 @@
  *     <div class="code-block" data-lang="py">
  *       <div class="code-header"><span class="code-lang">py</span><button part="copy-button">…</button></div>
  *       <pre part="code-block" class="shiki t-github-dark"><code>
- *         <span class="code-chunk"><span class="line">…</span>\n…</span>   (CODE_CHUNK_LINES lines each)
+ *         <span class="code-group">                          (CODE_GROUP_LINES lines each)
+ *           <span class="code-chunk"><span class="line">…</span>\n…</span>   (CODE_CHUNK_LINES lines each)
+ *         </span>
  *       </code></pre>
  *     </div>
  *
@@ -17,8 +19,18 @@
  */
 import { attr, escapeHtml } from './safe-html.js';
 
-/** Lines per `.code-chunk`; chunks are laid out lazily (`content-visibility: auto`). Fixed by line index. */
+/**
+ * Lines per `.code-chunk`: a plain block, so the browser lays out a growing
+ * block's last chunk again, not all of its lines. Fixed by line index.
+ */
 export const CODE_CHUNK_LINES = 100;
+
+/**
+ * Lines per `.code-group` (whole chunks): the unit that is laid out lazily
+ * (`content-visibility: auto`, message-styles.ts). Large, because the browser
+ * pays a little per frame for every such element, whether on screen or not.
+ */
+export const CODE_GROUP_LINES = 1000;
 
 /** What a code block's shell shows. */
 export interface CodeBlockHead {
@@ -61,9 +73,11 @@ export function codeBlockHtml(head: CodeBlockHead, lines: readonly string[]): st
   const at = shell.lastIndexOf('</code>');
   let body = '';
   for (let i = 0; i < lines.length; i += CODE_CHUNK_LINES) {
+    if (i % CODE_GROUP_LINES === 0) body += `${i > 0 ? '</span>' : ''}<span class="code-group">`;
     const chunk = lines.slice(i, i + CODE_CHUNK_LINES).join('\n');
     const more = i + CODE_CHUNK_LINES < lines.length ? '\n' : '';
     body += `<span class="code-chunk">${chunk}${more}</span>`;
   }
+  if (lines.length > 0) body += '</span>';
   return shell.slice(0, at) + body + shell.slice(at);
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { applyPatch, codeBlockSource, restyleCodeBlock } from '../../src/components/apply-patch.js';
-import { codeBlockShell, CODE_CHUNK_LINES, plainLineHtml } from '../../src/worker/code-block.js';
+import { codeBlockHtml, codeBlockShell, CODE_CHUNK_LINES, CODE_GROUP_LINES, plainLineHtml } from '../../src/worker/code-block.js';
 
 const shell = codeBlockShell({ lang: 'py', preClass: 'shiki t-github-dark', copyLabel: 'Copy' });
 const line = (text: string) => plainLineHtml(text);
@@ -45,15 +45,27 @@ describe('applyPatch', () => {
     expect(codeBlockSource(pre)).to.equal(lines.join('\n') + '\nend');
   });
 
-  it('builds the same DOM from lines one by one as from all lines at once', () => {
-    const lines = Array.from({ length: 250 }, (_, i) => line(`x${i}`));
+  it('builds the same DOM from lines one by one as from all lines at once, and as the worker does', () => {
+    const count = CODE_GROUP_LINES + CODE_CHUNK_LINES + 7;
+    const lines = Array.from({ length: count }, (_, i) => line(`x${i}`));
     const a = section();
     applyPatch(a, [{ type: 'code-open', html: shell }]);
+    // A partial line shown at each step, including where a group starts.
     for (const l of lines) applyPatch(a, [{ type: 'code-tail', html: l }, { type: 'code-lines', lines: [l] }]);
     applyPatch(a, [{ type: 'code-close' }]);
     const b = section();
     applyPatch(b, [{ type: 'code-open', html: shell }, { type: 'code-lines', lines }, { type: 'code-close' }]);
     expect(a.innerHTML).to.equal(b.innerHTML);
+    const c = section();
+    c.innerHTML = codeBlockHtml({ lang: 'py', preClass: 'shiki t-github-dark', copyLabel: 'Copy' }, lines);
+    expect(c.querySelector('pre')!.outerHTML).to.equal(b.querySelector('pre')!.outerHTML);
+    // Groups of whole chunks; the code's text is exactly the lines.
+    const groups = [...b.querySelectorAll('pre > code > .code-group')];
+    expect(groups.length).to.equal(2);
+    expect(groups[0]!.querySelectorAll(':scope > .code-chunk').length).to.equal(CODE_GROUP_LINES / CODE_CHUNK_LINES);
+    expect(groups[0]!.querySelectorAll('.line').length).to.equal(CODE_GROUP_LINES);
+    expect(groups[1]!.querySelectorAll(':scope > .code-chunk').length).to.equal(2);
+    expect(b.querySelector('code')!.textContent).to.equal(Array.from({ length: count }, (_, i) => `x${i}`).join('\n'));
   });
 
   it('restyles a frozen code block for another theme', () => {
