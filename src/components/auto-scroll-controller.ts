@@ -10,6 +10,7 @@
  * away from the bottom detaches, one that reaches the bottom re-attaches.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { nextFrame } from './frame-budget.js';
 
 /** Distance from the bottom, in CSS pixels, that still counts as "at the bottom". */
 const SLACK = 24;
@@ -76,6 +77,24 @@ export class AutoScrollController implements ReactiveController {
     s.scrollTop = s.scrollHeight;
     this.#placedTop = s.scrollTop;
   }
+
+  /**
+   * `follow()` in the next animation frame, once however many times it is
+   * called before it. Streaming may apply several patches between two frames;
+   * following after each would force a style and layout pass per patch, while
+   * in the frame's own callbacks it costs the one pass the frame makes anyway,
+   * before the new text is painted.
+   */
+  followSoon(): void {
+    if (this.#followScheduled) return;
+    this.#followScheduled = true;
+    void nextFrame().then(() => {
+      this.#followScheduled = false;
+      this.follow();
+    });
+  }
+
+  #followScheduled = false;
 
   /** Scrolls to the newest content and follows it again. */
   jumpToLatest(): void {

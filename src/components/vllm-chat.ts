@@ -135,7 +135,7 @@ export class VllmChat extends LitElement {
   });
   readonly #stream = new StreamController(this, {
     applied: () => {
-      this.#scroll.follow();
+      this.#scroll.followSoon();
       this.#store.saveSoon();
     },
     strings: () => this.#strings(),
@@ -351,6 +351,8 @@ export class VllmChat extends LitElement {
         // An endpoint that is not a URL: the reply's request says so.
       }
     }
+    // The highlighter and theme load while the reader types, not after the first reply arrived.
+    if (changed.has('theme')) this.#worker?.warmUp(this.theme).catch(() => undefined);
     if (changed.has('storageKey') && this.storageKey && this.#messages.length === 0) this.#restore();
     if (changed.has('theme') && changed.get('theme') !== undefined) {
       // The streaming reply keeps the theme it was requested with until it ends.
