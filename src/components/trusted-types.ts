@@ -6,7 +6,8 @@
  * `createHTML` passes markup through unchanged: its callers are the single
  * module that inserts worker-made markup (built from escaped text only) and
  * the bundled Lit's own templates. `createScriptURL` accepts only the worker
- * module and its same-origin blob bootstrap. Keeping them behind one named
+ * modules (the chat worker and its network thread) and their same-origin
+ * blob bootstraps. Keeping them behind one named
  * policy is what lets a site audit exactly where HTML and script URLs come
  * from.
  */
@@ -26,15 +27,15 @@ const key = Symbol.for('vllm-chat.trusted-types-policy');
 type Holder = { [key]?: VllmChatPolicy };
 
 /**
- * The only script URLs vllm-chat starts: its worker module (the `.ts` source
- * under the dev server, the hashed chunk in `dist/`) or the same-origin
- * `blob:` bootstrap that imports it. Anything else is refused, so the shared
+ * The only script URLs vllm-chat starts: its worker modules, chat.worker and
+ * network.worker (the `.ts` source under the dev server, the hashed chunk in
+ * `dist/`), or a same-origin `blob:` bootstrap that imports one. Anything else is refused, so the shared
  * policy cannot be used to launder an arbitrary script URL.
  */
 function workerScriptUrl(url: string): string {
   const parsed = new URL(url, globalThis.location?.href);
   const isBootstrap = parsed.protocol === 'blob:' && url.startsWith(`blob:${globalThis.location?.origin}/`);
-  const isWorkerModule = /\/chat\.worker(?:-[\w-]+)?\.(?:js|ts)$/.test(parsed.pathname);
+  const isWorkerModule = /\/(?:chat|network)\.worker(?:-[\w-]+)?\.(?:js|ts)$/.test(parsed.pathname);
   if (!isBootstrap && !isWorkerModule) throw new TypeError(`vllm-chat policy: refused script URL ${url}`);
   return url;
 }

@@ -12,6 +12,7 @@ import type { Patch, WorkerApi } from '../protocol.js';
 import { loadTheme } from './highlight.js';
 import { highlightCode, MessageRenderer } from './message-renderer.js';
 import { listModels } from './models.js';
+import { networkThread } from './network-thread.js';
 import { StreamSession } from './stream-session.js';
 
 const sessions = new Map<string, StreamSession>();
@@ -66,3 +67,5 @@ const api: WorkerApi = {
 };
 
 Comlink.expose(api);
+// The network half of replies gets its own thread (network-thread.ts), started now so it is ready by the first reply.
+networkThread();

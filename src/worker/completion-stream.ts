@@ -28,6 +28,8 @@ import { YieldClock } from './yield-to-tasks.js';
 export interface CompletionDelta {
   content: string;
   reasoning: string;
+  /** Chunks this delta joins (batches from the network thread); 1 when absent. */
+  count?: number;
 }
 
 /** The request body; unset options are omitted, not sent as null. */

@@ -19,7 +19,8 @@
  * again here.
  */
 import type { BlockOp, ChatRequest, Patch, RenderSection, StreamEnd } from '../protocol.js';
-import { streamCompletion, type CompletionDelta } from './completion-stream.js';
+import type { CompletionDelta } from './completion-stream.js';
+import { streamReply } from './network-thread.js';
 
 /** What the session needs of `MessageRenderer` (message-renderer.ts). */
 export interface PatchRenderer {
@@ -72,7 +73,7 @@ export class StreamSession {
   async run(): Promise<void> {
     // Highlighter and theme load while the request is on its way.
     this.renderer.prepare?.().catch(() => undefined);
-    this.network = streamCompletion(this.request, this.abort.signal, delta => this.receive(delta)).then(end => {
+    this.network = streamReply(this.request, this.abort.signal, delta => this.receive(delta)).then(end => {
       this.end = end;
       this.notify();
     });
@@ -85,10 +86,10 @@ export class StreamSession {
   }
 
   /** Network side: O(delta), never waits. */
-  private receive({ content, reasoning }: CompletionDelta): void {
+  private receive({ content, reasoning, count }: CompletionDelta): void {
     if (content) this.content.push(content);
     if (reasoning) this.reasoning.push(reasoning);
-    this.tokens++;
+    this.tokens += count ?? 1;
     this.firstTokenAt ??= performance.now();
     this.notify();
   }
