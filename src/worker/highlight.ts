@@ -98,6 +98,18 @@ export async function loadFenceLanguage(word: string): Promise<string | null> {
   return (await loadLanguage(await getHighlighter(), id)) ? id : null;
 }
 
+/**
+ * Loads a language and compiles its grammar's top-level rules (by
+ * tokenizing an empty line), so a first code block in it starts at once.
+ * Best effort: failures are left to the block that needs the language.
+ */
+export async function warmLanguage(word: string, theme: string): Promise<void> {
+  const [id, themeId] = await Promise.all([loadFenceLanguage(word), loadTheme(theme)]);
+  if (!id) return;
+  const hl = await getHighlighter();
+  hl.codeToTokensBase('', { lang: id, theme: themeId, ...TOKENIZE_OPTIONS });
+}
+
 /** The id of a fence word's language if it is already loaded, else `null` (shown as plain text). */
 export function resolveLoadedLanguage(hl: HighlighterCore, word: string): string | null {
   const id = resolveLanguage(word);

@@ -75,3 +75,57 @@ export function loadLanguage(highlighter: HighlighterCore, id: string): Promise<
   }
   return pending;
 }
+
+/**
+ * Language names a prompt may contain ("用 Python 写…", "a TypeScript
+ * function"), lower-cased, to the fence word they stand for. Distinct names
+ * only: words like "go", "c" or "r" are too common in prose to mean a
+ * language.
+ */
+const promptNames: Record<string, string> = {
+  python: 'python',
+  typescript: 'typescript',
+  javascript: 'javascript',
+  java: 'java',
+  rust: 'rust',
+  golang: 'go',
+  kotlin: 'kotlin',
+  swift: 'swift',
+  ruby: 'ruby',
+  php: 'php',
+  bash: 'bash',
+  shell: 'shell',
+  powershell: 'powershell',
+  sql: 'sql',
+  html: 'html',
+  css: 'css',
+  json: 'json',
+  yaml: 'yaml',
+  'c++': 'cpp',
+  cpp: 'cpp',
+  'c#': 'csharp',
+  csharp: 'csharp',
+  scala: 'scala',
+  haskell: 'haskell',
+  lua: 'lua',
+  perl: 'perl',
+  dart: 'dart',
+  elixir: 'elixir',
+  julia: 'julia',
+  dockerfile: 'docker',
+  vue: 'vue',
+  svelte: 'svelte',
+  tsx: 'tsx',
+  jsx: 'jsx',
+};
+
+/** Fence words of the languages `text` names, in order of first mention, at most `max`. */
+export function languagesNamedIn(text: string, max = 2): string[] {
+  const found: string[] = [];
+  for (const [word] of text.matchAll(/[A-Za-z][A-Za-z0-9]*(?:\+\+|#)?/g)) {
+    const id = promptNames[word.toLowerCase()];
+    if (id && !found.includes(id)) found.push(id);
+    if (found.length >= max) break;
+  }
+  return found;
+}

@@ -18,7 +18,9 @@ import {
   resolveLoadedLanguage,
   StyleSink,
   themeClass,
+  warmLanguage,
 } from './highlight.js';
+import { languagesNamedIn } from './languages.js';
 import { createMarkdown, fenceWord } from './markdown.js';
 import { sanitizeLang } from './safe-html.js';
 import { SectionRenderer, type RenderContext } from './section-renderer.js';
@@ -58,9 +60,18 @@ export class MessageRenderer {
     this.ended = true;
   }
 
-  /** Loads the highlighter and theme now (e.g. while the request is on its way), not at the first take. */
-  prepare(): Promise<unknown> {
-    return this.getContext();
+  /**
+   * Loads the highlighter and theme now (e.g. while the request is on its
+   * way), not at the first take; with the prompt as `hint`, also the
+   * grammars of the languages it names, compiled, so that the first code
+   * block of "写一个 Python 函数" highlights from its first line.
+   */
+  prepare(hint = ''): Promise<unknown> {
+    const theme = this.options.theme;
+    return Promise.all([
+      this.getContext(),
+      ...languagesNamedIn(hint).map(word => warmLanguage(word, theme).catch(() => undefined)),
+    ]);
   }
 
   /**

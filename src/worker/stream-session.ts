@@ -27,8 +27,8 @@ export interface PatchRenderer {
   feed(section: RenderSection, text: string): void;
   end(): void;
   take(deadline?: number): Promise<{ content?: BlockOp[]; reasoning?: BlockOp[]; styles?: string[]; more?: boolean }>;
-  /** Optional warm-up, started with the request. */
-  prepare?(): Promise<unknown>;
+  /** Optional warm-up, started with the request; `hint` is the prompt. */
+  prepare?(hint?: string): Promise<unknown>;
 }
 
 /**
@@ -71,8 +71,9 @@ export class StreamSession {
    * element went away); the request is then aborted.
    */
   async run(): Promise<void> {
-    // Highlighter and theme load while the request is on its way.
-    this.renderer.prepare?.().catch(() => undefined);
+    // Highlighter, theme and the grammars the prompt names load while the request is on its way.
+    const prompt = this.request.messages.findLast(m => m.role === 'user')?.content ?? '';
+    this.renderer.prepare?.(prompt).catch(() => undefined);
     this.network = streamReply(this.request, this.abort.signal, delta => this.receive(delta)).then(end => {
       this.end = end;
       this.notify();

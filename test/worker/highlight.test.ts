@@ -1,6 +1,13 @@
 import { expect } from 'chai';
-import { resolveLanguage } from '../../src/worker/languages.js';
-import { getHighlighter, highlightCode, normalizeColor, TOKENIZE_OPTIONS } from '../../src/worker/highlight.js';
+import { languagesNamedIn, resolveLanguage } from '../../src/worker/languages.js';
+import {
+  getHighlighter,
+  highlightCode,
+  normalizeColor,
+  resolveLoadedLanguage,
+  TOKENIZE_OPTIONS,
+  warmLanguage,
+} from '../../src/worker/highlight.js';
 import { applyAll, renderOnce } from '../support/render-harness.js';
 import { expectShikiColours } from '../support/code-colours.js';
 
@@ -12,6 +19,22 @@ describe('highlight', () => {
       dockerfile: 'docker', python: 'python', c: 'c',
     };
     for (const [word, id] of Object.entries(cases)) expect(resolveLanguage(word), word).to.equal(id);
+  });
+
+  it('finds the languages a prompt names, distinct names only, in order', () => {
+    expect(languagesNamedIn('写一段很长的 TypeScript 代码，再用 python 重写')).to.deep.equal(['typescript', 'python']);
+    expect(languagesNamedIn('C++ 和 C# 的例子')).to.deep.equal(['cpp', 'csharp']);
+    expect(languagesNamedIn('Let us go: is C or R better? Shell out.')).to.deep.equal(['shell']);
+    expect(languagesNamedIn('rust, go, java, kotlin', 2)).to.deep.equal(['rust', 'java']);
+    expect(languagesNamedIn('javascript:alert(1) typescripts')).to.deep.equal(['javascript']);
+  });
+
+  it('warms a named language up: loaded (and its top-level rules compiled) before any fence asks', async () => {
+    const hl = await getHighlighter();
+    expect(resolveLoadedLanguage(hl, 'kotlin')).to.equal(null);
+    await warmLanguage('kotlin', 'github-dark');
+    expect(resolveLoadedLanguage(hl, 'kotlin')).to.equal('kotlin');
+    await warmLanguage('nosuchlang', 'github-dark');
   });
 
   it('treats unknown and plain fence words as plain text', () => {
