@@ -34,6 +34,15 @@ export interface RenderContext {
  */
 const LINE_BATCH = 64;
 
+/**
+ * The first batch of a take; each next one is twice as big, up to
+ * `LINE_BATCH`. The first lines of a block in a new language compile the
+ * grammar's rules as they meet them and can cost ten times more than later
+ * ones: small first batches keep that from overshooting the deadline and
+ * holding back the first code on screen.
+ */
+const FIRST_LINE_BATCH = 8;
+
 /** An open top-level fence. */
 interface OpenCode {
   marker: string;
@@ -167,7 +176,7 @@ export class SectionRenderer {
 
   /**
    * Consumes complete lines of the open fence: each is tokenized once, in
-   * batches of `LINE_BATCH` (one Shiki call each). `closed`: the fence closed
+   * batches growing from `FIRST_LINE_BATCH` to `LINE_BATCH` (one Shiki call each). `closed`: the fence closed
    * (markdown continues after it); `open`: all complete lines are shown;
    * `more`: the deadline passed with complete lines left (they stay in the
    * buffer, no partial line is shown until they are done). O(new lines) + the
@@ -187,6 +196,7 @@ export class SectionRenderer {
     let pos = 0;
     let closed = false;
     let more = false;
+    let size = FIRST_LINE_BATCH;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
       const line = text.slice(pos, nl);
       if (isClosingFence(line, code)) {
@@ -194,8 +204,9 @@ export class SectionRenderer {
         closed = true;
         break;
       }
-      if (batch.length === LINE_BATCH) {
+      if (batch.length === size) {
         flush();
+        size = Math.min(2 * size, LINE_BATCH);
         // Checked between batches only: a batch is a few milliseconds.
         if (performance.now() >= deadline) {
           more = true;

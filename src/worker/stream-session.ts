@@ -3,16 +3,17 @@
  * element, with a credit of one patch.
  *
  * Two loops run side by side. The network loop reads the body as fast as it
- * arrives and only appends each delta to a pending list, so it never waits
- * on the element. The patch loop waits until something is pending, feeds it
- * to the renderer, takes what renders within `TAKE_BUDGET_MS` and sends one
- * patch; it sends the next only after the element resolved the previous one
- * (the element applies a patch when it arrives if the current frame's budget
- * allows, else on the next animation frame; see protocol.ts). When the main
- * thread is slow, deltas therefore coalesce into fewer, larger patches
- * instead of queueing, and the latest text is always next. When the network
- * is faster than highlighting, the backlog is rendered in slices of about
- * `TAKE_BUDGET_MS`, so no patch grows with the length of the reply.
+ * arrives (network-thread.ts) and only appends each delta to a pending list,
+ * so it never waits on the element. The patch loop feeds what is pending to
+ * the renderer, takes what renders within `TAKE_BUDGET_MS`, and sends it as
+ * a patch; it sends the next only after the element resolved the previous
+ * one (the element applies a patch when it arrives if the current frame's
+ * budget allows, else on the next animation frame; see protocol.ts), and
+ * meanwhile keeps rendering, merging its slices into that next patch. When
+ * the main thread is slow, text therefore coalesces into fewer, larger
+ * patches instead of queueing, the highlighter never idles while there is
+ * text, and the latest text is always next. When the network is faster than
+ * highlighting, the backlog is rendered in slices of about `TAKE_BUDGET_MS`.
  *
  * Cost: a delta costs O(its length) (one array push); a patch joins only the
  * text pending since the previous patch. Nothing already sent is touched
@@ -21,6 +22,7 @@
 import type { BlockOp, ChatRequest, Patch, RenderSection, StreamEnd } from '../protocol.js';
 import type { CompletionDelta } from './completion-stream.js';
 import { streamReply } from './network-thread.js';
+import { yieldToTasks } from './yield-to-tasks.js';
 
 /** What the session needs of `MessageRenderer` (message-renderer.ts). */
 export interface PatchRenderer {
@@ -39,6 +41,13 @@ export interface PatchRenderer {
  * comes back while the next slice renders.
  */
 export const TAKE_BUDGET_MS = 16;
+
+/**
+ * Slices rendered ahead of the element, merged into the next patch. More
+ * keeps the highlighter busier while the main thread is slow, but makes the
+ * patch that the main thread then applies in one frame bigger.
+ */
+export const MAX_SLICES_AHEAD = 2;
 
 export class StreamSession {
   private readonly abort = new AbortController();
@@ -97,83 +106,121 @@ export class StreamSession {
 
   private notify(): void {
     this.dirty = true;
+    this.poke();
+  }
+
+  /** Wakes the patch loop if it sleeps (text, the end, or the element's acknowledgement). */
+  private poke(): void {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
   }
 
-  private changed(): Promise<void> {
-    if (this.dirty) return Promise.resolve();
+  /** Until the next `poke`. The loop checks its state synchronously before, so no wake-up is lost. */
+  private sleep(): Promise<void> {
     return new Promise(resolve => (this.wake = resolve));
   }
 
-  /** Patch side: one patch in flight at most, the next one rendered while it is. */
+  /**
+   * Patch side: one patch in flight at most. While the element has not
+   * resolved it, the renderer keeps going, slice after slice, and the slices
+   * merge into the one patch sent next (mergePatches): the highlighter never
+   * waits for the main thread, and a slow main thread gets fewer, larger
+   * patches, never a queue.
+   */
   private async deliver(): Promise<void> {
-    // The patch sent last, until the element resolves it. The next patch is
-    // rendered meanwhile (one patch ahead, no more) and sent once it resolved,
-    // so the worker does not sit idle during the round trip.
-    let inFlight: Promise<void> = Promise.resolve();
-    const send = async (patch: Patch) => {
-      await inFlight;
-      inFlight = this.onPatch(patch);
-      // Awaited before the next send; this only keeps an early rejection from being reported as unhandled.
-      inFlight.catch(() => undefined);
-    };
+    let inFlight: Promise<void> | undefined;
+    let rejected: { error: unknown } | undefined;
+    let next: Patch | undefined;
+    /** Slices merged into `next`. */
+    let ahead = 0;
     for (;;) {
-      await this.changed();
-      // Read before rendering: once `end` is set no more text can arrive, so
-      // everything pending now is everything there is. While the renderer
-      // works through a backlog, new text stays pending (an array push per
-      // delta) instead of growing the renderer's buffer; it goes in, with
-      // its raw delta, once the backlog is rendered.
-      const feeding = !this.backlog;
-      // Text or the end that arrived during a backlog slice keeps `dirty`
-      // set, so the first loop after the backlog feeds it.
-      if (feeding) this.dirty = false;
-      let end = feeding ? this.end : undefined;
-      const contentDelta = feeding ? this.content.join('') : '';
-      const reasoningDelta = feeding ? this.reasoning.join('') : '';
-      if (feeding) {
-        this.content = [];
-        this.reasoning = [];
-      }
-      const patch: Patch = {};
-      if (contentDelta) patch.contentDelta = contentDelta;
-      if (reasoningDelta) patch.reasoningDelta = reasoningDelta;
-      const failure = await this.render(patch, contentDelta, reasoningDelta, end !== undefined);
-      if (this.backlog && !failure) {
-        // Not all rendered: the end (if known) goes with the patch that finishes it.
-        end = undefined;
-        this.dirty = true;
-      }
-      if (!end && !failure && !patch.contentDelta && !patch.reasoningDelta && !patch.content && !patch.reasoning) {
+      if (rejected) throw rejected.error;
+      if (next && !inFlight) {
+        const patch = next;
+        next = undefined;
+        ahead = 0;
+        const sent = this.onPatch(patch);
+        inFlight = sent;
+        sent.then(
+          () => {
+            if (inFlight === sent) inFlight = undefined;
+            this.poke();
+          },
+          (error: unknown) => {
+            rejected ??= { error };
+            this.poke();
+          },
+        );
+        if (patch.end) {
+          await sent;
+          return;
+        }
         continue;
       }
-      patch.stats = {
-        tokens: this.tokens,
-        elapsedMs: this.firstTokenAt === undefined ? 0 : Math.round(performance.now() - this.firstTokenAt),
-      };
-      if (failure) {
-        // Rendering broke: stop the network, keep all raw text, say why.
-        this.abort.abort();
-        await this.network;
-        const lateContent = contentDelta + this.content.join('');
-        const lateReasoning = reasoningDelta + this.reasoning.join('');
-        if (lateContent) patch.contentDelta = lateContent;
-        if (lateReasoning) patch.reasoningDelta = lateReasoning;
-        end = this.end;
-        patch.end = { ...(end ?? {}), status: 'error', error: failure, model: end?.model ?? this.request.model };
-        await send(patch);
-        await inFlight;
-        return;
+      // Nothing new to render, the end is rendered, or enough is rendered ahead: wait for text, the end or the element.
+      if ((!this.dirty && !this.backlog) || next?.end || ahead >= MAX_SLICES_AHEAD) {
+        await this.sleep();
+        continue;
       }
-      if (end) patch.end = end;
-      await send(patch);
-      if (end) {
-        await inFlight;
-        return;
-      }
+      // The element's acknowledgement and new text arrive as tasks: let them in between slices.
+      if (inFlight) await yieldToTasks();
+      const patch = await this.renderSlice();
+      if (!patch) continue;
+      next = next ? mergePatches(next, patch) : patch;
+      ahead++;
     }
+  }
+
+  /**
+   * Renders what is pending within `TAKE_BUDGET_MS`; the patch to send, or
+   * `undefined` when nothing changed. Read before rendering: once `end` is
+   * set no more text can arrive, so everything pending now is everything
+   * there is. While the renderer works through a backlog, new text stays
+   * pending (an array push per delta) instead of growing the renderer's
+   * buffer; it goes in, with its raw delta, once the backlog is rendered.
+   */
+  private async renderSlice(): Promise<Patch | undefined> {
+    const feeding = !this.backlog;
+    // Text or the end that arrived during a backlog slice keeps `dirty` set,
+    // so the first slice after the backlog feeds it.
+    if (feeding) this.dirty = false;
+    let end = feeding ? this.end : undefined;
+    const contentDelta = feeding ? this.content.join('') : '';
+    const reasoningDelta = feeding ? this.reasoning.join('') : '';
+    if (feeding) {
+      this.content = [];
+      this.reasoning = [];
+    }
+    const patch: Patch = {};
+    if (contentDelta) patch.contentDelta = contentDelta;
+    if (reasoningDelta) patch.reasoningDelta = reasoningDelta;
+    const failure = await this.render(patch, contentDelta, reasoningDelta, end !== undefined);
+    if (this.backlog && !failure) {
+      // Not all rendered: the end (if known) goes with the patch that finishes it.
+      end = undefined;
+      this.dirty = true;
+    }
+    if (!end && !failure && !patch.contentDelta && !patch.reasoningDelta && !patch.content && !patch.reasoning) {
+      return undefined;
+    }
+    patch.stats = {
+      tokens: this.tokens,
+      elapsedMs: this.firstTokenAt === undefined ? 0 : Math.round(performance.now() - this.firstTokenAt),
+    };
+    if (failure) {
+      // Rendering broke: stop the network, keep all raw text, say why.
+      this.abort.abort();
+      await this.network;
+      const lateContent = contentDelta + this.content.join('');
+      const lateReasoning = reasoningDelta + this.reasoning.join('');
+      if (lateContent) patch.contentDelta = lateContent;
+      if (lateReasoning) patch.reasoningDelta = lateReasoning;
+      patch.end = { ...(this.end ?? {}), status: 'error', error: failure, model: this.end?.model ?? this.request.model };
+      return patch;
+    }
+    if (end) patch.end = end;
+    return patch;
   }
 
   /** Feeds the pending text and adds the rendered ops to `patch`; a failure is returned as data. */
@@ -196,4 +243,29 @@ export class StreamSession {
       };
     }
   }
+}
+
+/**
+ * `a` then `b` as one patch: ops concatenate (they apply in order), text
+ * deltas join, the newer stats and the end win. A partial code line that
+ * `b` replaces first is dropped from `a`: the element would only insert it
+ * to remove it again.
+ */
+export function mergePatches(a: Patch, b: Patch): Patch {
+  const merged: Patch = { ...a };
+  if (b.contentDelta) merged.contentDelta = (a.contentDelta ?? '') + b.contentDelta;
+  if (b.reasoningDelta) merged.reasoningDelta = (a.reasoningDelta ?? '') + b.reasoningDelta;
+  if (b.content) merged.content = joinOps(a.content, b.content);
+  if (b.reasoning) merged.reasoning = joinOps(a.reasoning, b.reasoning);
+  if (b.styles) merged.styles = [...(a.styles ?? []), ...b.styles];
+  if (b.stats) merged.stats = b.stats;
+  if (b.end) merged.end = b.end;
+  return merged;
+}
+
+function joinOps(a: BlockOp[] | undefined, b: BlockOp[]): BlockOp[] {
+  if (!a?.length) return b;
+  const first = b[0]?.type;
+  const supersedes = first === 'code-lines' || first === 'code-tail';
+  return [...(supersedes && a.at(-1)?.type === 'code-tail' ? a.slice(0, -1) : a), ...b];
 }
