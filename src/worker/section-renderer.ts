@@ -41,7 +41,7 @@ const LINE_BATCH = 64;
  * ones: small first batches keep that from overshooting the deadline and
  * holding back the first code on screen.
  */
-const FIRST_LINE_BATCH = 8;
+export const FIRST_LINE_BATCH = 8;
 
 /** An open top-level fence. */
 interface OpenCode {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { highlightStats, PARTIAL_LINE_CAP, TOKENIZE_MAX_LINE_LENGTH } from '../../src/worker/highlight.js';
 import { markdownStats } from '../../src/worker/markdown.js';
 import { MessageRenderer } from '../../src/worker/message-renderer.js';
+import { FIRST_LINE_BATCH } from '../../src/worker/section-renderer.js';
 import { codeBlockSource } from '../../src/components/apply-patch.js';
 import {
   applyAll,
@@ -104,7 +105,7 @@ describe('MessageRenderer', () => {
     renderer.feed('content', text);
     renderer.end();
     const patches = [];
-    // A deadline already past: each take still renders one batch of lines, then stops.
+    // A deadline already past: each take still renders its first (smallest) batch of lines, then stops.
     for (let i = 0; i < 100; i++) {
       const patch = await renderer.take(0);
       patches.push(patch);
@@ -114,7 +115,7 @@ describe('MessageRenderer', () => {
     expect(slices.length).to.be.greaterThan(2);
     for (const slice of slices.slice(0, -1)) {
       const lines = slice.content!.flatMap(op => (op.type === 'code-lines' ? op.lines : []));
-      expect(lines.length).to.equal(64);
+      expect(lines.length).to.equal(FIRST_LINE_BATCH);
     }
     expect(patches.at(-1)?.more).to.equal(undefined);
     expect(await renderer.take()).to.deep.equal({});
