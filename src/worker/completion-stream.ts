@@ -20,6 +20,7 @@ import {
   streamError,
   unfinished,
 } from './server-error.js';
+import { ChunkShape } from './chunk-shape.js';
 import { SseDecoder, type SseEvent } from './sse.js';
 import { ThinkSplitter } from './think-splitter.js';
 import { YieldClock } from './yield-to-tasks.js';
@@ -94,6 +95,7 @@ export async function streamCompletion(
 /** The state of one response body being read. */
 class ChunkReader {
   private readonly think = new ThinkSplitter();
+  private readonly shape = new ChunkShape();
   private end: StreamEnd | undefined;
   private finishReason: string | undefined;
   private usage: StreamEnd['usage'];
@@ -159,6 +161,12 @@ class ChunkReader {
         this.end = { status: 'done' };
         return;
       }
+      // Most chunks differ from the one before only in their text (chunk-shape.ts).
+      const same = this.shape.match(data);
+      if (same) {
+        this.take(same.chunk, same.choice, same.delta);
+        continue;
+      }
       let chunk: unknown;
       try {
         chunk = JSON.parse(data);
@@ -176,6 +184,7 @@ class ChunkReader {
         return;
       }
       const choice = firstChoice(chunk);
+      if (isRecord(choice?.delta)) this.shape.learn(data, { chunk, choice, delta: choice.delta });
       this.take(chunk, choice, choice?.delta);
     }
   }
