@@ -109,8 +109,8 @@ export const messageStyles = css`
     display: block;
   }
   /*
-   * A group of 1,000 lines: off-screen groups skip style, layout and paint.
-   * Its placeholder height is 1,000 lines (line-height 1.45em) until it was
+   * A group of 200 lines: off-screen groups skip style, layout and paint.
+   * Its placeholder height is 200 lines (line-height 1.45em) until it was
    * laid out once; "auto" then remembers the real size. Chunks of 100 lines
    * inside are plain blocks: the browser keeps the layout of the full ones
    * while the last one grows.
@@ -118,7 +118,7 @@ export const messageStyles = css`
   .code-group {
     display: block;
     content-visibility: auto;
-    contain-intrinsic-block-size: auto 1450em;
+    contain-intrinsic-block-size: auto 290em;
   }
   .code-chunk {
     display: block;
