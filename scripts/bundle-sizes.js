@@ -21,11 +21,13 @@ const pick = (/** @type {RegExp} */ re) => chunks.find(name => re.test(name));
 const rows = [
   ['entry', 'vllm-chat.js'],
   ['worker', `chunks/${pick(/^chat\.worker-/)}`],
+  ['network thread (nested worker)', `chunks/${pick(/^network\.worker-/)}`],
   ['grammar (Python)', `chunks/${pick(/^python-/)}`],
   ['grammar (TypeScript)', `chunks/${pick(/^typescript-/)}`],
   ['theme (github-dark)', `chunks/${pick(/^github-dark-/)}`],
 ].filter(([, file]) => !file?.endsWith('undefined'));
-const all = chunks.filter(name => !name.startsWith('chat.worker-')).map(name => size(`chunks/${name}`));
+const listed = new Set(rows.map(([, file]) => file));
+const all = chunks.filter(name => !listed.has(`chunks/${name}`)).map(name => size(`chunks/${name}`));
 
 console.log('| file | what | size | gzip |\n| --- | --- | ---: | ---: |');
 for (const [what, file] of rows) {
