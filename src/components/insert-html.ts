@@ -6,7 +6,7 @@
  * unescaped. It goes through the `vllm-chat` Trusted Types policy, so a site
  * that enforces Trusted Types sees exactly one place where HTML comes from.
  */
-import { trustedTypesPolicy } from './trusted-types.js';
+import { trustedTypesPolicy } from '../trusted-types.js';
 
 // With Trusted Types enforced, the policy returns a TrustedHTML object, which
 // the DOM accepts wherever it accepts an HTML string.

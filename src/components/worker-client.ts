@@ -37,7 +37,7 @@
  */
 import * as Comlink from 'comlink';
 import type { ChatError, WorkerApi } from '../protocol.js';
-import { trustedTypesPolicy } from './trusted-types.js';
+import { trustedTypesPolicy } from '../trusted-types.js';
 
 /** How long a silent worker gets before it counts as failed to start. */
 export const WORKER_READY_TIMEOUT_MS = 8_000;

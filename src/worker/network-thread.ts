@@ -11,7 +11,7 @@
  * keeps what arrived.
  */
 import type { ChatError, ChatRequest, StreamEnd } from '../protocol.js';
-import { trustedTypesPolicy } from '../components/trusted-types.js';
+import { trustedTypesPolicy } from '../trusted-types.js';
 import { streamCompletion, type CompletionDelta } from './completion-stream.js';
 import type { NetworkMessage, StartMessage } from './network.worker.js';
 
