@@ -9,10 +9,10 @@
  * a patch; it sends the next only after the element resolved the previous
  * one (the element applies a patch when it arrives if the current frame's
  * budget allows, else on the next animation frame; see protocol.ts), and
- * meanwhile keeps rendering, merging its slices into that next patch. When
- * the main thread is slow, text therefore coalesces into fewer, larger
- * patches instead of queueing, the highlighter never idles while there is
- * text, and the latest text is always next. When the network is faster than
+ * meanwhile keeps rendering, up to `MAX_SLICES_AHEAD` slices merged into
+ * that next patch. When the main thread is slow, text therefore coalesces
+ * into fewer, larger patches instead of queueing, and the latest text is
+ * always next. When the network is faster than
  * highlighting, the backlog is rendered in slices of about `TAKE_BUDGET_MS`.
  *
  * Cost: a delta costs O(its length) (one array push); a patch joins only the
@@ -123,10 +123,10 @@ export class StreamSession {
 
   /**
    * Patch side: one patch in flight at most. While the element has not
-   * resolved it, the renderer keeps going, slice after slice, and the slices
-   * merge into the one patch sent next (mergePatches): the highlighter never
-   * waits for the main thread, and a slow main thread gets fewer, larger
-   * patches, never a queue.
+   * resolved it, the renderer keeps going for up to `MAX_SLICES_AHEAD`
+   * slices, merged into the one patch sent next (mergePatches): the
+   * highlighter does not wait on a main thread that is a frame behind, and a
+   * slow main thread gets fewer, larger patches, never a queue.
    */
   private async deliver(): Promise<void> {
     let inFlight: Promise<void> | undefined;
