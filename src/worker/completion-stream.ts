@@ -11,6 +11,7 @@
  */
 import type { ChatRequest, StreamEnd } from '../protocol.js';
 import { apiFetch } from './api-fetch.js';
+import { ChunkShape } from './chunk-shape.js';
 import { listModels } from './models.js';
 import {
   connectionLost,
@@ -20,7 +21,6 @@ import {
   streamError,
   unfinished,
 } from './server-error.js';
-import { ChunkShape } from './chunk-shape.js';
 import { SseDecoder, type SseEvent } from './sse.js';
 import { ThinkSplitter } from './think-splitter.js';
 import { YieldClock } from './yield-to-tasks.js';
