@@ -80,7 +80,7 @@ export interface StreamEnd {
  * worker sends the next patch only after the element has applied this one, so
  * when the main thread is slow, changes coalesce instead of queueing. When
  * text arrives faster than it renders, the worker renders it in slices of
- * about 16 ms and keeps at most two slices ahead of the element, merged into
+ * about 32 ms and keeps at most two slices ahead of the element, merged into
  * the next patch, so a patch's size does not grow with the backlog.
  */
 export interface Patch {
