@@ -19,6 +19,11 @@ const paintedGap = (s: HTMLElement) =>
     });
     observer.observe(s.lastElementChild ?? s);
   });
+/** Until the reply has grown by 200 px more than now. */
+const moreContent = (s: HTMLElement) => {
+  const height = s.scrollHeight;
+  return waitFor(() => s.scrollHeight > height + 200, 'more content');
+};
 const frames = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise(r => requestAnimationFrame(r));
 };
@@ -48,16 +53,14 @@ describe('auto-scroll', () => {
     await waitFor(() => scroller.scrollHeight > scroller.clientHeight * 2, 'a long reply');
     scroller.dispatchEvent(new WheelEvent('wheel', { deltaY: -300, bubbles: true }));
     scroller.scrollTop = 100;
-    const heightThen = scroller.scrollHeight;
-    await waitFor(() => scroller.scrollHeight > heightThen + 200, 'more content');
+    await moreContent(scroller);
     await frames(2);
     expect(scroller.scrollTop).to.equal(100);
     const jump = await waitFor(() => parts(el, 'jump-button')[0], 'the jump button');
     jump.click();
     await frames(1);
     expect(await paintedGap(scroller)).to.be.lessThan(30);
-    const heightNow = scroller.scrollHeight;
-    await waitFor(() => scroller.scrollHeight > heightNow + 200, 'more content');
+    await moreContent(scroller);
     await frames(2);
     expect(await paintedGap(scroller)).to.be.lessThan(30);
     el.stop();
@@ -74,8 +77,7 @@ describe('auto-scroll', () => {
     scroller.dispatchEvent(touch('touchmove'));
     scroller.scrollTop = 100;
     scroller.dispatchEvent(touch('touchend'));
-    const heightThen = scroller.scrollHeight;
-    await waitFor(() => scroller.scrollHeight > heightThen + 200, 'more content');
+    await moreContent(scroller);
     await frames(2);
     expect(scroller.scrollTop).to.equal(100);
     await waitFor(() => parts(el, 'jump-button')[0], 'the jump button');
@@ -99,8 +101,7 @@ describe('auto-scroll', () => {
     // Back at the bottom by the reader's own keys: following resumes.
     await sendKeys({ press: 'End' });
     await waitFor(() => parts(el, 'jump-button').length === 0, 'following again');
-    const heightNow = scroller.scrollHeight;
-    await waitFor(() => scroller.scrollHeight > heightNow + 200, 'more content');
+    await moreContent(scroller);
     await frames(2);
     expect(await paintedGap(scroller)).to.be.lessThan(30);
     el.stop();
@@ -117,8 +118,7 @@ describe('auto-scroll', () => {
     scroller.scrollTop = 50;
     await waitFor(() => parts(el, 'jump-button').length, 'the jump button');
     dispatchEvent(new PointerEvent('pointerup'));
-    const heightThen = scroller.scrollHeight;
-    await waitFor(() => scroller.scrollHeight > heightThen + 200, 'more content');
+    await moreContent(scroller);
     await frames(2);
     expect(scroller.scrollTop).to.equal(50);
     el.stop();
