@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { VllmChat } from '../../src/components/vllm-chat.js';
 import { loadConversation, saveConversation } from '../../src/components/conversation-store.js';
+import { SAVE_SHARE, THROTTLE_MS } from '../../src/components/persistence-controller.js';
 import { mount, part, parts, unmountAll, waitFor } from './chat-fixture.js';
 
 /** An iframe whose page holds a `<vllm-chat storage-key=key>`; reloading it is a real page reload. */
@@ -92,6 +93,44 @@ describe('conversation persistence (storage-key)', () => {
     } finally {
       console.warn = warn;
       localStorage.removeItem('junk-key');
+    }
+  });
+
+  it('spaces the saves of a long conversation while a reply streams by what each save costs', async () => {
+    const key = `vllm-chat-long-${Date.now()}`;
+    // About 2.5 M characters of stored prose: a save of it costs tens of milliseconds.
+    const paragraph = '这一段文字很长，用来让保存对话的代价变大。 Long prose to make a save cost something.\n\n';
+    saveConversation(key, [
+      { role: 'user', content: 'q', status: 'done' },
+      { role: 'assistant', content: paragraph.repeat(Math.ceil(2_500_000 / paragraph.length)), status: 'done' },
+    ]);
+    const saves: { at: number; ms: number }[] = [];
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (this: Storage, name: string, value: string) {
+      const at = performance.now();
+      setItem.call(this, name, value);
+      if (name === key) saves.push({ at, ms: performance.now() - at });
+    };
+    try {
+      const el = await mount({ 'storage-key': key, model: 'MyCoder' });
+      await waitFor(() => el.messages.length === 2, 'the restored conversation');
+      const reply = await el.send('[mock rate=150 lines=60 lang=py]');
+      expect(reply.status).to.equal('done');
+      // The saves at the start and at the end of the reply are immediate; the ones between are periodic.
+      expect(saves.length, 'saves').to.be.at.least(3);
+      const periodic = saves.slice(1, -1);
+      expect(periodic.length, 'periodic saves while streaming').to.be.at.least(1);
+      for (let i = 1; i < saves.length - 1; i++) {
+        const before = saves[i - 1]!;
+        // A save costs at least its setItem; the wait after it is at least that cost ÷ SAVE_SHARE.
+        const wait = saves[i]!.at - before.at;
+        expect(wait, `wait before periodic save ${i}`).to.be.at.least(Math.max(THROTTLE_MS, before.ms / SAVE_SHARE) - 5);
+      }
+      // This conversation costs more than THROTTLE_MS × SAVE_SHARE to save: the waits grew past the floor.
+      expect(saves[0]!.ms, 'cost of one save').to.be.above(THROTTLE_MS * SAVE_SHARE);
+    } finally {
+      Storage.prototype.setItem = setItem;
+      localStorage.removeItem(key);
     }
   });
 
