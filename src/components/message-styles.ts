@@ -114,10 +114,21 @@ export const messageStyles = css`
    * laid out once; "auto" then remembers the real size. Chunks of 100 lines
    * inside are plain blocks: the browser keeps the layout of the full ones
    * while the last one grows.
+   *
+   * content-visibility implies paint containment, which clips what overflows
+   * the group's box: a group as wide as the block would cut every line
+   * longer than the block off at its edge, also when the block is scrolled
+   * sideways. A group is therefore as wide as its longest line (at least the
+   * block's width), and keeps the width it was laid out with while skipped,
+   * so the block's horizontal scroll range does not change as groups come
+   * and go.
    */
   .code-group {
     display: block;
+    width: max-content;
+    min-width: 100%;
     content-visibility: auto;
+    contain-intrinsic-inline-size: auto 0px;
     contain-intrinsic-block-size: auto 290em;
   }
   .code-chunk {

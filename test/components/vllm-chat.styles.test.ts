@@ -51,6 +51,39 @@ describe('<vllm-chat> styling', () => {
     expect(getComputedStyle(part(el, 'send-button')).backgroundColor).to.equal('rgb(4, 5, 6)');
   });
 
+  it('shows a line longer than the block in every group of a long code block when it is scrolled sideways', async () => {
+    const box = document.createElement('div');
+    box.style.cssText = 'width: 420px; height: 600px;';
+    document.body.append(box);
+    try {
+      const el = await mount({ model: 'MyCoder' }, box);
+      el.style.height = '600px';
+      await el.send('[mock rate=0 lines=450 lang=ts]');
+      const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+      // The last follow to the bottom runs in the next frame; scroll only after it.
+      await frames();
+      const pre = parts(el, 'code-block')[0]!;
+      const groups = [...pre.querySelectorAll('.code-group')];
+      expect(groups.length, 'groups').to.equal(3);
+      for (const [i, group] of groups.entries()) {
+        // The widest line of the group, brought on screen and scrolled to its middle.
+        const lines = [...group.querySelectorAll<HTMLElement>('.line')];
+        const widths = lines.map(line => line.getBoundingClientRect().width);
+        const wide = lines[widths.indexOf(Math.max(...widths))]!;
+        expect(wide.getBoundingClientRect().width, `group ${i}: a line wider than the block`).to.be.above(2 * pre.clientWidth);
+        wide.scrollIntoView({ block: 'center' });
+        pre.scrollLeft = wide.getBoundingClientRect().width / 2;
+        await frames();
+        const line = wide.getBoundingClientRect();
+        const view = pre.getBoundingClientRect();
+        const hit = el.shadowRoot!.elementFromPoint(view.left + view.width / 2, line.top + line.height / 2);
+        expect(hit && wide.contains(hit), `group ${i}: the middle of the line is hit, not ${hit?.className}`).to.equal(true);
+      }
+    } finally {
+      box.remove();
+    }
+  });
+
   it('uses no style attributes, so a strict style-src policy holds', async () => {
     const el = await mount({ model: 'MyCoder' });
     await el.send('[mock rate=0 reasoning=5 lines=20 lang=py]');
