@@ -139,9 +139,17 @@ export const messageStyles = css`
    * the one that grows, so the log's height follows every new line (even
    * while the reader has scrolled away) and a group just created is never
    * measured at its placeholder height. One group per block: bounded cost.
+   *
+   * It has the containment that content-visibility: auto implies, so a group
+   * that stops being the last changes only whether it may be skipped. A
+   * change of containment makes the browser rebuild the group's layout
+   * objects: measured in a page appending 70 lines a frame below 40,000
+   * lines, that was about 10 ms of style work at every new group, and the
+   * main thread's time per frame went from 16.4 ms to 12.9 ms without it.
    */
   .code-group:last-child {
     content-visibility: visible;
+    contain: layout style paint;
   }
   .f-i {
     font-style: italic;

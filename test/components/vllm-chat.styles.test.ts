@@ -65,6 +65,11 @@ describe('<vllm-chat> styling', () => {
       const pre = parts(el, 'code-block')[0]!;
       const groups = [...pre.querySelectorAll('.code-group')];
       expect(groups.length, 'groups').to.equal(3);
+      // The growing last group has the containment content-visibility: auto
+      // implies, so becoming an earlier group changes no containment (which
+      // would rebuild its layout objects).
+      const contain = getComputedStyle(groups[2]!).contain;
+      expect(contain === 'content' || ['layout', 'style', 'paint'].every(c => contain.includes(c)), contain).to.equal(true);
       for (const [i, group] of groups.entries()) {
         // The widest line of the group, brought on screen and scrolled to its middle.
         const lines = [...group.querySelectorAll<HTMLElement>('.line')];
