@@ -22,7 +22,7 @@ export const THROTTLE_MS = 500;
 export const SAVE_SHARE = 0.02;
 
 /** The wait before the next periodic save, after one that took `costMs`. */
-export function saveInterval(costMs: number): number {
+function saveInterval(costMs: number): number {
   return Math.max(THROTTLE_MS, costMs / SAVE_SHARE);
 }
 
