@@ -29,7 +29,7 @@ function publishedModule() {
 }
 
 export default {
-  globs: ['src/components/vllm-chat.ts'],
+  globs: ['src/element/vllm-chat.ts'],
   outdir: '.',
   litelement: true,
   dev: false,

@@ -16,7 +16,7 @@
 // instead of silently shipping a bundle that breaks under Trusted Types.
 import { fileURLToPath } from 'node:url';
 
-const policyModule = fileURLToPath(new URL('../src/trusted-types.ts', import.meta.url));
+const policyModule = fileURLToPath(new URL('../src/shared/trusted-types.ts', import.meta.url));
 const litHtmlFile = /[\\/]lit-html[\\/](?:development[\\/])?lit-html\.js$/;
 // `trustedTypes.createPolicy('lit-html', { createHTML: (s) => s, })` in the
 // development build, `s.createPolicy("lit-html",{createHTML:t=>t})` minified.

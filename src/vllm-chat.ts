@@ -2,10 +2,10 @@
  * The package entry: importing it defines `<vllm-chat>` (once, however many
  * times or copies are imported).
  */
-import './components/define.js';
+import './element/define.js';
 
-export { VllmChat } from './components/vllm-chat.js';
-export { defineVllmChat } from './components/define.js';
-export type { VllmChatStrings } from './components/strings.js';
-export type { VllmChatEventDetail } from './components/emit.js';
-export type { ChatMessage } from './chat-message.js';
+export { VllmChat } from './element/vllm-chat.js';
+export { defineVllmChat } from './element/define.js';
+export type { VllmChatStrings } from './element/strings.js';
+export type { VllmChatEventDetail } from './element/emit.js';
+export type { ChatMessage } from './shared/chat-message.js';

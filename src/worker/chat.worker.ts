@@ -8,12 +8,12 @@
  * element's stream id so `stop(id)` finds them.
  */
 import * as Comlink from 'comlink';
-import type { Patch, WorkerApi } from '../protocol.js';
-import { loadTheme } from './highlight.js';
-import { highlightCode, MessageRenderer } from './message-renderer.js';
-import { listModels } from './models.js';
-import { networkThread } from './network-thread.js';
-import { StreamSession } from './stream-session.js';
+import type { Patch, WorkerApi } from '../shared/protocol.js';
+import { loadTheme } from './render/highlight.js';
+import { highlightCode, MessageRenderer } from './render/message-renderer.js';
+import { listModels } from './net/models.js';
+import { networkThread } from './net/network-thread.js';
+import { StreamSession } from './session/stream-session.js';
 
 const sessions = new Map<string, StreamSession>();
 

@@ -2,7 +2,7 @@
  * Compares the colours on screen with Shiki's one-pass tokens of the same code.
  */
 import { expect } from 'chai';
-import { getHighlighter, loadFenceLanguage, loadTheme, TOKENIZE_OPTIONS } from '../../src/worker/highlight.js';
+import { getHighlighter, loadFenceLanguage, loadTheme, TOKENIZE_OPTIONS } from '../../src/worker/render/highlight.js';
 
 const probe = document.createElement('span');
 

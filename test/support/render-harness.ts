@@ -2,10 +2,10 @@
  * Drives the worker's renderer in the test page and applies its patches to a
  * real DOM section, as the element does.
  */
-import type { BlockOp, RenderOptions, RenderSection } from '../../src/protocol.js';
-import { MessageRenderer, type RenderedPatch } from '../../src/worker/message-renderer.js';
-import { applyPatch } from '../../src/components/apply-patch.js';
-import { addTokenStyles, messageStyles, tokenStyleSheet } from '../../src/components/message-styles.js';
+import type { BlockOp, RenderOptions, RenderSection } from '../../src/shared/protocol.js';
+import { MessageRenderer, type RenderedPatch } from '../../src/worker/render/message-renderer.js';
+import { applyPatch } from '../../src/element/view/apply-patch.js';
+import { addTokenStyles, messageStyles, tokenStyleSheet } from '../../src/element/view/message-styles.js';
 
 export const renderOptions: RenderOptions = { theme: 'github-dark', labels: { copy: 'Copy' } };
 

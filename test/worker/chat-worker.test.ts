@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as Comlink from 'comlink';
-import type { ChatRequest, Patch, WorkerApi } from '../../src/protocol.js';
-import { streamCompletion } from '../../src/worker/completion-stream.js';
+import type { ChatRequest, Patch, WorkerApi } from '../../src/shared/protocol.js';
+import { streamCompletion } from '../../src/worker/net/completion-stream.js';
 
 declare const testServers: { crossOrigin: string; keyed: string; keyedApiKey: string; multiModel: string };
 

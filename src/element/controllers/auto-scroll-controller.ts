@@ -1,0 +1,171 @@
+/**
+ * Keeps the conversation scrolled to the newest text while, and only while,
+ * the reader is at the bottom.
+ *
+ * Detaching is decided by the reader's intent, never by growth: content that
+ * grows moves the bottom away without any scroll by the reader, so "not at the
+ * bottom" alone cannot mean "the reader scrolled up". A wheel or touch
+ * gesture, a scrolling key, or a pointer press on the scroller (the scrollbar)
+ * marks the scrolls that follow as the reader's; a reader's scroll that ends
+ * away from the bottom detaches, one that reaches the bottom re-attaches.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { nextFrame } from '../view/frame-budget.js';
+
+/** Distance from the bottom, in CSS pixels, that still counts as "at the bottom". */
+const SLACK = 24;
+/** How long after a gesture its scroll events are still attributed to the reader. */
+const INTENT_MS = 600;
+const scrollKeys = new Set(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End', ' ']);
+const upKeys = new Set(['ArrowUp', 'PageUp', 'Home']);
+
+export class AutoScrollController implements ReactiveController {
+  #scroller: HTMLElement | undefined;
+  #attached = true;
+  #intentUntil = 0;
+  #pointerDown = false;
+  /** `scrollTop` after the last follow: the view moving above it is the reader's doing. */
+  #placedTop = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    /** Called when following starts or stops (to show the "jump to latest" button). */
+    private readonly onChange: (attached: boolean) => void = () => host.requestUpdate(),
+  ) {
+    host.addController(this);
+  }
+
+  /** True while new content keeps the view at the bottom. */
+  get attached(): boolean {
+    return this.#attached;
+  }
+
+  /** The element that scrolls; listeners move with it. */
+  observe(scroller: HTMLElement): void {
+    if (scroller === this.#scroller) return;
+    this.#unlisten();
+    this.#scroller = scroller;
+    scroller.addEventListener('wheel', this.#onWheel, { passive: true });
+    scroller.addEventListener('touchstart', this.#onGesture, { passive: true });
+    scroller.addEventListener('touchmove', this.#onGesture, { passive: true });
+    scroller.addEventListener('keydown', this.#onKey);
+    scroller.addEventListener('pointerdown', this.#onPointerDown);
+    scroller.addEventListener('scroll', this.#onScroll, { passive: true });
+    addEventListener('pointerup', this.#onPointerUp);
+  }
+
+  hostDisconnected(): void {
+    this.#unlisten();
+    this.#scroller = undefined;
+  }
+
+  /**
+   * After content grew: stays at the bottom when attached. O(1): one layout
+   * read and one write. Not while a pointer is down on the scroller: the
+   * reader may be dragging the scrollbar, and must not be fought.
+   */
+  follow(): void {
+    const s = this.#scroller;
+    if (!s || !this.#attached || this.#pointerDown) return;
+    // A touch or wheel may have moved the view up before its scroll event
+    // arrives (a patch can land first): the view is above where we put it,
+    // and the reader just acted, so they scrolled. Do not pull them back.
+    if (s.scrollTop + 1 < this.#placedTop && performance.now() < this.#intentUntil) {
+      this.#set(false);
+      return;
+    }
+    s.scrollTop = s.scrollHeight;
+    this.#placedTop = s.scrollTop;
+  }
+
+  /**
+   * `follow()` in the next animation frame, once however many times it is
+   * called before it. Streaming may apply several patches between two frames;
+   * following after each would force a style and layout pass per patch, while
+   * in the frame's own callbacks it costs the one pass the frame makes anyway,
+   * before the new text is painted.
+   */
+  followSoon(): void {
+    if (this.#followScheduled) return;
+    this.#followScheduled = true;
+    void nextFrame().then(() => {
+      this.#followScheduled = false;
+      this.follow();
+    });
+  }
+
+  #followScheduled = false;
+
+  /** Scrolls to the newest content and follows it again. */
+  jumpToLatest(): void {
+    this.#intentUntil = 0;
+    this.#set(true);
+    this.follow();
+  }
+
+  #atBottom(s: HTMLElement): boolean {
+    return s.scrollHeight - s.scrollTop - s.clientHeight <= SLACK;
+  }
+
+  #set(attached: boolean): void {
+    if (attached === this.#attached) return;
+    this.#attached = attached;
+    this.onChange(attached);
+  }
+
+  #markIntent(): void {
+    this.#intentUntil = performance.now() + INTENT_MS;
+  }
+
+  #onWheel = (event: WheelEvent): void => {
+    this.#markIntent();
+    // Scrolling up is leaving the bottom even before the scroll event lands.
+    const s = this.#scroller;
+    if (event.deltaY < 0 && s && s.scrollHeight > s.clientHeight) this.#set(false);
+  };
+
+  #onGesture = (): void => this.#markIntent();
+
+  #onKey = (event: KeyboardEvent): void => {
+    if (!scrollKeys.has(event.key)) return;
+    this.#markIntent();
+    // End goes to the bottom, wherever it is by the time a smooth scroll lands there.
+    if (event.key === 'End') this.jumpToLatest();
+    // Like a wheel turned up: leaving the bottom before the (smooth) scroll lands.
+    const s = this.#scroller;
+    if (upKeys.has(event.key) && s && s.scrollHeight > s.clientHeight) this.#set(false);
+  };
+
+  #onPointerDown = (): void => {
+    this.#pointerDown = true;
+    this.#markIntent();
+  };
+
+  #onPointerUp = (): void => {
+    if (this.#pointerDown) this.#markIntent();
+    this.#pointerDown = false;
+  };
+
+  #onScroll = (): void => {
+    const s = this.#scroller;
+    if (!s) return;
+    if (this.#atBottom(s)) {
+      this.#set(true);
+      return;
+    }
+    const byReader = this.#pointerDown || performance.now() < this.#intentUntil;
+    if (byReader) this.#set(false);
+  };
+
+  #unlisten(): void {
+    const s = this.#scroller;
+    if (!s) return;
+    s.removeEventListener('wheel', this.#onWheel);
+    s.removeEventListener('touchstart', this.#onGesture);
+    s.removeEventListener('touchmove', this.#onGesture);
+    s.removeEventListener('keydown', this.#onKey);
+    s.removeEventListener('pointerdown', this.#onPointerDown);
+    s.removeEventListener('scroll', this.#onScroll);
+    removeEventListener('pointerup', this.#onPointerUp);
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Applies the worker's `BlockOp`s to a message section on the main thread.
+ *
+ * A section is `[frozen block]* [tail]?` (see protocol.ts). The applier keeps
+ * references to the tail nodes and to the open code block, so each op costs
+ * DOM work proportional to the op itself: one `insertAdjacentHTML` of the new
+ * markup, a removal of the old tail, never a search or a re-parse of what is
+ * already on screen. Frozen blocks are never touched again.
+ *
+ * Code lines are grouped into `.code-chunk` spans of `CODE_CHUNK_LINES` lines
+ * inside `.code-group` spans of `CODE_GROUP_LINES`, by line index, so streamed
+ * lines and lines rendered at once build the same DOM; groups off screen are
+ * skipped by layout and paint (`content-visibility: auto`, message-styles.ts). Lines are separated by one
+ * `\n` text node, so the `<code>` text is exactly the code.
+ */
+import type { BlockOp, HighlightedCode } from '../../shared/protocol.js';
+import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../../worker/render/code-block.js';
+import { insertHtml, insertHtmlBefore } from './insert-html.js';
+
+interface OpenCode {
+  /** The block wrapper (`.code-block`). */
+  block: Element;
+  /** Its `<code>`, whose children are the chunks. */
+  code: Element;
+  /** Complete lines so far. */
+  lines: number;
+  /** Nodes of the partial line (its separator, its chunk or line node). */
+  partial: ChildNode[];
+}
+
+interface SectionState {
+  /** Nodes of the markdown tail, in order. */
+  tail: ChildNode[];
+  open: OpenCode | null;
+}
+
+const states = new WeakMap<HTMLElement, SectionState>();
+
+function stateOf(section: HTMLElement): SectionState {
+  let state = states.get(section);
+  // The section was emptied or replaced since (e.g. a cleared conversation): start over.
+  const stale =
+    state &&
+    ((state.tail[0] && state.tail[0].parentNode !== section) ||
+      (state.open && state.open.block.parentNode !== section));
+  if (!state || stale) {
+    state = { tail: [], open: null };
+    states.set(section, state);
+  }
+  return state;
+}
+
+/** Applies `ops` in order to `section`. */
+export function applyPatch(section: HTMLElement, ops: readonly BlockOp[]): void {
+  const state = stateOf(section);
+  for (const op of ops) {
+    switch (op.type) {
+      case 'append':
+        insertHtmlBefore(section, state.tail[0] ?? state.open?.block ?? null, op.html);
+        break;
+      case 'tail':
+        state.open = null;
+        replaceTail(section, state, op.html);
+        break;
+      case 'code-open': {
+        state.open = null;
+        replaceTail(section, state, '');
+        insertHtml(section, 'beforeend', op.html);
+        const block = section.lastElementChild;
+        const code = block?.querySelector('pre > code');
+        if (!block || !code) throw new Error('applyPatch: code-open html has no <pre><code>.');
+        state.open = { block, code, lines: 0, partial: [] };
+        break;
+      }
+      case 'code-lines':
+        if (!state.open) break;
+        // The partial line, if shown, is now among the complete lines; the
+        // worker sends the new partial line after them.
+        dropPartial(state.open);
+        appendLines(state.open.code, state.open.lines, op.lines);
+        state.open.lines += op.lines.length;
+        break;
+      case 'code-tail':
+        if (!state.open) break;
+        dropPartial(state.open);
+        if (op.html) state.open.partial = appendLines(state.open.code, state.open.lines, [op.html]);
+        break;
+      case 'code-close':
+        // Frozen as it stands, partial line included.
+        state.open = null;
+        break;
+    }
+  }
+}
+
+function replaceTail(section: HTMLElement, state: SectionState, html: string): void {
+  for (const node of state.tail) node.remove();
+  state.tail = [];
+  if (!html) return;
+  const before = section.lastChild;
+  insertHtml(section, 'beforeend', html);
+  // Collect what was inserted: O(tail nodes).
+  for (let node = before ? before.nextSibling : section.firstChild; node; node = node.nextSibling) state.tail.push(node);
+}
+
+function dropPartial(open: OpenCode): void {
+  for (const node of open.partial) node.remove();
+  open.partial = [];
+}
+
+/**
+ * Appends lines `first, first + 1, …` to `code`, one `insertAdjacentHTML` per
+ * chunk touched. Returns the nodes it created outside existing lines (for the
+ * partial line: removing them restores the code exactly).
+ */
+function appendLines(code: Element, first: number, lines: readonly string[]): ChildNode[] {
+  const created: ChildNode[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const index = first + i;
+    let group = code.lastElementChild;
+    let chunk = group?.lastElementChild ?? null;
+    if (index > 0 && chunk) {
+      const newline = document.createTextNode('\n');
+      chunk.append(newline);
+      created.push(newline);
+    }
+    if (index % CODE_GROUP_LINES === 0 || !group) {
+      group = document.createElement('span');
+      group.className = 'code-group';
+      code.append(group);
+      created.push(group);
+      chunk = null;
+    }
+    if (index % CODE_CHUNK_LINES === 0 || !chunk) {
+      chunk = document.createElement('span');
+      chunk.className = 'code-chunk';
+      group.append(chunk);
+      created.push(chunk);
+    }
+    const count = Math.min(CODE_CHUNK_LINES - (index % CODE_CHUNK_LINES), lines.length - i);
+    const last = chunk.lastChild;
+    insertHtml(chunk, 'beforeend', lines.slice(i, i + count).join('\n'));
+    if (created[created.length - 1] !== chunk) {
+      for (let node = last ? last.nextSibling : chunk.firstChild; node; node = node.nextSibling) created.push(node);
+    }
+    i += count;
+  }
+  return created;
+}
+
+/** The code of a code block (`.code-block` or any element inside it), exactly as shown. */
+export function codeBlockSource(block: Element): string {
+  return block.closest('.code-block')?.querySelector('pre > code')?.textContent ?? '';
+}
+
+/** Replaces a frozen code block's lines and theme class (after a theme change). O(lines). */
+export function restyleCodeBlock(block: Element, highlighted: HighlightedCode): void {
+  const wrapper = block.closest('.code-block') ?? block;
+  const pre = wrapper.querySelector('pre');
+  const code = pre?.querySelector('code');
+  if (!pre || !code) return;
+  pre.className = highlighted.preClass;
+  code.replaceChildren();
+  appendLines(code, 0, highlighted.lines);
+}

@@ -1,0 +1,152 @@
+/**
+ * The DOM of one message, built once with `createElement` and `textContent`
+ * (model text never becomes markup here) and then owned by this object. Lit
+ * places `root` in the conversation but never renders inside it, so a streamed
+ * token costs only the patch the worker sent, not a template diff.
+ *
+ * Assistant bodies (`content`, and the reasoning section once reasoning
+ * arrives) are the sections that `applyPatch` edits.
+ */
+import type { ChatMessage } from '../../shared/chat-message.js';
+import type { ChatError } from '../../shared/protocol.js';
+import type { VllmChatStrings } from '../strings.js';
+
+/** What the message's own buttons ask the element to do. */
+export interface MessageActions {
+  copyReply(view: MessageView, button: HTMLButtonElement): void;
+  regenerate(view: MessageView): void;
+  edit(view: MessageView): void;
+}
+
+export class MessageView {
+  readonly root: HTMLElement;
+  /** The answer (assistant) or the text (user). */
+  readonly content: HTMLElement;
+  #reasoning: HTMLDetailsElement | undefined;
+  #reasoningBody: HTMLElement | undefined;
+  #reasoningSummary: HTMLElement | undefined;
+  #author: HTMLElement;
+  #stats: HTMLElement;
+  #error: HTMLElement | undefined;
+  #buttons: { button: HTMLButtonElement; label: keyof VllmChatStrings }[] = [];
+
+  constructor(
+    readonly message: ChatMessage,
+    private strings: VllmChatStrings,
+    actions: MessageActions,
+  ) {
+    const doc = document;
+    const role = message.role;
+    this.root = doc.createElement('article');
+    this.root.setAttribute('part', `message ${role}`);
+    this.root.className = `message ${role}`;
+    this.#author = doc.createElement('h3');
+    this.#author.className = 'author visually-hidden';
+    this.root.append(this.#author);
+    this.content = doc.createElement('div');
+    this.content.className = role === 'assistant' ? 'content markdown' : 'content text';
+    if (role !== 'assistant') this.content.textContent = message.content;
+    this.root.append(this.content);
+
+    const footer = doc.createElement('div');
+    footer.className = 'meta';
+    this.#stats = doc.createElement('span');
+    this.#stats.className = 'stats';
+    const bar = doc.createElement('span');
+    bar.className = 'actions';
+    footer.append(this.#stats, bar);
+    this.root.append(footer);
+
+    const add = (label: keyof VllmChatStrings, className: string, run: (b: HTMLButtonElement) => void) => {
+      const button = doc.createElement('button');
+      button.type = 'button';
+      button.className = `action ${className}`;
+      button.addEventListener('click', () => run(button));
+      bar.append(button);
+      this.#buttons.push({ button, label });
+    };
+    if (role === 'assistant') {
+      add('copyReply', 'copy-reply', b => actions.copyReply(this, b));
+      add('regenerate', 'regenerate', () => actions.regenerate(this));
+    } else if (role === 'user') {
+      add('edit', 'edit', () => actions.edit(this));
+    }
+    this.relabel(strings);
+    this.setStatus(message.status);
+  }
+
+  /** Re-reads every visible word from `strings` (the language changed). */
+  relabel(strings: VllmChatStrings): void {
+    this.strings = strings;
+    this.#author.textContent = this.message.role === 'user' ? strings.user : strings.assistant;
+    for (const { button, label } of this.#buttons) {
+      const text = strings[label];
+      if (typeof text === 'string') button.textContent = text;
+    }
+    if (this.#reasoningSummary) this.#reasoningSummary.textContent = strings.reasoning;
+  }
+
+  /** Mirrors the status on the DOM (`data-status`), for styling and `aria-busy`. */
+  setStatus(status: ChatMessage['status']): void {
+    this.root.dataset.status = status;
+    this.root.setAttribute('aria-busy', String(status === 'streaming'));
+    if (status === 'stopped' && !this.#stats.textContent) this.#stats.textContent = this.strings.stopped;
+  }
+
+  /** The reasoning section for `applyPatch`, created (open) the first time reasoning arrives. */
+  reasoningSection(): HTMLElement {
+    if (!this.#reasoningBody) {
+      const details = document.createElement('details');
+      details.setAttribute('part', 'reasoning');
+      details.className = 'reasoning';
+      details.open = true;
+      const summary = document.createElement('summary');
+      summary.textContent = this.strings.reasoning;
+      const body = document.createElement('div');
+      body.className = 'reasoning-body markdown';
+      details.append(summary, body);
+      this.root.insertBefore(details, this.content);
+      this.#reasoning = details;
+      this.#reasoningBody = body;
+      this.#reasoningSummary = summary;
+    }
+    return this.#reasoningBody;
+  }
+
+  /** Opens or collapses the reasoning, if there is any. */
+  openReasoning(open: boolean): void {
+    if (this.#reasoning) this.#reasoning.open = open;
+  }
+
+  /** Small live text under the message: token rate while streaming, usage at the end. */
+  setStats(text: string): void {
+    if (this.#stats.textContent !== text) this.#stats.textContent = text;
+  }
+
+  /** Shows why the reply failed below what already arrived: message, HTTP status, hint. */
+  showError(error: Pick<ChatError, 'message' | 'status' | 'hint'>): void {
+    this.#error?.remove();
+    const box = document.createElement('div');
+    box.setAttribute('part', 'error');
+    box.setAttribute('role', 'alert');
+    box.className = 'error';
+    const message = document.createElement('strong');
+    message.textContent = error.message;
+    box.append(message);
+    if (error.status !== undefined) {
+      const status = document.createElement('span');
+      status.className = 'status';
+      status.textContent = ` (${this.strings.httpStatus(error.status)})`;
+      // The server's own message may already name the status (as a whole number: 400 is not in 40000).
+      if (!new RegExp(`\\b${error.status}\\b`).test(error.message)) box.append(status);
+    }
+    if (error.hint) {
+      const hint = document.createElement('p');
+      hint.className = 'hint';
+      hint.textContent = error.hint;
+      box.append(hint);
+    }
+    this.root.insertBefore(box, this.root.lastElementChild);
+    this.#error = box;
+  }
+}

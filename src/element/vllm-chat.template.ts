@@ -1,0 +1,93 @@
+/**
+ * The chrome of `<vllm-chat>` as a Lit template: toolbar, conversation log,
+ * live region, composer. Message bodies are not templated: `views` are DOM
+ * owned by `MessageView`s, placed here once and never rendered into, so this
+ * template runs when a reply starts or ends, never per token.
+ */
+import { html, nothing } from 'lit';
+import type { TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ComposerController } from './controllers/composer-controller.js';
+import type { MessageView } from './view/message-view.js';
+import type { VllmChatStrings } from './strings.js';
+
+/** What the template shows and what its controls call. */
+export interface ChromeState {
+  strings: VllmChatStrings;
+  streaming: boolean;
+  views: readonly MessageView[];
+  /** Model ids for the picker; shown when there are several. */
+  models: readonly string[];
+  model: string;
+  /** The polite announcement of the last finished reply. */
+  announcement: string;
+  /** False while the reader has scrolled away from a growing reply. */
+  following: boolean;
+  editing: boolean;
+  composer: ComposerController;
+  pickModel(model: string): void;
+  clear(): void;
+  jumpToLatest(): void;
+  cancelEdit(): void;
+  submit(): void;
+  stop(): void;
+  logClick(event: Event): void;
+}
+
+export function renderChrome(c: ChromeState): TemplateResult {
+  const s = c.strings;
+  const selected = c.model || c.models[0] || '';
+  return html`<div class="frame">
+    <div class="toolbar">
+      ${c.models.length > 1
+        ? html`<label class="model"
+            ><span>${s.model}</span>
+            <select part="model-select" .value=${selected} @change=${(e: Event) => c.pickModel((e.target as HTMLSelectElement).value)}>
+              ${c.models.map(m => html`<option value=${m} ?selected=${m === selected}>${m}</option>`)}
+            </select></label
+          >`
+        : nothing}
+      <button type="button" class="clear" part="clear-button" ?disabled=${c.views.length === 0} @click=${c.clear}>${s.clear}</button>
+    </div>
+    <div
+      class="log ${c.streaming ? 'busy' : ''}"
+      role="log"
+      aria-live="off"
+      aria-label=${s.conversation}
+      aria-busy=${String(c.streaming)}
+      tabindex="0"
+      @click=${c.logClick}
+    >
+      ${repeat(
+        c.views,
+        v => v,
+        v => v.root,
+      )}
+    </div>
+    <div class="visually-hidden" role="status" aria-live="polite">${c.announcement}</div>
+    ${c.following
+      ? nothing
+      : html`<button type="button" class="jump" part="jump-button" @click=${c.jumpToLatest}>${s.jumpToLatest}</button>`}
+    <form class="composer" @submit=${(e: Event) => (e.preventDefault(), c.submit())}>
+      ${c.editing
+        ? html`<div class="editing">
+            <span>${s.editing}</span>
+            <button type="button" @click=${c.cancelEdit}>${s.cancelEdit}</button>
+          </div>`
+        : nothing}
+      <textarea
+        part="input"
+        rows="1"
+        aria-label=${s.input}
+        placeholder=${s.placeholder}
+        @keydown=${c.composer.onKeydown}
+        @compositionstart=${c.composer.onCompositionStart}
+        @compositionend=${c.composer.onCompositionEnd}
+        @input=${c.composer.onInput}
+      ></textarea>
+      ${c.streaming
+        ? html`<button type="button" part="stop-button" class="stop" @click=${c.stop}>${s.stop}</button>`
+        : html`<button type="submit" part="send-button" class="send">${s.send}</button>`}
+    </form>
+  </div>`;
+}

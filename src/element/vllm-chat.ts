@@ -1,0 +1,391 @@
+import { LitElement } from 'lit';
+import type { PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import type * as Comlink from 'comlink';
+import type { ChatMessage } from '../shared/chat-message.js';
+import type { ChatError, ChatRequest, RenderOptions, WorkerApi } from '../shared/protocol.js';
+import { AutoScrollController } from './controllers/auto-scroll-controller.js';
+import { buildMessages, resolveEndpoint } from './build-messages.js';
+import { ComposerController } from './controllers/composer-controller.js';
+import { loadConversation } from './conversation-store.js';
+import { codeBlockSource } from './view/apply-patch.js';
+import { copyWithFeedback } from './copy-feedback.js';
+import { emit } from './emit.js';
+import { messageStyles, tokenStyleSheet } from './view/message-styles.js';
+import { MessageView } from './view/message-view.js';
+import { ModelListController } from './controllers/model-list-controller.js';
+import { PersistenceController } from './controllers/persistence-controller.js';
+import { recolourCode } from './view/recolour-code.js';
+import { restoreMessage } from './view/restore-message.js';
+import { StreamController } from './controllers/stream-controller.js';
+import type { PreparedRequest } from './controllers/stream-controller.js';
+import { stringsFor } from './strings.js';
+import type { VllmChatStrings } from './strings.js';
+import { vllmChatStyles } from './vllm-chat.styles.js';
+import { renderChrome } from './vllm-chat.template.js';
+import { acquireWorker, releaseWorker, workerReady } from './worker-client.js';
+
+/** `temperature="" ` or `max-tokens="abc"` mean unset, not 0 or NaN. */
+const optionalNumber = {
+  fromAttribute: (value: string | null) => (value === null || value.trim() === '' || Number.isNaN(Number(value)) ? undefined : Number(value)),
+  toAttribute: (value: number | undefined) => (value === undefined ? null : String(value)),
+};
+
+/**
+ * A chat with a self-hosted code model (vLLM or any OpenAI-compatible API)
+ * that streams long code answers without blocking the page: a shared Web
+ * Worker fetches, parses and highlights; the element applies its patches.
+ *
+ * @tag vllm-chat
+ *
+ * @attr {string} endpoint - base URL of an OpenAI-compatible API (vLLM, llama.cpp server, Ollama, OpenAI); relative URLs resolve against the page. Default `/v1`.
+ * @attr {string} model - model name; empty: the first id from `GET {endpoint}/models`.
+ * @attr {string} api-key - sent as `Authorization: Bearer …` when set.
+ * @attr {string} system-prompt - sent as the first message when set.
+ * @attr {number} temperature - omitted from the request when unset.
+ * @attr {number} max-tokens - omitted from the request when unset.
+ * @attr {string} theme - Shiki theme of code blocks. Default `github-dark`.
+ * @attr {string} storage-key - when set, the conversation persists in the browser under this key and is restored on load.
+ * @attr {boolean} allow-images - show markdown images (otherwise they are links, so nothing loads by itself).
+ *
+ * @fires vllm-chat-start - `{ message: ChatMessage }` — a reply began (fired for every `send()`, even one that then fails before any byte)
+ * @fires vllm-chat-done - `{ message: ChatMessage }` — a reply ended, whatever its status
+ * @fires vllm-chat-error - `{ message: ChatMessage }` — a reply ended with status `error`
+ *
+ * @csspart message - one per message, in order, plus `user` / `assistant`
+ * @csspart user - a message of the user
+ * @csspart assistant - a message of the assistant
+ * @csspart code-block - each fenced code block in an assistant message: a `<pre>` whose text is exactly the code
+ * @csspart copy-button - the copy button of a code block
+ * @csspart input - the text input
+ * @csspart send-button - the send button
+ * @csspart stop-button - the stop button (replaces the send button while a reply streams)
+ * @csspart reasoning - the reasoning of an assistant message, when it has one
+ * @csspart error - the visible error of a failed reply
+ * @csspart model-select - the model picker, shown when the server lists several models
+ * @csspart clear-button - the button that clears the conversation
+ * @csspart jump-button - "jump to latest", shown while the reader has scrolled away from a growing reply
+ *
+ * @cssprop --vllm-chat-background - background of the element
+ * @cssprop --vllm-chat-surface - background of messages and the input
+ * @cssprop --vllm-chat-user-background - background of the user's messages
+ * @cssprop --vllm-chat-text - text colour
+ * @cssprop --vllm-chat-muted - colour of secondary text (stats, hints)
+ * @cssprop --vllm-chat-border - colour of borders
+ * @cssprop --vllm-chat-accent - colour of the send button, links and focus rings
+ * @cssprop --vllm-chat-accent-text - text on the accent colour
+ * @cssprop --vllm-chat-error - colour of errors
+ * @cssprop --vllm-chat-font - font of the UI and answers
+ * @cssprop --vllm-chat-code-font - font of code
+ * @cssprop --vllm-chat-font-size - base font size
+ * @cssprop --vllm-chat-radius - corner radius
+ * @cssprop --vllm-chat-spacing - base spacing unit
+ */
+export class VllmChat extends LitElement {
+  static override styles = [messageStyles, vllmChatStyles, tokenStyleSheet];
+
+  static override get observedAttributes(): string[] {
+    // `lang` is native; observing it lets the UI switch language live.
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  /** Base URL of an OpenAI-compatible API; relative URLs resolve against the page. */
+  @property({ reflect: true }) endpoint = '/v1';
+  /** Model name; empty: the first id from `GET {endpoint}/models`. */
+  @property({ reflect: true }) model = '';
+  /** Sent as `Authorization: Bearer …` when set. Not reflected, so a key set as a property stays out of the DOM. */
+  @property({ attribute: 'api-key' }) apiKey = '';
+  /** Sent as the first message when set. */
+  @property({ attribute: 'system-prompt', reflect: true }) systemPrompt = '';
+  /** Omitted from the request when unset. */
+  @property({ reflect: true, converter: optionalNumber }) temperature: number | undefined;
+  /** Omitted from the request when unset. */
+  @property({ attribute: 'max-tokens', reflect: true, converter: optionalNumber }) maxTokens: number | undefined;
+  /** Shiki theme of code blocks; live. */
+  @property({ reflect: true }) theme = 'github-dark';
+  /** When set, the conversation persists under this key and is restored on load. */
+  @property({ attribute: 'storage-key', reflect: true }) storageKey = '';
+  /** Show markdown images instead of links to them. */
+  @property({ attribute: 'allow-images', type: Boolean, reflect: true }) allowImages = false;
+  /** Overrides of the UI text (English or Chinese, from `lang`). */
+  @property({ attribute: false }) strings: Partial<VllmChatStrings> = {};
+
+  @state() private editing: MessageView | undefined;
+  @state() private announcement = '';
+
+  @query('textarea') private input!: HTMLTextAreaElement;
+  @query('.log') private log!: HTMLElement;
+
+  #messages: ChatMessage[] = [];
+  #views: MessageView[] = [];
+  #worker: Comlink.Remote<WorkerApi> | undefined;
+  #recolourAfterStream = false;
+  #lang = '';
+
+  readonly #scroll = new AutoScrollController(this);
+  readonly #models = new ModelListController(this);
+  readonly #store = new PersistenceController(
+    this,
+    () => this.storageKey,
+    () => this.#messages,
+  );
+  readonly #composer = new ComposerController(this, {
+    submit: () => this.#submit(),
+    stop: () => (this.#stream.streaming ? this.stop() : (this.editing = undefined)),
+  });
+  readonly #stream = new StreamController(this, {
+    applied: () => {
+      this.#scroll.followSoon();
+      this.#store.saveSoon();
+    },
+    strings: () => this.#strings(),
+  });
+
+  /** The conversation, oldest first. */
+  get messages(): readonly ChatMessage[] {
+    return this.#messages;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#worker = acquireWorker();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Moving the element (disconnect and reconnect in one task) must not end its reply.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.#stream.stop();
+    });
+    this.#worker = undefined;
+    releaseWorker();
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  /**
+   * Appends the user message and streams the reply. Resolves with the final
+   * assistant message whatever the ending (done, stopped, error); rejects
+   * only when a reply is already streaming.
+   */
+  async send(text: string): Promise<ChatMessage> {
+    if (this.#stream.streaming) {
+      throw new Error('send() was called while a reply is streaming: call stop() or wait for vllm-chat-done.');
+    }
+    this.#push({ role: 'user', content: String(text), status: 'done' });
+    return this.#reply();
+  }
+
+  /** Streams the last reply again, replacing it. Rejects while a reply streams. */
+  async regenerate(): Promise<ChatMessage> {
+    if (this.#stream.streaming) {
+      throw new Error('regenerate() was called while a reply is streaming: call stop() or wait for vllm-chat-done.');
+    }
+    const last = this.#messages.length - 1;
+    if (this.#messages[last]?.role === 'assistant') this.#truncate(last);
+    return this.#reply();
+  }
+
+  /** Ends the reply in progress; what arrived so far is kept. */
+  stop(): void {
+    this.#stream.stop();
+  }
+
+  /** Empties the conversation (and the stored copy, with `storage-key`). */
+  clear(): void {
+    this.#stream.stop();
+    this.#truncate(0);
+    this.editing = undefined;
+    this.#store.clear();
+  }
+
+  #strings(): VllmChatStrings {
+    const lang = this.closest('[lang]')?.getAttribute('lang') ?? '';
+    return stringsFor(lang, this.strings);
+  }
+
+  #renderOptions(): RenderOptions {
+    return { theme: this.theme, labels: { copy: this.#strings().copy }, allowImages: this.allowImages };
+  }
+
+  #push(message: ChatMessage): MessageView {
+    const view = new MessageView(message, this.#strings(), {
+      copyReply: (v, button) => void this.#copy(v.message.content, button),
+      regenerate: () => void this.regenerate().catch(() => undefined),
+      edit: v => this.#startEdit(v),
+    });
+    this.#messages.push(message);
+    this.#views = [...this.#views, view];
+    this.requestUpdate();
+    return view;
+  }
+
+  /** Drops messages from `index` on (edit, regenerate, clear). */
+  #truncate(index: number): void {
+    this.#messages.splice(index);
+    this.#views = this.#views.slice(0, index);
+    this.requestUpdate();
+    this.#store.saveNow();
+  }
+
+  async #reply(): Promise<ChatMessage> {
+    const history = buildMessages(this.systemPrompt, this.#messages);
+    const view = this.#push({ role: 'assistant', content: '', status: 'streaming' });
+    const message = view.message;
+    this.#scroll.jumpToLatest();
+    this.announcement = '';
+    emit(this, 'vllm-chat-start', { message });
+    this.#store.saveNow();
+    const run = this.#stream.run(view, () => this.#prepare(history));
+    this.requestUpdate();
+    await run;
+    this.requestUpdate();
+    this.#store.saveNow();
+    const strings = this.#strings();
+    this.announcement =
+      message.status === 'error'
+        ? `${strings.replyFailed} ${message.error?.message ?? ''}`
+        : `${message.status === 'stopped' ? strings.stopped : strings.replyDone} ${message.content.slice(0, 200)}`;
+    if (this.#recolourAfterStream) void this.#recolour();
+    emit(this, 'vllm-chat-done', { message });
+    if (message.status === 'error') emit(this, 'vllm-chat-error', { message });
+    return message;
+  }
+
+  /** The request for the reply, or why none can be made (bad endpoint, no model). */
+  async #prepare(messages: ChatRequest['messages']): Promise<PreparedRequest | ChatError> {
+    const worker = this.#worker;
+    if (!worker) {
+      return { code: 'worker', message: 'The chat is not in the page.', hint: 'Add the <vllm-chat> element to the document before calling send().' };
+    }
+    try {
+      await workerReady();
+    } catch (error) {
+      const e = error as Partial<ChatError>;
+      return { code: 'worker', message: e.message ?? String(error), ...(e.hint ? { hint: e.hint } : {}) };
+    }
+    let endpoint: string;
+    try {
+      endpoint = resolveEndpoint(this.endpoint);
+    } catch {
+      return { code: 'network', message: `The endpoint "${this.endpoint}" is not a valid URL.`, hint: 'Check the endpoint attribute.' };
+    }
+    const model = await this.#models.resolve(worker, endpoint, this.apiKey, this.model);
+    if (typeof model !== 'string') return model;
+    const request: ChatRequest = { endpoint, model, apiKey: this.apiKey, messages, render: this.#renderOptions() };
+    if (this.temperature !== undefined) request.temperature = this.temperature;
+    if (this.maxTokens !== undefined) request.maxTokens = this.maxTokens;
+    return { worker, request };
+  }
+
+  #submit(): void {
+    const text = this.input.value;
+    if (!text.trim() || this.#stream.streaming) return;
+    if (this.editing) {
+      const index = this.#views.indexOf(this.editing);
+      this.editing = undefined;
+      if (index >= 0) this.#truncate(index);
+    }
+    this.input.value = '';
+    this.#composer.resize(this.input);
+    void this.send(text);
+  }
+
+  #startEdit(view: MessageView): void {
+    if (this.#stream.streaming) return;
+    this.editing = view;
+    this.input.value = view.message.content;
+    this.#composer.resize(this.input);
+    this.input.focus();
+  }
+
+  async #copy(text: string, button: HTMLButtonElement): Promise<void> {
+    const strings = this.#strings();
+    const ok = await copyWithFeedback(text, button, this.renderRoot as ShadowRoot, strings);
+    this.announcement = ok ? strings.copied : strings.copyFailed;
+  }
+
+  /** Copy buttons of code blocks come from the worker's HTML: one delegated listener. */
+  #onLogClick = (event: Event): void => {
+    const target = event.target instanceof Element ? event.target : null;
+    const button = target?.closest<HTMLButtonElement>('[part~="copy-button"]');
+    if (button) void this.#copy(codeBlockSource(button), button);
+  };
+
+  /** Shows the stored conversation; assistant bodies are rendered by the worker in one shot. */
+  #restore(): void {
+    const worker = this.#worker;
+    if (!worker) return;
+    for (const message of loadConversation(this.storageKey)) {
+      const view = this.#push(message);
+      if (message.role !== 'assistant') continue;
+      restoreMessage(view, worker, this.#renderOptions(), this.#strings()).then(
+        () => this.#scroll.follow(),
+        (e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e),
+      );
+    }
+  }
+
+  async #recolour(): Promise<void> {
+    const theme = this.theme;
+    this.#recolourAfterStream = false;
+    const worker = this.#worker;
+    if (!worker) return;
+    const sections = this.#views.filter(v => v.message.role === 'assistant' && v.message.status !== 'streaming');
+    try {
+      await recolourCode(worker, sections.map(v => v.root), theme, () => this.theme === theme);
+    } catch (error) {
+      console.warn(`<vllm-chat>: could not re-colour code blocks for theme "${theme}".`, error);
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    this.#scroll.observe(this.log);
+    if ((changed.has('endpoint') || changed.has('apiKey')) && this.#worker) {
+      try {
+        void this.#models.refresh(this.#worker, resolveEndpoint(this.endpoint), this.apiKey);
+      } catch {
+        // An endpoint that is not a URL: the reply's request says so.
+      }
+    }
+    // The highlighter and theme load while the reader types, not after the first reply arrived.
+    if (changed.has('theme')) this.#worker?.warmUp(this.theme).catch(() => undefined);
+    if (changed.has('storageKey') && this.storageKey && this.#messages.length === 0) this.#restore();
+    if (changed.has('theme') && changed.get('theme') !== undefined) {
+      // The streaming reply keeps the theme it was requested with until it ends.
+      if (this.#stream.streaming) this.#recolourAfterStream = true;
+      else void this.#recolour();
+    }
+    const lang = this.closest('[lang]')?.getAttribute('lang') ?? '';
+    if (changed.has('strings') || lang !== this.#lang) {
+      this.#lang = lang;
+      const strings = this.#strings();
+      for (const view of this.#views) view.relabel(strings);
+    }
+  }
+
+  protected override render(): unknown {
+    const listed = this.#models.models;
+    return renderChrome({
+      strings: this.#strings(),
+      streaming: this.#stream.streaming,
+      views: this.#views,
+      models: this.model && !listed.includes(this.model) ? [this.model, ...listed] : listed,
+      model: this.model,
+      announcement: this.announcement,
+      following: this.#scroll.attached,
+      editing: this.editing !== undefined,
+      composer: this.#composer,
+      pickModel: model => (this.model = model),
+      clear: () => this.clear(),
+      jumpToLatest: () => this.#scroll.jumpToLatest(),
+      cancelEdit: () => (this.editing = undefined),
+      submit: () => this.#submit(),
+      stop: () => this.stop(),
+      logClick: this.#onLogClick,
+    });
+  }
+}

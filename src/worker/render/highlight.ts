@@ -1,0 +1,301 @@
+/**
+ * Shiki, one line at a time, carrying the grammar state from line to line.
+ *
+ * Tokenizing line by line with the previous line's `GrammarState` gives
+ * exactly the tokens of a one-pass `codeToTokens` (Shiki splits code into lines
+ * and tokenizes each from the previous line's rule stack the same way), so a
+ * streamed block costs one tokenization per line, once: O(line) per new line,
+ * whatever the block's length.
+ *
+ * No inline styles (a strict CSP forbids them): a token's colour becomes the
+ * class `c-rrggbb[aa]` derived from the colour, its font style fixed classes
+ * (`f-i`, `f-b`, `f-u`, `f-s`, defined statically in message-styles.ts), and
+ * the theme's background and foreground the class `t-<theme>` on the `<pre>`.
+ * The rules of new classes are collected in a `StyleSink` and travel with the
+ * patch that first uses them.
+ */
+import { createHighlighterCore, type GrammarState, type HighlighterCore, type ThemedToken } from 'shiki/core';
+import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
+import { bundledThemes } from 'shiki/themes';
+import type { HighlightedCode } from '../../shared/protocol.js';
+import { classToken, escapeHtml, spanHtml } from './safe-html.js';
+import { lineHtml, plainLineHtml } from './code-block.js';
+import { loadLanguage, resolveLanguage } from './languages.js';
+
+/**
+ * Lines this long or longer are not tokenized at all (Shiki's
+ * `tokenizeMaxLineLength`; shown in the foreground colour). Tokenizing is
+ * superlinear on long lines with the JavaScript regex engine (measured here:
+ * an 8,000-character TypeScript string ~0.9 s, a 300k-character line 12 s,
+ * which `tokenizeTimeLimit` does not stop), and minified code is not read
+ * token by token anyway.
+ */
+export const TOKENIZE_MAX_LINE_LENGTH = 5_000;
+
+/**
+ * A partial (still growing) line longer than this is shown as plain escaped
+ * text and tokenized once, when it completes. Below it, re-tokenizing the
+ * partial line on each take costs at most this many characters per take, so a
+ * 100k-character line streamed in small pieces is linear, not quadratic. Code
+ * lines are rarely longer; a 500-character string costs ~50 ms to tokenize.
+ */
+export const PARTIAL_LINE_CAP = 500;
+
+/**
+ * Tokenizer options of every call. No time limit: vscode-textmate's limit
+ * (500 ms by default) counts the grammar's first, lazy regex compilation too,
+ * so the first line of a block could come out cut short on one run and whole
+ * on another; lines are short enough (above) that the limit is not needed.
+ */
+export const TOKENIZE_OPTIONS = { tokenizeMaxLineLength: TOKENIZE_MAX_LINE_LENGTH, tokenizeTimeLimit: 0 } as const;
+
+/** Tokenizer work, for tests that assert cost per token stays bounded. */
+export const highlightStats = { calls: 0, chars: 0 };
+
+export const defaultTheme = 'github-dark';
+
+let highlighter: Promise<HighlighterCore> | undefined;
+
+/** The shared highlighter: JavaScript regex engine (no wasm, CSP-safe), nothing preloaded. */
+export function getHighlighter(): Promise<HighlighterCore> {
+  // `forgiving`: a grammar regex the JS engine cannot translate is skipped
+  // instead of failing the whole block.
+  highlighter ??= createHighlighterCore({
+    themes: [],
+    langs: [],
+    engine: createJavaScriptRegexEngine({ forgiving: true }),
+  });
+  return highlighter;
+}
+
+const themeLoads = new Map<string, Promise<string>>();
+
+/** Loads a bundled theme once; an unknown or unloadable name falls back to `github-dark`. */
+export function loadTheme(name: string): Promise<string> {
+  const id = Object.hasOwn(bundledThemes, name) ? name : defaultTheme;
+  let pending = themeLoads.get(id);
+  if (!pending) {
+    pending = getHighlighter().then(async hl => {
+      const input = bundledThemes[id as keyof typeof bundledThemes];
+      try {
+        await hl.loadTheme(input);
+        return id;
+      } catch (error) {
+        themeLoads.delete(id);
+        if (id === defaultTheme) throw error;
+        return loadTheme(defaultTheme);
+      }
+    });
+    themeLoads.set(id, pending);
+  }
+  return pending;
+}
+
+/** Loads the grammar of a fence word; `null` when it is plain text, unknown, or fails to load. */
+export async function loadFenceLanguage(word: string): Promise<string | null> {
+  const id = resolveLanguage(word);
+  if (!id) return null;
+  return (await loadLanguage(await getHighlighter(), id)) ? id : null;
+}
+
+/**
+ * Loads a language and compiles its grammar's top-level rules (by
+ * tokenizing an empty line), so a first code block in it starts at once.
+ * Best effort: failures are left to the block that needs the language.
+ */
+export async function warmLanguage(word: string, theme: string): Promise<void> {
+  const [id, themeId] = await Promise.all([loadFenceLanguage(word), loadTheme(theme)]);
+  if (!id) return;
+  const hl = await getHighlighter();
+  hl.codeToTokensBase('', { lang: id, theme: themeId, ...TOKENIZE_OPTIONS });
+}
+
+/** The id of a fence word's language if it is already loaded, else `null` (shown as plain text). */
+export function resolveLoadedLanguage(hl: HighlighterCore, word: string): string | null {
+  const id = resolveLanguage(word);
+  if (!id) return null;
+  try {
+    hl.getLanguage(id);
+    return id;
+  } catch {
+    return null;
+  }
+}
+
+/** CSS rules of classes a stream has not sent yet. */
+export class StyleSink {
+  private readonly sent = new Set<string>();
+  private pending: string[] = [];
+
+  add(className: string, declarations: string): void {
+    if (this.sent.has(className)) return;
+    this.sent.add(className);
+    this.pending.push(`.${className}{${declarations}}`);
+  }
+
+  /** Rules added since the last call. */
+  take(): string[] {
+    const rules = this.pending;
+    this.pending = [];
+    return rules;
+  }
+}
+
+/** `#abc`, `#abcd`, `#aabbcc`, `#aabbccdd` → `aabbcc[dd]`; anything else → `null`. */
+export function normalizeColor(color: string | undefined): string | null {
+  const m = /^#([0-9a-f]{3,8})$/i.exec(color ?? '');
+  const hex = m?.[1]?.toLowerCase();
+  if (!hex) return null;
+  if (hex.length === 3 || hex.length === 4) return [...hex].map(c => c + c).join('');
+  return hex.length === 6 || hex.length === 8 ? hex : null;
+}
+
+// Shiki's FontStyle bit flags.
+const FONT_UNDERLINE = 4;
+const FONT_STRIKETHROUGH = 8;
+const fontClasses: [number, string][] = [
+  [1, 'f-i'],
+  [2, 'f-b'],
+  [4, 'f-u'],
+  [8, 'f-s'],
+];
+
+/** The `<pre>` classes of a theme, registering its background/foreground rule. */
+export function themeClass(hl: HighlighterCore, theme: string, styles: StyleSink): string {
+  const name = `t-${classToken(theme)}`;
+  const resolved = hl.getTheme(theme);
+  const bg = normalizeColor(resolved.bg);
+  const fg = normalizeColor(resolved.fg);
+  styles.add(name, `${bg ? `background-color:#${bg};` : ''}${fg ? `color:#${fg}` : ''}`);
+  return `shiki ${name}`;
+}
+
+/**
+ * Highlights the lines of one code block in order. `line()` tokenizes a
+ * complete line once and carries the grammar state; `partial()` shows the
+ * growing last line without moving the state.
+ */
+export class LineHighlighter {
+  private state: GrammarState | undefined;
+
+  /** `lang`: a loaded language id, or `null` for plain text. `theme`: a loaded theme. */
+  constructor(
+    private readonly hl: HighlighterCore,
+    readonly lang: string | null,
+    readonly theme: string,
+    private readonly styles: StyleSink,
+  ) {}
+
+  /** HTML of the next complete line. */
+  line(text: string): string {
+    const tokens = this.tokenize(text);
+    if (!tokens) return plainLineHtml(text);
+    this.state = this.hl.getLastGrammarState(tokens) ?? this.state;
+    return this.render(tokens[0] ?? []);
+  }
+
+  /**
+   * HTML of the next complete lines, tokenized in one call. Shiki splits its
+   * input into lines and tokenizes each from the previous line's state, so
+   * this gives the tokens of `line()` called on each (see the file header),
+   * but pays the per-call set-up (grammar and theme lookup, state
+   * bookkeeping) once per batch instead of once per line. A line that makes
+   * the grammar throw fails the whole call; the batch is then redone line by
+   * line so only that line is shown as plain text.
+   */
+  lines(texts: readonly string[]): string[] {
+    if (texts.length === 1) return [this.line(texts[0] ?? '')];
+    if (!this.lang || texts.length === 0) return texts.map(text => plainLineHtml(text));
+    const code = texts.join('\n');
+    const tokens = this.tokenize(code);
+    if (!tokens || tokens.length !== texts.length) return texts.map(text => this.line(text));
+    this.state = this.hl.getLastGrammarState(tokens) ?? this.state;
+    return tokens.map(line => this.render(line));
+  }
+
+  /** HTML of the partial last line: tokenized from the current state when short, plain text when long. */
+  partial(text: string): string {
+    if (text === '' || text.length > PARTIAL_LINE_CAP) return plainLineHtml(text);
+    const tokens = this.tokenize(text);
+    return tokens ? this.render(tokens[0] ?? []) : plainLineHtml(text);
+  }
+
+  /** Empty lines are tokenized too: they can end a rule (`while`, `end` matching `^$`), as in one pass. */
+  private tokenize(text: string): ThemedToken[][] | null {
+    if (!this.lang) return null;
+    highlightStats.calls++;
+    highlightStats.chars += text.length;
+    try {
+      return this.hl.codeToTokensBase(text, {
+        lang: this.lang,
+        theme: this.theme,
+        ...TOKENIZE_OPTIONS,
+        ...(this.state ? { grammarState: this.state } : {}),
+      });
+    } catch {
+      // A grammar that throws on some input: show this line as text rather than lose the answer.
+      return null;
+    }
+  }
+
+  /**
+   * A line's HTML with as few elements as the picture allows: a token in the
+   * theme's foreground (the `<pre>`'s own colour) and plain style is bare
+   * text, whitespace joins the run before it (it shows no colour; not when
+   * underlined or struck through), and neighbours with the same classes
+   * share one span. The browser's style and layout work per line grows with
+   * its elements; the colour of every character is the token's.
+   */
+  private render(tokens: ThemedToken[]): string {
+    let html = '';
+    let runClass: string | undefined;
+    let runText = '';
+    for (const token of tokens) {
+      if (token.content === '') continue;
+      const decorated = ((token.fontStyle ?? 0) & (FONT_UNDERLINE | FONT_STRIKETHROUGH)) !== 0;
+      const joins = runClass !== undefined && !decorated && /^[ \t]+$/.test(token.content);
+      const cls = joins ? runClass : this.classOf(token);
+      if (cls === runClass) {
+        runText += token.content;
+        continue;
+      }
+      if (runClass !== undefined) html += runHtml(runClass, runText);
+      runClass = cls;
+      runText = token.content;
+    }
+    if (runClass !== undefined) html += runHtml(runClass, runText);
+    return lineHtml(html);
+  }
+
+  private foreground: string | null | undefined;
+
+  /** The classes of a token (`''`: the theme's foreground, plain), registering new colour rules. */
+  private classOf(token: ThemedToken): string {
+    this.foreground ??= normalizeColor(this.hl.getTheme(this.theme).fg);
+    const classes: string[] = [];
+    const hex = normalizeColor(token.color);
+    if (hex && hex !== this.foreground) {
+      classes.push(`c-${hex}`);
+      this.styles.add(`c-${hex}`, `color:#${hex}`);
+    }
+    const font = token.fontStyle ?? 0;
+    if (font > 0) for (const [bit, name] of fontClasses) if (font & bit) classes.push(name);
+    return classes.join(' ');
+  }
+}
+
+/** Escaped text, in a span when it has classes. */
+function runHtml(className: string, text: string): string {
+  return className ? spanHtml(className, text) : escapeHtml(text);
+}
+
+/** A whole code block, highlighted in one go (theme change, fences nested in markdown blocks). */
+export async function highlightCode(code: string, lang: string, theme: string): Promise<HighlightedCode> {
+  const hl = await getHighlighter();
+  const [themeId, langId] = await Promise.all([loadTheme(theme), loadFenceLanguage(lang)]);
+  const styles = new StyleSink();
+  const preClass = themeClass(hl, themeId, styles);
+  const highlighter = new LineHighlighter(hl, langId, themeId, styles);
+  const lines = code.split('\n').map(line => highlighter.line(line));
+  return { lines, preClass, styles: styles.take() };
+}

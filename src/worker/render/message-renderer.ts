@@ -1,0 +1,138 @@
+/**
+ * The streaming renderer of one assistant message: text goes in with `feed`
+ * (cheap), patches come out of `take` (all changes since the previous take).
+ *
+ * Cost per take is proportional to what changed, not to the message: final
+ * blocks are rendered once, the open markdown block and the partial code line
+ * are the only things rendered again (see section-renderer.ts). A message
+ * rendered at once (`feed` everything, `end`, `take`) goes through the same
+ * path, so its patch builds the same DOM as all the streamed patches together.
+ */
+import type { BlockOp, HighlightedCode, RenderOptions, RenderSection } from '../../shared/protocol.js';
+import { codeBlockHtml } from './code-block.js';
+import {
+  getHighlighter,
+  highlightCode as highlightWhole,
+  LineHighlighter,
+  loadTheme,
+  resolveLoadedLanguage,
+  StyleSink,
+  themeClass,
+  warmLanguage,
+} from './highlight.js';
+import { languagesNamedIn } from './languages.js';
+import { createMarkdown, fenceWord } from './markdown.js';
+import { sanitizeLang } from './safe-html.js';
+import { SectionRenderer, type RenderContext } from './section-renderer.js';
+
+/** Everything that changed since the previous `take()`. */
+export interface RenderedPatch {
+  content?: BlockOp[];
+  reasoning?: BlockOp[];
+  /** CSS rules of token and theme classes this renderer has not sent before. */
+  styles?: string[];
+  /** Text fed so far is not all rendered yet (the deadline passed): take again. */
+  more?: boolean;
+}
+
+export class MessageRenderer {
+  private readonly sections = new Map<RenderSection, SectionRenderer>();
+  private context: Promise<RenderContext> | undefined;
+  private ended = false;
+  private finished = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: RenderOptions) {}
+
+  /** Appends text to a section. Synchronous and O(text): nothing is parsed here. */
+  feed(section: RenderSection, text: string): void {
+    if (this.ended) throw new Error('MessageRenderer.feed() called after end().');
+    let renderer = this.sections.get(section);
+    if (!renderer) {
+      renderer = new SectionRenderer();
+      this.sections.set(section, renderer);
+    }
+    renderer.feed(text);
+  }
+
+  /** The text is complete: the next `take()` freezes everything, including open blocks. */
+  end(): void {
+    this.ended = true;
+  }
+
+  /**
+   * Loads the highlighter and theme now (e.g. while the request is on its
+   * way), not at the first take; with the prompt as `hint`, also the
+   * grammars of the languages it names, compiled, so that the first code
+   * block of "写一个 Python 函数" highlights from its first line.
+   */
+  prepare(hint = ''): Promise<unknown> {
+    const theme = this.options.theme;
+    return Promise.all([
+      this.getContext(),
+      ...languagesNamedIn(hint).map(word => warmLanguage(word, theme).catch(() => undefined)),
+    ]);
+  }
+
+  /**
+   * All changes since the last take; `{}` if none. Takes run one at a time,
+   * in call order. With a `deadline` (a `performance.now()` time) code lines
+   * are rendered only until it passes and the rest waits for the next take
+   * (`more`), so a backlog becomes a series of bounded patches instead of
+   * one patch of unbounded size; without one, everything fed is rendered.
+   */
+  take(deadline = Infinity): Promise<RenderedPatch> {
+    const next = this.queue.then(() => this.takeNow(deadline));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async takeNow(deadline: number): Promise<RenderedPatch> {
+    if (this.finished) return {};
+    const final = this.ended;
+    const ctx = await this.getContext();
+    const patch: RenderedPatch = {};
+    let more = false;
+    // Reasoning comes first on screen and in the stream.
+    for (const name of ['reasoning', 'content'] as const) {
+      const renderer = this.sections.get(name);
+      if (!renderer || more) continue;
+      const ops: BlockOp[] = [];
+      more = await renderer.take(ctx, final, ops, deadline);
+      if (ops.length) patch[name] = ops;
+    }
+    const styles = ctx.styles.take();
+    if (styles.length) patch.styles = styles;
+    if (more) patch.more = true;
+    else if (final) this.finished = true;
+    return patch;
+  }
+
+  private getContext(): Promise<RenderContext> {
+    this.context ??= (async () => {
+      const [hl, theme] = await Promise.all([getHighlighter(), loadTheme(this.options.theme)]);
+      const styles = new StyleSink();
+      const copyLabel = this.options.labels.copy;
+      const md = createMarkdown({
+        allowImages: this.options.allowImages === true,
+        // Fences nested in lists and quotes: highlighted whole (their language
+        // was loaded before the block is rendered), with the same line and
+        // chunk markup as a streamed block.
+        renderFence: (code, info) => {
+          const lang = sanitizeLang(fenceWord(info));
+          const lines = new LineHighlighter(hl, resolveLoadedLanguage(hl, lang), theme, styles);
+          const body = code.endsWith('\n') ? code.slice(0, -1) : code;
+          const html = body.split('\n').map(line => lines.line(line));
+          return codeBlockHtml({ lang, preClass: themeClass(hl, theme, styles), copyLabel }, html) + '\n';
+        },
+      });
+      return { md, hl, theme, styles, copyLabel };
+    })();
+    return this.context;
+  }
+}
+
+/** Highlights a whole code block with another theme (the element's `theme` changed). */
+export function highlightCode(code: string, lang: string, theme: string): Promise<HighlightedCode> {
+  return highlightWhole(code, sanitizeLang(lang), theme);
+}

@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import { createHighlighter } from 'shiki';
+import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
+import type { VllmChat } from '../../src/element/vllm-chat.js';
+import { mount, part, requests, servers, unmountAll, waitFor } from './chat-fixture.js';
+
+/** Any CSS colour as the browser computes it (`rgb(…)` / `rgba(…)`). */
+const probe = document.createElement('span');
+function computed(color: string): string {
+  document.body.append(probe);
+  probe.style.color = '';
+  probe.style.color = color;
+  const value = getComputedStyle(probe).color;
+  probe.remove();
+  return value;
+}
+
+/** The colour each non-space character of the block shows, in order. */
+function shownColours(pre: HTMLElement): string[] {
+  const out: string[] = [];
+  const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const colour = getComputedStyle(node.parentElement!).color;
+    for (const ch of node.textContent ?? '') if (ch.trim()) out.push(colour);
+  }
+  return out;
+}
+
+/** Shiki's colour of each non-space character of `code` in `theme`. */
+async function shikiColours(code: string, lang: 'python', theme: string): Promise<string[]> {
+  const hl = await createHighlighter({ themes: [theme], langs: [lang], engine: createJavaScriptRegexEngine() });
+  const { tokens, fg } = hl.codeToTokens(code, { lang, theme });
+  const out: string[] = [];
+  for (const line of tokens) for (const t of line) for (const ch of t.content) if (ch.trim()) out.push(computed(t.color ?? fg ?? ''));
+  return out;
+}
+
+async function codeReply(el: VllmChat): Promise<string> {
+  const reply = await el.send('[mock rate=0 lines=30 lang=py]');
+  return /```python\n([\s\S]*?)\n```/.exec(reply.content)![1]!;
+}
+
+describe('<vllm-chat> theme', () => {
+  afterEach(unmountAll);
+
+  it('colours code with Shiki colours of the theme attribute', async () => {
+    const el = await mount({ model: 'MyCoder', theme: 'github-light' });
+    const code = await codeReply(el);
+    expect(shownColours(part(el, 'code-block'))).to.deep.equal(await shikiColours(code, 'python', 'github-light'));
+  });
+
+  it('re-colours a block already shown when the theme changes, without a new request', async () => {
+    const el = await mount({ model: 'MyCoder', endpoint: servers.crossOrigin });
+    const code = await codeReply(el);
+    const pre = part(el, 'code-block');
+    const dark = await shikiColours(code, 'python', 'github-dark');
+    expect(shownColours(pre)).to.deep.equal(dark);
+    const chats = async () => (await requests(servers.crossOrigin)).filter(r => r.path === '/v1/chat/completions').length;
+    const requestsBefore = await chats();
+    el.theme = 'github-light';
+    const light = await shikiColours(code, 'python', 'github-light');
+    expect(light).to.not.deep.equal(dark);
+    await waitFor(() => JSON.stringify(shownColours(part(el, 'code-block'))) === JSON.stringify(light), 'the light colours');
+    expect(part(el, 'code-block').textContent).to.equal(code);
+    const bg = getComputedStyle(part(el, 'code-block')).backgroundColor;
+    expect(bg).to.equal(computed('#fff'));
+    expect(await chats()).to.equal(requestsBefore);
+  });
+});
