@@ -25,97 +25,43 @@
  */
 import MarkdownIt from 'markdown-it';
 import type { Env, MarkdownIt as Markdown, Token } from 'markdown-it';
-import {
-  escapeHtml,
-  imageHtml,
-  isSafeHref,
-  isSafeImageSrc,
-  linkHtml,
-  linkRel,
-  linkTarget,
-} from './safe-html.js';
+import type { RenderOptions } from '../../shared/protocol.js';
+import { renderStages, type RenderStage } from './stages/index.js';
 
 /** Characters handed to markdown-it's parser, for tests that assert cost per take stays bounded. */
 export const markdownStats = { parsedChars: 0 };
 
-/** Options of the markdown renderer. */
-export interface MarkdownOptions {
-  /** Render `![]()` as images (http/https only); otherwise as links. */
-  allowImages?: boolean;
-  /**
-   * HTML of a fence nested in a list or quote (top-level fences never reach
-   * markdown-it's renderer). Must return complete, safe markup.
-   */
-  renderFence(code: string, info: string): string;
-}
+/**
+ * HTML of a fence nested in a list or quote (top-level fences never reach
+ * markdown-it's renderer). Must return complete, safe markup.
+ */
+export type FenceRenderer = (code: string, info: string) => string;
 
 /**
  * markdown-it with raw HTML off (shown as text), linkify on, GFM tables and
- * strikethrough (part of its default preset), and links only to
- * `http:`/`https:`/`mailto:`/relative URLs.
+ * strikethrough (part of its default preset), nested fences rendered by
+ * `renderFence`, and every render stage installed in list order (links,
+ * images, tables… see stages/index.ts).
  */
-export function createMarkdown(options: MarkdownOptions): Markdown {
+export function createMarkdown(
+  options: RenderOptions,
+  renderFence: FenceRenderer,
+  stages: readonly RenderStage[] = renderStages,
+): Markdown {
   const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
-  // Links, autolinks and linkified URLs all pass through validateLink; a
-  // refused URL leaves its text as text.
-  md.validateLink = url => isSafeHref(url);
-
-  md.core.ruler.push('vllm_safe_links', state => {
-    for (const block of state.tokens) {
-      if (block.type === 'th_open' || block.type === 'td_open') alignToClass(block);
-      for (const token of block.children ?? []) {
-        if (token.type !== 'link_open') continue;
-        const href = String(token.attrGet('href') ?? '');
-        if (isSafeHref(href)) {
-          token.attrSet('rel', linkRel);
-          token.attrSet('target', linkTarget);
-        } else {
-          token.attrs = null;
-          token.meta = { ...token.meta, unsafe: true };
-        }
-      }
-    }
-  });
-  const rules = md.renderer.rules;
-  // An unsafe link (e.g. `[x]()`) is rendered as its text: drop both tags.
-  let unsafeDepth = 0;
-  rules.link_open = (tokens, idx, opts, _env, self) => {
-    if (tokens[idx]?.meta?.unsafe) {
-      unsafeDepth++;
-      return '';
-    }
-    return self.renderToken(tokens, idx, opts);
-  };
-  rules.link_close = (tokens, idx, opts, _env, self) => {
-    if (unsafeDepth > 0) {
-      unsafeDepth--;
-      return '';
-    }
-    return self.renderToken(tokens, idx, opts);
-  };
-  rules.image = (tokens, idx, opts, env, self) => {
+  md.renderer.rules.fence = (tokens, idx) => {
     const token = tokens[idx];
-    if (!token) return '';
-    const src = String(token.attrGet('src') ?? '');
-    const alt = self.renderInlineAsText(token.children ?? [], opts, env);
-    if (options.allowImages && isSafeImageSrc(src)) return imageHtml(src, alt);
-    return linkHtml(src, escapeHtml(alt || src));
+    return token ? renderFence(token.content, md.utils.unescapeAll(token.info).trim()) : '';
   };
-  rules.fence = (tokens, idx) => {
-    const token = tokens[idx];
-    return token ? options.renderFence(token.content, md.utils.unescapeAll(token.info).trim()) : '';
-  };
+  for (const stage of stages) stage.markdown?.(md, options);
   return md;
 }
 
-// markdown-it writes `style="text-align:…"` on table cells; inline styles are
-// blocked by a strict CSP, so alignment becomes a class (message-styles.ts).
-function alignToClass(token: Token): void {
-  const style = token.attrGet('style');
-  if (style === null) return;
-  token.attrs = (token.attrs ?? []).filter(([name]) => name !== 'style');
-  const align = /text-align:(left|right|center)/.exec(String(style))?.[1];
-  if (align) token.attrJoin('class', `align-${align}`);
+/** The stages' post-render passes as one function over a block's HTML (identity when there are none). */
+export function createPostRender(options: RenderOptions, stages: readonly RenderStage[] = renderStages): (html: string) => string {
+  const passes = stages.flatMap(stage => (stage.postRender ? [stage.postRender] : []));
+  if (passes.length === 0) return html => html;
+  return html => passes.reduce((out, pass) => pass(out, options), html);
 }
 
 /** One top-level block: its token range and its first line in the parsed text. */
@@ -183,4 +129,15 @@ export function parseBlocks(md: Markdown, text: string, env: Env): Token[] {
 /** HTML of tokens `[from, to)`; each block ends with the newline markdown-it writes after it. */
 export function renderRange(md: Markdown, tokens: Token[], from: number, to: number, env: Env): string {
   return md.renderer.render(tokens.slice(from, to), md.options, env);
+}
+
+/**
+ * HTML of `blocks`, each rendered on its own and passed through `post`, so a
+ * block gets the same HTML whether it is rendered with its neighbours (one
+ * shot) or alone (frozen one by one, or as the tail). O(tokens).
+ */
+export function renderBlocks(md: Markdown, tokens: Token[], blocks: readonly TopBlock[], env: Env, post: (html: string) => string): string {
+  let html = '';
+  for (const block of blocks) html += post(renderRange(md, tokens, block.from, block.to, env));
+  return html;
 }

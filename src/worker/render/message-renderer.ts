@@ -21,7 +21,7 @@ import {
   warmLanguage,
 } from './highlight.js';
 import { languagesNamedIn } from './languages.js';
-import { createMarkdown, fenceWord } from './markdown.js';
+import { createMarkdown, createPostRender, fenceWord } from './markdown.js';
 import { sanitizeLang } from './safe-html.js';
 import { SectionRenderer, type RenderContext } from './section-renderer.js';
 
@@ -113,20 +113,18 @@ export class MessageRenderer {
       const [hl, theme] = await Promise.all([getHighlighter(), loadTheme(this.options.theme)]);
       const styles = new StyleSink();
       const copyLabel = this.options.labels.copy;
-      const md = createMarkdown({
-        allowImages: this.options.allowImages === true,
-        // Fences nested in lists and quotes: highlighted whole (their language
-        // was loaded before the block is rendered), with the same line and
-        // chunk markup as a streamed block.
-        renderFence: (code, info) => {
-          const lang = sanitizeLang(fenceWord(info));
-          const lines = new LineHighlighter(hl, resolveLoadedLanguage(hl, lang), theme, styles);
-          const body = code.endsWith('\n') ? code.slice(0, -1) : code;
-          const html = body.split('\n').map(line => lines.line(line));
-          return codeBlockHtml({ lang, preClass: themeClass(hl, theme, styles), copyLabel }, html) + '\n';
-        },
+      // Fences nested in lists and quotes: highlighted whole (their language
+      // was loaded before the block is rendered), with the same line and
+      // chunk markup as a streamed block.
+      const md = createMarkdown(this.options, (code, info) => {
+        const lang = sanitizeLang(fenceWord(info));
+        const lines = new LineHighlighter(hl, resolveLoadedLanguage(hl, lang), theme, styles);
+        const body = code.endsWith('\n') ? code.slice(0, -1) : code;
+        const html = body.split('\n').map(line => lines.line(line));
+        return codeBlockHtml({ lang, preClass: themeClass(hl, theme, styles), copyLabel }, html) + '\n';
       });
-      return { md, hl, theme, styles, copyLabel };
+      const postRender = createPostRender(this.options);
+      return { md, postRender, hl, theme, styles, copyLabel };
     })();
     return this.context;
   }

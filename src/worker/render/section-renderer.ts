@@ -15,12 +15,14 @@ import type { HighlighterCore } from 'shiki/core';
 import type { BlockOp } from '../../shared/protocol.js';
 import { codeBlockShell } from './code-block.js';
 import { LineHighlighter, loadFenceLanguage, themeClass, type StyleSink } from './highlight.js';
-import { fenceWord, lineStarts, nestedFenceWords, parseBlocks, renderRange, topLevelBlocks } from './markdown.js';
+import { fenceWord, lineStarts, nestedFenceWords, parseBlocks, renderBlocks, topLevelBlocks } from './markdown.js';
 import { sanitizeLang } from './safe-html.js';
 
 /** What every section of one render shares. */
 export interface RenderContext {
   md: MarkdownIt;
+  /** The render stages' post-render passes over one block's HTML. */
+  postRender: (html: string) => string;
   hl: HighlighterCore;
   /** A loaded theme id. */
   theme: string;
@@ -130,7 +132,7 @@ export class SectionRenderer {
     const last = blocks[finalCount - 1];
     if (last) {
       await preloadNested(ctx, tokens, 0, last.to);
-      ops.push({ type: 'append', html: renderRange(ctx.md, tokens, 0, last.to, env) });
+      ops.push({ type: 'append', html: renderBlocks(ctx.md, tokens, blocks.slice(0, finalCount), env, ctx.postRender) });
     }
 
     if (fence?.fence) {
@@ -157,7 +159,7 @@ export class SectionRenderer {
     const env: Env = { references: { ...this.refs } };
     const tokens = parseBlocks(ctx.md, this.buf, env);
     await preloadNested(ctx, tokens, 0, tokens.length);
-    return renderRange(ctx.md, tokens, 0, tokens.length, env).trim();
+    return renderBlocks(ctx.md, tokens, topLevelBlocks(tokens), env, ctx.postRender).trim();
   }
 
   private async openCode(ctx: RenderContext, markup: string, info: string, opener: string, ops: BlockOp[]): Promise<void> {

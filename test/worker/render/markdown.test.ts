@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createMarkdown, lineStarts, topLevelBlocks } from '../../../src/worker/render/markdown.js';
 import { applyAll, renderOnce, renderOptions } from '../../support/render-harness.js';
 
-const md = createMarkdown({ renderFence: code => `<pre>${code.length}</pre>` });
+const md = createMarkdown(renderOptions, code => `<pre>${code.length}</pre>`);
 
 describe('markdown', () => {
   it('groups tokens into top-level blocks with their first line', () => {
