@@ -24,6 +24,7 @@ import { languagesNamedIn } from './languages.js';
 import { createMarkdown, createPostRender, fenceWord } from './markdown.js';
 import { sanitizeLang } from './safe-html.js';
 import { SectionRenderer, type RenderContext } from './section-renderer.js';
+import { renderStages, type RenderStage } from './stages/index.js';
 
 /** Everything that changed since the previous `take()`. */
 export interface RenderedPatch {
@@ -42,7 +43,11 @@ export class MessageRenderer {
   private finished = false;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: RenderOptions) {}
+  /** `stages`: the render stages to install (all registered ones unless a test picks others). */
+  constructor(
+    private readonly options: RenderOptions,
+    private readonly stages: readonly RenderStage[] = renderStages,
+  ) {}
 
   /** Appends text to a section. Synchronous and O(text): nothing is parsed here. */
   feed(section: RenderSection, text: string): void {
@@ -116,14 +121,15 @@ export class MessageRenderer {
       // Fences nested in lists and quotes: highlighted whole (their language
       // was loaded before the block is rendered), with the same line and
       // chunk markup as a streamed block.
-      const md = createMarkdown(this.options, (code, info) => {
+      const renderFence = (code: string, info: string): string => {
         const lang = sanitizeLang(fenceWord(info));
         const lines = new LineHighlighter(hl, resolveLoadedLanguage(hl, lang), theme, styles);
         const body = code.endsWith('\n') ? code.slice(0, -1) : code;
         const html = body.split('\n').map(line => lines.line(line));
         return codeBlockHtml({ lang, preClass: themeClass(hl, theme, styles), copyLabel }, html) + '\n';
-      });
-      const postRender = createPostRender(this.options);
+      };
+      const md = createMarkdown(this.options, renderFence, this.stages);
+      const postRender = createPostRender(this.options, this.stages);
       return { md, postRender, hl, theme, styles, copyLabel };
     })();
     return this.context;
