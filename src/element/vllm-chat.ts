@@ -15,8 +15,6 @@ import { messageStyles, tokenStyleSheet } from './view/message-styles.js';
 import { MessageView } from './view/message-view.js';
 import { ModelListController } from './controllers/model-list-controller.js';
 import { PersistenceController } from './controllers/persistence-controller.js';
-import { recolourCode } from './view/recolour-code.js';
-import { restoreMessage } from './view/restore-message.js';
 import { StreamController } from './controllers/stream-controller.js';
 import type { PreparedRequest } from './controllers/stream-controller.js';
 import { stringsFor } from './strings.js';
@@ -138,7 +136,6 @@ export class VllmChat extends LitElement {
       this.#scroll.followSoon();
       this.#store.saveSoon();
     },
-    strings: () => this.#strings(),
   });
 
   /** The conversation, oldest first. */
@@ -319,10 +316,15 @@ export class VllmChat extends LitElement {
   #restore(): void {
     const worker = this.#worker;
     if (!worker) return;
+    const options = this.#renderOptions();
+    const render = async (text: { content: string; reasoning?: string }) => {
+      await workerReady();
+      return worker.render(text, options);
+    };
     for (const message of loadConversation(this.storageKey)) {
       const view = this.#push(message);
       if (message.role !== 'assistant') continue;
-      restoreMessage(view, worker, this.#renderOptions(), this.#strings()).then(
+      view.restore(render).then(
         () => this.#scroll.follow(),
         (e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e),
       );
@@ -334,9 +336,10 @@ export class VllmChat extends LitElement {
     this.#recolourAfterStream = false;
     const worker = this.#worker;
     if (!worker) return;
-    const sections = this.#views.filter(v => v.message.role === 'assistant' && v.message.status !== 'streaming');
+    const views = this.#views.filter(v => v.message.role === 'assistant' && v.message.status !== 'streaming');
+    const highlight = (code: string, lang: string) => worker.highlight(code, lang, theme);
     try {
-      await recolourCode(worker, sections.map(v => v.root), theme, () => this.theme === theme);
+      for (const view of views) if (!(await view.recolour(highlight, () => this.theme === theme))) return;
     } catch (error) {
       console.warn(`<vllm-chat>: could not re-colour code blocks for theme "${theme}".`, error);
     }

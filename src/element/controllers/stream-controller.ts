@@ -8,20 +8,17 @@
  * budget (frame-budget.ts), otherwise on the next animation frame; so
  * main-thread patch work between two frames stays bounded and a slow page
  * makes patches coalesce in the worker instead of queueing here. Per patch
- * the work is proportional to the patch: `applyPatch` edits only the tail of
- * a section, the message text grows by string append, the stats line is one
- * text node; scroll following reads the layout of the last, growing code
- * chunk only (the others are skipped, message-styles.ts).
+ * the work is proportional to the patch: the message's view (message-view.ts)
+ * edits only the tail of a section, the message text grows by string append,
+ * the stats line is one text node; scroll following reads the layout of the
+ * last, growing code chunk only (the others are skipped, message-styles.ts).
  */
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../../shared/chat-message.js';
 import type { ChatError, ChatRequest, Patch, StreamEnd, WorkerApi } from '../../shared/protocol.js';
-import { applyPatch } from '../view/apply-patch.js';
 import { FrameBudget } from '../view/frame-budget.js';
-import { addTokenStyles } from '../view/message-styles.js';
 import type { MessageView } from '../view/message-view.js';
-import type { VllmChatStrings } from '../strings.js';
 
 /** A request ready to stream, with the worker that streams it. */
 export interface PreparedRequest {
@@ -32,38 +29,9 @@ export interface PreparedRequest {
 export interface StreamHooks {
   /** After every applied patch (scroll following, throttled persistence). */
   applied(message: ChatMessage): void;
-  strings(): VllmChatStrings;
 }
 
 let counter = 0;
-
-/** Applies one patch to a message's DOM and text; shared by streaming and one-shot renders. */
-export function applyMessagePatch(view: MessageView, patch: Patch): void {
-  if (patch.styles?.length) addTokenStyles(patch.styles);
-  if (patch.reasoning?.length) applyPatch(view.reasoningSection(), patch.reasoning);
-  if (patch.content?.length) applyPatch(view.content, patch.content);
-  const message = view.message;
-  if (patch.reasoningDelta) message.reasoning = (message.reasoning ?? '') + patch.reasoningDelta;
-  if (patch.contentDelta) message.content += patch.contentDelta;
-}
-
-/** Copies a stream's end into the message and its view. */
-export function applyEnd(view: MessageView, end: StreamEnd, strings: VllmChatStrings): void {
-  const message = view.message;
-  message.status = end.status;
-  if (end.finishReason !== undefined) message.finishReason = end.finishReason;
-  if (end.usage) {
-    message.usage = end.usage;
-    view.setStats(strings.usage(end.usage.promptTokens, end.usage.completionTokens));
-  }
-  if (end.error) {
-    message.error = { message: end.error.message };
-    if (end.error.status !== undefined) message.error.status = end.error.status;
-    view.showError(end.error);
-  }
-  if (end.status === 'stopped' && !end.usage) view.setStats(strings.stopped);
-  view.setStatus(end.status);
-}
 
 export class StreamController implements ReactiveController {
   #id: string | undefined;
@@ -93,13 +61,11 @@ export class StreamController implements ReactiveController {
     const id = `reply-${Date.now().toString(36)}-${(counter++).toString(36)}`;
     this.#id = id;
     this.#stopRequested = false;
-    const strings = this.hooks.strings();
     let ended = false;
-    let answerStarted = false;
     const end = (e: StreamEnd) => {
       if (ended) return;
       ended = true;
-      applyEnd(view, e, this.hooks.strings());
+      view.finish(e);
     };
     try {
       const prepared = await prepare();
@@ -113,18 +79,9 @@ export class StreamController implements ReactiveController {
           await budget.slot();
           if (ended) return;
           const started = performance.now();
-          applyMessagePatch(view, patch);
-          if (patch.reasoningDelta || patch.reasoning?.length) view.openReasoning(!answerStarted);
-          // Reasoning collapses once, when the answer starts; the reader may reopen it.
-          if (!answerStarted && (patch.contentDelta || patch.content?.length)) {
-            answerStarted = true;
-            view.openReasoning(false);
-          }
-          if (patch.stats && !patch.end) {
-            const seconds = patch.stats.elapsedMs / 1000;
-            view.setStats(strings.liveStats(patch.stats.tokens, seconds > 0 ? patch.stats.tokens / seconds : 0));
-          }
-          if (patch.end) end(patch.end);
+          // The view ends the message with the patch's `end`; later patches and local ends are ignored.
+          if (patch.end) ended = true;
+          view.applyPatch(patch);
           budget.spend(performance.now() - started);
           this.hooks.applied(view.message);
         };

@@ -4,12 +4,26 @@
  * places `root` in the conversation but never renders inside it, so a streamed
  * token costs only the patch the worker sent, not a template diff.
  *
- * Assistant bodies (`content`, and the reasoning section once reasoning
- * arrives) are the sections that `applyPatch` edits.
+ * Every edit of a message's nodes goes through this class: a streamed patch
+ * (`applyPatch`), its end (`finish`), a stored message shown again
+ * (`restore`), a theme change (`recolour`), a language change (`relabel`).
+ * The helpers it uses (apply-patch.ts for the worker's block ops,
+ * recolour-code.ts) are called from here only, so one object knows what is on
+ * screen; test/package/message-view.test.js checks that no other module calls
+ * them.
  */
 import type { ChatMessage } from '../../shared/chat-message.js';
-import type { ChatError } from '../../shared/protocol.js';
+import type { ChatError, HighlightedCode, Patch, StreamEnd } from '../../shared/protocol.js';
 import type { VllmChatStrings } from '../strings.js';
+import { applyPatch } from './apply-patch.js';
+import { addTokenStyles } from './message-styles.js';
+import { recolourCode } from './recolour-code.js';
+
+/** The text of a message the worker renders in one shot (`WorkerApi.render`). */
+export type RenderMessage = (text: { content: string; reasoning?: string }) => Promise<Patch>;
+
+/** Highlights one code block whole with the new theme (`WorkerApi.highlight`). */
+export type HighlightBlock = (code: string, lang: string) => Promise<HighlightedCode>;
 
 /** What the message's own buttons ask the element to do. */
 export interface MessageActions {
@@ -21,7 +35,9 @@ export interface MessageActions {
 export class MessageView {
   readonly root: HTMLElement;
   /** The answer (assistant) or the text (user). */
-  readonly content: HTMLElement;
+  #content: HTMLElement;
+  /** Content arrived: the reasoning collapsed once and is left as the reader sets it. */
+  #answerStarted = false;
   #reasoning: HTMLDetailsElement | undefined;
   #reasoningBody: HTMLElement | undefined;
   #reasoningSummary: HTMLElement | undefined;
@@ -43,10 +59,10 @@ export class MessageView {
     this.#author = doc.createElement('h3');
     this.#author.className = 'author visually-hidden';
     this.root.append(this.#author);
-    this.content = doc.createElement('div');
-    this.content.className = role === 'assistant' ? 'content markdown' : 'content text';
-    if (role !== 'assistant') this.content.textContent = message.content;
-    this.root.append(this.content);
+    this.#content = doc.createElement('div');
+    this.#content.className = role === 'assistant' ? 'content markdown' : 'content text';
+    if (role !== 'assistant') this.#content.textContent = message.content;
+    this.root.append(this.#content);
 
     const footer = doc.createElement('div');
     footer.className = 'meta';
@@ -72,7 +88,74 @@ export class MessageView {
       add('edit', 'edit', () => actions.edit(this));
     }
     this.relabel(strings);
-    this.setStatus(message.status);
+    this.#setStatus(message.status);
+  }
+
+  /**
+   * Applies one patch of the worker's stream: token styles, each section's
+   * block ops, the raw text, the reasoning's open state, the live stats, and
+   * the end when the patch carries one. O(patch).
+   */
+  applyPatch(patch: Patch): void {
+    if (patch.styles?.length) addTokenStyles(patch.styles);
+    if (patch.reasoning?.length) applyPatch(this.#reasoningSection(), patch.reasoning);
+    if (patch.content?.length) applyPatch(this.#content, patch.content);
+    const message = this.message;
+    if (patch.reasoningDelta) message.reasoning = (message.reasoning ?? '') + patch.reasoningDelta;
+    if (patch.contentDelta) message.content += patch.contentDelta;
+    if (patch.reasoningDelta || patch.reasoning?.length) this.#openReasoning(!this.#answerStarted);
+    // Reasoning collapses once, when the answer starts; the reader may reopen it.
+    if (!this.#answerStarted && (patch.contentDelta || patch.content?.length)) {
+      this.#answerStarted = true;
+      this.#openReasoning(false);
+    }
+    if (patch.stats && !patch.end) {
+      const seconds = patch.stats.elapsedMs / 1000;
+      this.#setStats(this.strings.liveStats(patch.stats.tokens, seconds > 0 ? patch.stats.tokens / seconds : 0));
+    }
+    if (patch.end) this.finish(patch.end);
+  }
+
+  /** Ends the message: status, finish reason, usage and error, into the message and on screen. */
+  finish(end: StreamEnd): void {
+    const message = this.message;
+    message.status = end.status;
+    if (end.finishReason !== undefined) message.finishReason = end.finishReason;
+    if (end.usage) {
+      message.usage = end.usage;
+      this.#setStats(this.strings.usage(end.usage.promptTokens, end.usage.completionTokens));
+    }
+    if (end.error) {
+      message.error = { message: end.error.message };
+      if (end.error.status !== undefined) message.error.status = end.error.status;
+      this.#showError(end.error);
+    }
+    if (end.status === 'stopped' && !end.usage) this.#setStats(this.strings.stopped);
+    this.#setStatus(end.status);
+  }
+
+  /**
+   * Shows a stored message again: its ending (stats, error) at once, its body
+   * as the worker renders it in one shot (the same DOM the stream would have
+   * built), reasoning collapsed.
+   */
+  async restore(render: RenderMessage): Promise<void> {
+    const { status, error, usage, content, reasoning } = this.message;
+    if (status !== 'streaming') {
+      this.finish({ status, ...(error ? { error: { code: 'http', ...error } } : {}), ...(usage ? { usage } : {}) });
+    }
+    const patch = await render({ content, ...(reasoning ? { reasoning } : {}) });
+    // The text is already in the message: only the DOM edits apply.
+    this.applyPatch({ ...patch, contentDelta: '', reasoningDelta: '' });
+    this.#openReasoning(false);
+  }
+
+  /**
+   * Re-colours this message's code blocks (the theme changed), one block per
+   * frame. False when `current()` turned false on the way (a newer theme).
+   */
+  recolour(highlight: HighlightBlock, current: () => boolean): Promise<boolean> {
+    return recolourCode(this.root, highlight, current);
   }
 
   /** Re-reads every visible word from `strings` (the language changed). */
@@ -87,14 +170,14 @@ export class MessageView {
   }
 
   /** Mirrors the status on the DOM (`data-status`), for styling and `aria-busy`. */
-  setStatus(status: ChatMessage['status']): void {
+  #setStatus(status: ChatMessage['status']): void {
     this.root.dataset.status = status;
     this.root.setAttribute('aria-busy', String(status === 'streaming'));
     if (status === 'stopped' && !this.#stats.textContent) this.#stats.textContent = this.strings.stopped;
   }
 
-  /** The reasoning section for `applyPatch`, created (open) the first time reasoning arrives. */
-  reasoningSection(): HTMLElement {
+  /** The reasoning section, created (open) the first time reasoning arrives. */
+  #reasoningSection(): HTMLElement {
     if (!this.#reasoningBody) {
       const details = document.createElement('details');
       details.setAttribute('part', 'reasoning');
@@ -105,7 +188,7 @@ export class MessageView {
       const body = document.createElement('div');
       body.className = 'reasoning-body markdown';
       details.append(summary, body);
-      this.root.insertBefore(details, this.content);
+      this.root.insertBefore(details, this.#content);
       this.#reasoning = details;
       this.#reasoningBody = body;
       this.#reasoningSummary = summary;
@@ -114,17 +197,17 @@ export class MessageView {
   }
 
   /** Opens or collapses the reasoning, if there is any. */
-  openReasoning(open: boolean): void {
+  #openReasoning(open: boolean): void {
     if (this.#reasoning) this.#reasoning.open = open;
   }
 
   /** Small live text under the message: token rate while streaming, usage at the end. */
-  setStats(text: string): void {
+  #setStats(text: string): void {
     if (this.#stats.textContent !== text) this.#stats.textContent = text;
   }
 
   /** Shows why the reply failed below what already arrived: message, HTTP status, hint. */
-  showError(error: Pick<ChatError, 'message' | 'status' | 'hint'>): void {
+  #showError(error: Pick<ChatError, 'message' | 'status' | 'hint'>): void {
     this.#error?.remove();
     const box = document.createElement('div');
     box.setAttribute('part', 'error');

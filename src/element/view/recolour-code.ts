@@ -1,31 +1,29 @@
 /**
  * Re-colours code blocks already on screen for a new theme (`theme` is live).
  * The worker highlights each block's exact text again; nothing is requested
- * from the model server.
+ * from the model server. Called by MessageView only.
  */
-import type * as Comlink from 'comlink';
-import type { WorkerApi } from '../../shared/protocol.js';
+import type { HighlightedCode } from '../../shared/protocol.js';
 import { codeBlockSource, restyleCodeBlock } from './apply-patch.js';
 import { addTokenStyles } from './message-styles.js';
 
 /**
- * Restyles every `.code-block` inside `roots` with `theme`, one block at a
- * time (one frame's DOM work per block: O(its lines)). Stops as soon as
- * `current()` is false, i.e. the theme changed again meanwhile.
+ * Restyles every `.code-block` inside `root`, one block at a time (one
+ * frame's DOM work per block: O(its lines)). Stops as soon as `current()` is
+ * false, i.e. the theme changed again meanwhile; returns whether it was not.
  */
 export async function recolourCode(
-  worker: Comlink.Remote<WorkerApi>,
-  roots: readonly Element[],
-  theme: string,
+  root: Element,
+  highlight: (code: string, lang: string) => Promise<HighlightedCode>,
   current: () => boolean,
-): Promise<void> {
-  const blocks = roots.flatMap(root => [...root.querySelectorAll('.code-block')]);
-  for (const block of blocks) {
-    const highlighted = await worker.highlight(codeBlockSource(block), block.getAttribute('data-lang') ?? '', theme);
+): Promise<boolean> {
+  for (const block of [...root.querySelectorAll('.code-block')]) {
+    const highlighted = await highlight(codeBlockSource(block), block.getAttribute('data-lang') ?? '');
     await new Promise(requestAnimationFrame);
-    if (!current()) return;
+    if (!current()) return false;
     if (!block.isConnected) continue;
     addTokenStyles(highlighted.styles);
     restyleCodeBlock(block, highlighted);
   }
+  return current();
 }
