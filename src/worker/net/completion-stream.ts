@@ -82,7 +82,7 @@ export async function streamCompletion(
     });
     if (!(response instanceof Response)) return { status: 'error', error: response, model };
     if (!response.ok) return { status: 'error', error: await responseError(response, endpoint), model };
-    return await new ChunkReader(endpoint, model, signal, onDelta).read(response);
+    return await readCompletion(response, endpoint, model, signal, onDelta);
   } catch (error) {
     // An abort is the only expected rejection of the calls above (see
     // apiFetch, listModels); anything else is still reported, not thrown.
@@ -90,6 +90,21 @@ export async function streamCompletion(
     const detail = error instanceof Error ? error.message : String(error);
     return { status: 'error', model, error: { code: 'worker', message: `The reply failed in the worker: ${detail}` } };
   }
+}
+
+/**
+ * Reads one successful response of `chat/completions` (an SSE stream, or one
+ * JSON completion from a server that ignores `stream: true`): deltas as they
+ * decode, the end it says or implies. Resolves for every ending.
+ */
+export function readCompletion(
+  response: Response,
+  endpoint: string,
+  model: string,
+  signal: AbortSignal,
+  onDelta: (delta: CompletionDelta) => void,
+): Promise<StreamEnd> {
+  return new ChunkReader(endpoint, model, signal, onDelta).read(response);
 }
 
 /** The state of one response body being read. */

@@ -51,6 +51,17 @@ export const TAKE_BUDGET_MS = 32;
  */
 export const MAX_SLICES_AHEAD = 2;
 
+/**
+ * Where a reply's text comes from: deltas through `onDelta` as they arrive,
+ * the end as the resolved value; aborting `signal` ends it with `stopped`.
+ * `streamReply` (the network thread) in the worker; tests pass their own.
+ */
+export type ReplySource = (
+  request: ChatRequest,
+  signal: AbortSignal,
+  onDelta: (delta: CompletionDelta) => void,
+) => Promise<StreamEnd>;
+
 export class StreamSession {
   private readonly abort = new AbortController();
   private content: string[] = [];
@@ -69,6 +80,7 @@ export class StreamSession {
     private readonly request: ChatRequest,
     private readonly onPatch: (patch: Patch) => Promise<void>,
     private readonly renderer: PatchRenderer,
+    private readonly source: ReplySource = streamReply,
   ) {}
 
   /** Ends the reply: the network is aborted and the last patch says `stopped`. */
@@ -85,10 +97,11 @@ export class StreamSession {
     // Highlighter, theme and the grammars the prompt names load while the request is on its way.
     const prompt = this.request.messages.findLast(m => m.role === 'user')?.content ?? '';
     this.renderer.prepare?.(prompt).catch(() => undefined);
-    this.network = streamReply(this.request, this.abort.signal, delta => this.receive(delta)).then(end => {
-      this.end = end;
-      this.notify();
-    });
+    this.network = this.source(this.request, this.abort.signal, delta => this.receive(delta)).then(
+      end => this.finish(end),
+      // A source should resolve for every ending; one that throws still ends the reply, keeping its text.
+      (error: unknown) => this.finish(sourceFailed(error, this.abort.signal.aborted)),
+    );
     try {
       await this.deliver();
     } catch (error) {
@@ -103,6 +116,12 @@ export class StreamSession {
     if (reasoning) this.reasoning.push(reasoning);
     this.tokens += count ?? 1;
     this.firstTokenAt ??= performance.now();
+    this.notify();
+  }
+
+  /** The first end counts; the source can say nothing after it. */
+  private finish(end: StreamEnd): void {
+    this.end ??= end;
     this.notify();
   }
 
@@ -245,6 +264,15 @@ export class StreamSession {
       };
     }
   }
+}
+
+function sourceFailed(error: unknown, stopped: boolean): StreamEnd {
+  if (stopped) return { status: 'stopped' };
+  const detail = error instanceof Error && error.message ? ` (${error.message})` : '';
+  return {
+    status: 'error',
+    error: { code: 'worker', message: `Reading the reply failed${detail}; the text that arrived is kept.`, hint: 'Send the message again.' },
+  };
 }
 
 /**

@@ -1,0 +1,216 @@
+import { expect } from 'chai';
+import type { ChatRequest, Patch, StreamEnd } from '../../../src/shared/protocol.js';
+import type { CompletionDelta } from '../../../src/worker/net/completion-stream.js';
+import { readCompletion } from '../../../src/worker/net/completion-stream.js';
+import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
+import { StreamSession, type ReplySource } from '../../../src/worker/session/stream-session.js';
+import { apply, applyAll, newSection, renderOnce, renderOptions } from '../../support/render-harness.js';
+
+const request: ChatRequest = {
+  endpoint: 'http://model.invalid/v1',
+  model: 'MyCoder',
+  apiKey: '',
+  messages: [{ role: 'user', content: 'write code' }],
+  render: renderOptions,
+};
+
+const answer = [
+  'Here is the code:',
+  '',
+  '```py',
+  ...Array.from({ length: 60 }, (_, i) => `value_${i} = compute(${i}, "s${i}")  # line ${i}`),
+  '```',
+  '',
+  '- one',
+  '- two',
+  '',
+  'Done.',
+].join('\n');
+
+/** `text` cut into tokens of a few characters, as a model streams it. */
+function tokens(text: string, size = 5): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+const delta = (content: string): CompletionDelta => ({ content, reasoning: '' });
+
+/** A task boundary: what a socket read is to the session. */
+const nextTask = () => new Promise<void>(resolve => setTimeout(resolve, 0));
+
+/** What the element saw: every patch, in order, and the text and DOM they build. */
+interface Received {
+  patches: Patch[];
+  text: string;
+  end: StreamEnd | undefined;
+  html: string;
+}
+
+function received(patches: Patch[]): Received {
+  const section = applyAll(patches);
+  const html = section.innerHTML;
+  section.remove();
+  return { patches, text: patches.map(p => p.contentDelta ?? '').join(''), end: patches.at(-1)?.end, html };
+}
+
+async function oneShotHtml(text: string): Promise<string> {
+  const section = applyAll([await renderOnce(text)]);
+  const html = section.innerHTML;
+  section.remove();
+  return html;
+}
+
+/** Runs a session over `source`; `onPatch` may delay the acknowledgement (a slow main thread). */
+async function run(source: ReplySource, onPatch: (patch: Patch, session: StreamSession) => Promise<void> = async () => undefined): Promise<Received> {
+  const patches: Patch[] = [];
+  const session: StreamSession = new StreamSession(
+    request,
+    patch => {
+      patches.push(patch);
+      return onPatch(patch, session);
+    },
+    new MessageRenderer(renderOptions),
+    source,
+  );
+  await session.run();
+  return received(patches);
+}
+
+describe('StreamSession', () => {
+  it('stops mid-reply: the source is aborted, what arrived is kept and rendered, the end says stopped', async () => {
+    const sent: string[] = [];
+    let aborted = false;
+    const source: ReplySource = async (_request, signal, onDelta) => {
+      for (const token of tokens(answer)) {
+        if (signal.aborted) {
+          aborted = true;
+          return { status: 'stopped', model: 'MyCoder' };
+        }
+        onDelta(delta(token));
+        sent.push(token);
+        await nextTask();
+      }
+      return { status: 'done', finishReason: 'stop' };
+    };
+    let stopped = false;
+    const got = await run(source, async (patch, session) => {
+      if (!stopped && patch.content?.some(op => op.type === 'code-lines')) {
+        stopped = true;
+        session.stop();
+      }
+    });
+    expect(aborted, 'the source saw the abort').to.equal(true);
+    expect(sent.length).to.be.lessThan(tokens(answer).length);
+    expect(got.end).to.deep.equal({ status: 'stopped', model: 'MyCoder' });
+    expect(got.text).to.equal(sent.join(''));
+    expect(got.html).to.equal(await oneShotHtml(got.text));
+    expect(got.patches.filter(p => p.end).length, 'one end, on the last patch').to.equal(1);
+  });
+
+  it('ends with the error a source reports mid-reply, keeping and rendering the text before it', async () => {
+    const error = { code: 'stream' as const, message: 'The model server failed: out of memory.' };
+    const half = tokens(answer).slice(0, 40);
+    const source: ReplySource = async (_request, _signal, onDelta) => {
+      for (const token of half) {
+        onDelta(delta(token));
+        await nextTask();
+      }
+      return { status: 'error', error, model: 'MyCoder' };
+    };
+    const got = await run(source);
+    expect(got.end).to.deep.equal({ status: 'error', error, model: 'MyCoder' });
+    expect(got.text).to.equal(half.join(''));
+    expect(got.html).to.equal(await oneShotHtml(half.join('')));
+    // The open fence was closed by the end: the partial last line stays as the block's last line.
+    expect(got.html).to.contain('code-block');
+  });
+
+  it('ends with an error, keeping the text, when the source itself throws', async () => {
+    const source: ReplySource = async (_request, _signal, onDelta) => {
+      onDelta(delta('Partial '));
+      await nextTask();
+      onDelta(delta('answer'));
+      throw new TypeError('socket closed');
+    };
+    const got = await run(source);
+    expect(got.end?.status).to.equal('error');
+    expect(got.end?.error?.message).to.contain('socket closed').and.contain('kept');
+    expect(got.text).to.equal('Partial answer');
+    expect(got.html).to.equal('<p>Partial answer</p>\n');
+  });
+
+  it('coalesces patches for a slow consumer, one in flight at a time, and the final text is exact', async () => {
+    const all = tokens(answer, 3);
+    const source: ReplySource = async (_request, _signal, onDelta) => {
+      for (const [i, token] of all.entries()) {
+        onDelta(delta(token));
+        if (i % 4 === 3) await nextTask();
+      }
+      return { status: 'done', finishReason: 'stop', usage: { promptTokens: 4, completionTokens: all.length } };
+    };
+    let inFlight = 0;
+    let most = 0;
+    const section = newSection();
+    const got = await run(source, async patch => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      apply(section, patch);
+      // A main thread that is several frames behind.
+      await new Promise(resolve => setTimeout(resolve, 40));
+      inFlight--;
+    });
+    expect(most, 'patches in flight at once').to.equal(1);
+    expect(got.patches.length, 'patches for ' + all.length + ' deltas').to.be.lessThan(all.length / 10);
+    expect(got.text).to.equal(answer);
+    expect(got.end).to.deep.include({ status: 'done', finishReason: 'stop' });
+    expect(got.patches.at(-1)?.stats?.tokens).to.equal(all.length);
+    const expected = await oneShotHtml(answer);
+    expect(section.innerHTML, 'applied as they arrived').to.equal(expected);
+    expect(got.html).to.equal(expected);
+    section.remove();
+  });
+
+  describe('a reply whose body ends without [DONE]', () => {
+    const sse = (chunks: readonly object[]) => chunks.map(chunk => `data: ${JSON.stringify(chunk)}\n\n`).join('');
+    const chunk = (content: string, finish: string | null = null) => ({
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      model: 'MyCoder',
+      choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+    });
+    /** The real response reader over an in-memory SSE body, in pieces (no HTTP). */
+    const bodySource =
+      (body: string): ReplySource =>
+      (req, signal, onDelta) => {
+        const bytes = new TextEncoder().encode(body);
+        const stream = new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let i = 0; i < bytes.length; i += 50) controller.enqueue(bytes.subarray(i, i + 50));
+            controller.close();
+          },
+        });
+        const response = new Response(stream, { headers: { 'content-type': 'text/event-stream' } });
+        return readCompletion(response, req.endpoint, req.model, signal, onDelta);
+      };
+
+    it('is done when the last chunk had a finish reason: the reply is whole', async () => {
+      const parts = tokens(answer, 7);
+      const body = sse([...parts.map((p, i) => chunk(p, i === parts.length - 1 ? 'stop' : null))]);
+      const got = await run(bodySource(body));
+      expect(got.end).to.deep.equal({ status: 'done', finishReason: 'stop', model: 'MyCoder' });
+      expect(got.text).to.equal(answer);
+      expect(got.html).to.equal(await oneShotHtml(answer));
+    });
+
+    it('is an error that says the server stopped early when no chunk finished it; the text is kept', async () => {
+      const parts = tokens(answer, 7).slice(0, 30);
+      const got = await run(bodySource(sse(parts.map(p => chunk(p)))));
+      expect(got.end?.status).to.equal('error');
+      expect(got.end?.error?.code).to.equal('protocol');
+      expect(got.end?.error?.message).to.contain('ended the reply before finishing it');
+      expect(got.text).to.equal(parts.join(''));
+      expect(got.html).to.equal(await oneShotHtml(parts.join('')));
+    });
+  });
+});
