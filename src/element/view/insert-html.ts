@@ -2,7 +2,7 @@
  * The only module that inserts HTML into the DOM.
  *
  * Its input is markup made by the worker's safe-markup module from escaped
- * text (src/worker/safe-html.ts); model and server text never reaches it
+ * text (src/worker/render/safe-html.ts); model and server text never reaches it
  * unescaped. It goes through the `vllm-chat` Trusted Types policy, so a site
  * that enforces Trusted Types sees exactly one place where HTML comes from.
  */
