@@ -10,7 +10,8 @@
  * The helpers it uses (apply-patch.ts for the worker's block ops,
  * recolour-code.ts) are called from here only, so one object knows what is on
  * screen; test/package/message-view.test.js checks that no other module calls
- * them.
+ * them. (A pressed copy button shows "Copied" for a moment through
+ * copy-feedback.ts: feedback on the control, not content of the message.)
  */
 import type { ChatMessage } from '../../shared/chat-message.js';
 import type { ChatError, HighlightedCode, Patch, StreamEnd } from '../../shared/protocol.js';
