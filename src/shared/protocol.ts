@@ -71,7 +71,7 @@ export interface StreamEnd {
   finishReason?: string;
   error?: ChatError;
   usage?: ChatMessage['usage'];
-  /** The model that answered (useful when the request left it empty). */
+  /** The model that answered, as the server names it in its chunks. */
   model?: string;
 }
 
@@ -119,7 +119,10 @@ export interface RenderOptions {
 export interface ChatRequest {
   /** Absolute base URL of the OpenAI-compatible API, e.g. `http://gpu-box:8000/v1`. */
   endpoint: string;
-  /** Model id; empty: the first id of `GET {endpoint}/models`. */
+  /**
+   * Model id, sent as it is. The element resolves an empty `model` attribute
+   * to the first id of `GET {endpoint}/models` before it asks the worker.
+   */
   model: string;
   /** Sent as `Authorization: Bearer …` when non-empty. */
   apiKey: string;

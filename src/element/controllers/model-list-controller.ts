@@ -1,7 +1,8 @@
 /**
  * The models the server offers (`GET {endpoint}/models`, through the worker):
  * they fill the model picker, and the first one is the model of a request
- * when the `model` attribute is empty.
+ * when the `model` attribute is empty. This is the only place that choice is
+ * made: the worker sends the model it is given.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type * as Comlink from 'comlink';
