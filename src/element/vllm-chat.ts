@@ -3,6 +3,7 @@ import type { PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type * as Comlink from 'comlink';
 import type { ChatMessage } from '../shared/chat-message.js';
+import { chatError } from '../shared/errors.js';
 import type { ChatError, ChatRequest, RenderOptions, WorkerApi } from '../shared/protocol.js';
 import { AutoScrollController } from './controllers/auto-scroll-controller.js';
 import { buildMessages, resolveEndpoint } from './build-messages.js';
@@ -259,7 +260,7 @@ export class VllmChat extends LitElement {
   async #prepare(messages: ChatRequest['messages']): Promise<PreparedRequest | ChatError> {
     const worker = this.#worker;
     if (!worker) {
-      return { code: 'worker', message: 'The chat is not in the page.', hint: 'Add the <vllm-chat> element to the document before calling send().' };
+      return chatError('notInPage', {});
     }
     try {
       await workerReady();
@@ -271,7 +272,7 @@ export class VllmChat extends LitElement {
     try {
       endpoint = resolveEndpoint(this.endpoint);
     } catch {
-      return { code: 'network', message: `The endpoint "${this.endpoint}" is not a valid URL.`, hint: 'Check the endpoint attribute.' };
+      return chatError('badEndpoint', { endpoint: this.endpoint });
     }
     const model = await this.#models.resolve(worker, endpoint, this.apiKey, this.model);
     if (typeof model !== 'string') return model;

@@ -17,6 +17,9 @@
  * text; model or server text never reaches them unescaped.
  */
 import type { ChatMessage } from './chat-message.js';
+import type { ChatErrorCode } from './errors.js';
+
+export type { ChatErrorCode } from './errors.js';
 
 /** Which section of an assistant message a list of ops edits. */
 export type RenderSection = 'content' | 'reasoning';
@@ -50,13 +53,8 @@ export interface StreamStats {
 
 /** Why a reply failed, as plain data (only message/name/stack survive a thrown Error). */
 export interface ChatError {
-  /**
-   * `http`: the server answered with an error status; `network`: no answer or
-   * the connection broke; `stream`: an error event inside the stream;
-   * `protocol`: the answer was not an OpenAI-compatible stream; `worker`: the
-   * worker could not run.
-   */
-  code: 'http' | 'network' | 'stream' | 'protocol' | 'worker';
+  /** What failed (errors.ts, which also words every failure of ours). */
+  code: ChatErrorCode;
   /** A sentence a user can act on; the server's own message when it sent one. */
   message: string;
   /** HTTP status, when the failure had one. */

@@ -6,6 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type * as Comlink from 'comlink';
+import { chatError } from '../../shared/errors.js';
 import type { ChatError, WorkerApi } from '../../shared/protocol.js';
 
 export class ModelListController implements ReactiveController {
@@ -45,6 +46,6 @@ export class ModelListController implements ReactiveController {
     this.#for = `${endpoint}\n${apiKey}`;
     this.models = list.models;
     this.host.requestUpdate();
-    return list.models[0] ?? { code: 'protocol', message: 'The server lists no models.', hint: 'Set the model attribute.' };
+    return list.models[0] ?? chatError('noModels', {});
   }
 }

@@ -16,6 +16,7 @@
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../../shared/chat-message.js';
+import { chatError } from '../../shared/errors.js';
 import type { ChatError, ChatRequest, Patch, StreamEnd, WorkerApi } from '../../shared/protocol.js';
 import { applyPatch } from '../view/apply-patch.js';
 import { FrameBudget } from '../view/frame-budget.js';
@@ -152,10 +153,5 @@ export class StreamController implements ReactiveController {
 }
 
 function lostWorker(cause?: unknown): ChatError {
-  const detail = cause instanceof Error && cause.message ? ` (${cause.message})` : '';
-  return {
-    code: 'worker',
-    message: `The background worker that renders replies stopped working${detail}.`,
-    hint: 'Reload the page; if it keeps happening, check that the page allows the worker (CSP worker-src).',
-  };
+  return chatError('workerLost', { detail: cause instanceof Error ? cause.message : '' });
 }

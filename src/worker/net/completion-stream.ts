@@ -9,6 +9,8 @@
  * before it stays delivered. Work per chunk is O(chunk): nothing already
  * received is looked at again.
  */
+import { chatError } from '../../shared/errors.js';
+import { isRecord } from '../../shared/is-record.js';
 import type { ChatRequest, StreamEnd } from '../../shared/protocol.js';
 import { apiFetch } from './api-fetch.js';
 import { ChunkShape } from './chunk-shape.js';
@@ -72,7 +74,7 @@ export async function streamCompletion(
     // apiFetch); anything else is still reported, not thrown.
     if (signal.aborted) return { status: 'stopped', model };
     const detail = error instanceof Error ? error.message : String(error);
-    return { status: 'error', model, error: { code: 'worker', message: `The reply failed in the worker: ${detail}` } };
+    return { status: 'error', model, error: chatError('readFailed', { detail }) };
   }
 }
 
@@ -216,8 +218,4 @@ function firstChoice(chunk: unknown): Record<string, unknown> | undefined {
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

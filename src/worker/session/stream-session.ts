@@ -19,6 +19,7 @@
  * text pending since the previous patch. Nothing already sent is touched
  * again here.
  */
+import { chatError } from '../../shared/errors.js';
 import type { BlockOp, ChatRequest, Patch, RenderSection, StreamEnd } from '../../shared/protocol.js';
 import type { CompletionDelta } from '../net/completion-stream.js';
 import { streamReply } from '../net/network-thread.js';
@@ -238,11 +239,7 @@ export class StreamSession {
       if (rendered.styles?.length) patch.styles = rendered.styles;
       return undefined;
     } catch (error) {
-      return {
-        code: 'worker' as const,
-        message: `The reply could not be rendered (${error instanceof Error ? error.message : String(error)}); its text is kept.`,
-        hint: 'Reload the page; if it happens again, report it with the reply that caused it.',
-      };
+      return chatError('renderFailed', { detail: error instanceof Error ? error.message : String(error) });
     }
   }
 }
