@@ -134,7 +134,7 @@ export class VllmChat extends LitElement {
     submit: () => this.#submit(),
     stop: () => (this.#stream.streaming ? this.stop() : (this.editing = undefined)),
   });
-  readonly #stream = new StreamController(this, {
+  readonly #stream = new StreamController({
     applied: () => {
       this.#scroll.followSoon();
       this.#store.saveSoon();

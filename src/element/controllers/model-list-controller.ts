@@ -4,21 +4,19 @@
  * when the `model` attribute is empty. This is the only place that choice is
  * made: the worker sends the model it is given.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type * as Comlink from 'comlink';
 import { chatError } from '../../shared/errors.js';
 import type { ChatError, WorkerApi } from '../../shared/protocol.js';
 
-export class ModelListController implements ReactiveController {
+export class ModelListController {
   /** Ids as the server listed them; `[]` until known or when listing failed. */
   models: string[] = [];
   #for = '';
 
-  constructor(private readonly host: ReactiveControllerHost) {
-    host.addController(this);
-  }
+  /** `host` re-renders when the list changes; no lifecycle of its own. */
+  constructor(private readonly host: ReactiveControllerHost) {}
 
-  hostConnected(): void {}
 
   /** Lists the models of `endpoint` unless already listed for it and this key. Failure only hides the picker. */
   async refresh(worker: Comlink.Remote<WorkerApi>, endpoint: string, apiKey: string): Promise<void> {

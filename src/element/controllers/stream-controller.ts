@@ -14,7 +14,6 @@
  * chunk only (the others are skipped, message-styles.ts).
  */
 import * as Comlink from 'comlink';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../../shared/chat-message.js';
 import { chatError } from '../../shared/errors.js';
 import type { ChatError, ChatRequest, Patch, StreamEnd, WorkerApi } from '../../shared/protocol.js';
@@ -66,19 +65,14 @@ export function applyEnd(view: MessageView, end: StreamEnd, strings: VllmChatStr
   view.setStatus(end.status);
 }
 
-export class StreamController implements ReactiveController {
+export class StreamController {
   #id: string | undefined;
   #worker: Comlink.Remote<WorkerApi> | undefined;
   #stopRequested = false;
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly hooks: StreamHooks,
-  ) {
-    host.addController(this);
-  }
+  /** Needs none of the host's lifecycle: each reply is driven by `run` and `stop`. */
+  constructor(private readonly hooks: StreamHooks) {}
 
-  hostConnected(): void {}
 
   /** True from the start of `run` until its reply has ended. */
   get streaming(): boolean {

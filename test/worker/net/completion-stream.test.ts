@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { ChatRequest, StreamEnd } from '../../../src/shared/protocol.js';
 import { streamCompletion } from '../../../src/worker/net/completion-stream.js';
 import { listModels } from '../../../src/worker/net/models.js';
+import { chatRequest } from '../../support/chat-request.js';
 
 declare const testServers: { crossOrigin: string; keyed: string; keyedApiKey: string; multiModel: string };
 
@@ -13,17 +14,6 @@ interface Outcome {
   reasoning: string;
 }
 
-function request(text: string, options: Partial<ChatRequest> = {}): ChatRequest {
-  return {
-    endpoint: sameOrigin,
-    model: 'MyCoder',
-    apiKey: '',
-    messages: [{ role: 'user', content: text }],
-    render: { theme: 'github-dark', labels: { copy: 'Copy' } },
-    ...options,
-  };
-}
-
 async function run(
   text: string,
   options: Partial<ChatRequest> = {},
@@ -31,7 +21,7 @@ async function run(
 ): Promise<Outcome> {
   const controller = new AbortController();
   const outcome = { content: '', reasoning: '' } as Outcome;
-  outcome.end = await streamCompletion(request(text, options), controller.signal, delta => {
+  outcome.end = await streamCompletion(chatRequest(sameOrigin, text, options), controller.signal, delta => {
     outcome.content += delta.content;
     outcome.reasoning += delta.reasoning;
     onText?.(outcome, controller);
