@@ -77,9 +77,10 @@ export interface StreamEnd {
  * Everything that changed since the previous patch of the same stream. The
  * worker sends the next patch only after the element has applied this one, so
  * when the main thread is slow, changes coalesce instead of queueing. When
- * text arrives faster than it renders, the worker renders it in slices of
- * about 32 ms and keeps at most two slices ahead of the element, merged into
- * the next patch, so a patch's size does not grow with the backlog.
+ * text arrives faster than it renders, the worker renders it in time slices
+ * (`TAKE_BUDGET_MS`) and keeps at most `MAX_SLICES_AHEAD` slices ahead of the
+ * element (stream-session.ts), merged into the next patch, so a patch's size
+ * does not grow with the backlog.
  */
 export interface Patch {
   content?: BlockOp[];

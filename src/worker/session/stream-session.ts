@@ -39,9 +39,8 @@ export interface PatchRenderer {
  * far less and goes out at once; a backlog (text that arrived faster than it
  * is highlighted) is rendered in slices of about this long. Two frames' worth:
  * during a flood the page then changes every few frames instead of every
- * frame, which leaves the machine's cores to highlighting (measured on 2
- * cores, 10,000 lines: 1.31 s at 16 ms, 1.24 s at 32 ms, the same at 48 ms;
- * frame and key-press figures unchanged).
+ * frame, which leaves the machine's cores to highlighting; longer slices
+ * gained nothing more (the benchmark's results hold the figures).
  */
 export const TAKE_BUDGET_MS = 32;
 
