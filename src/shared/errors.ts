@@ -78,17 +78,23 @@ const codes: { readonly [K in Failure]: ChatErrorCode } = {
   renderFailed: 'worker',
 };
 
+/** What our sentence for an HTTP error status says (`httpMessage` maps statuses to these). */
+export type HttpMessageCase = 'apiKey' | 'notFound' | 'busy' | 'serverFailed' | 'refused';
+
+/** What the hint for an HTTP error status points at (`httpHint` maps statuses to these). */
+export type HttpHintCase = 'apiKey' | 'notFound' | 'contextFull' | 'busy' | 'serverLog' | 'settings' | 'notTheApi';
+
 /** One language of the catalogue. */
 export interface ErrorTexts {
   failures: { readonly [K in Failure]: (params: FailureParams[K]) => Wording };
-  /** Our sentence for an HTTP error status that came without the server's own message. */
-  httpMessage(status: number, endpoint: string): string;
-  /** What to check for an HTTP error status; `contextFull`: the server said the context is full. */
-  httpHint(status: number, contextFull: boolean): string;
+  /** Our sentences for an HTTP error status that came without the server's own message. */
+  httpMessages: { readonly [C in HttpMessageCase]: (status: number, endpoint: string) => string };
+  /** What to check for an HTTP error status. */
+  httpHints: { readonly [C in HttpHintCase]: string };
   /** Announced before the message of a failed reply. */
   replyFailed: string;
   /** The status shown after an error's message. */
-  httpStatus(status: number): string;
+  httpStatus: (status: number) => string;
 }
 
 const en: ErrorTexts = {
@@ -142,21 +148,21 @@ const en: ErrorTexts = {
       hint: 'Reload the page; if it happens again, report it with the reply that caused it.',
     }),
   },
-  httpMessage(status, endpoint) {
-    if (status === 401 || status === 403) return `The server rejected the API key (HTTP ${status}).`;
-    if (status === 404) return `Not found at ${endpoint} (HTTP 404): wrong endpoint or model name.`;
-    if (status === 429) return 'The server is busy or rate-limited (HTTP 429).';
-    if (status >= 500) return `The server failed (HTTP ${status}).`;
-    return `The server refused the request (HTTP ${status}).`;
+  httpMessages: {
+    apiKey: status => `The server rejected the API key (HTTP ${status}).`,
+    notFound: (status, endpoint) => `Not found at ${endpoint} (HTTP ${status}): wrong endpoint or model name.`,
+    busy: status => `The server is busy or rate-limited (HTTP ${status}).`,
+    serverFailed: status => `The server failed (HTTP ${status}).`,
+    refused: status => `The server refused the request (HTTP ${status}).`,
   },
-  httpHint(status, contextFull) {
-    if (status === 401 || status === 403) return 'Check the api-key attribute.';
-    if (status === 404) return 'Check the endpoint attribute (it usually ends in /v1) and the model name.';
-    if (contextFull) return 'Shorten the conversation (clear it) or lower max-tokens.';
-    if (status === 429) return 'Wait a moment and send again.';
-    if (status >= 500) return 'Check the server’s log.';
-    if (status >= 400) return 'Check the request settings: model, temperature, max-tokens.';
-    return 'Check the endpoint attribute (it usually ends in /v1).';
+  httpHints: {
+    apiKey: 'Check the api-key attribute.',
+    notFound: 'Check the endpoint attribute (it usually ends in /v1) and the model name.',
+    contextFull: 'Shorten the conversation (clear it) or lower max-tokens.',
+    busy: 'Wait a moment and send again.',
+    serverLog: 'Check the server’s log.',
+    settings: 'Check the request settings: model, temperature, max-tokens.',
+    notTheApi: 'Check the endpoint attribute (it usually ends in /v1).',
   },
   replyFailed: 'Reply failed.',
   httpStatus: status => `HTTP ${status}`,
@@ -213,21 +219,21 @@ const zh: ErrorTexts = {
       hint: '请重新加载页面；如果再次出现，请附上引起问题的回答进行报告。',
     }),
   },
-  httpMessage(status, endpoint) {
-    if (status === 401 || status === 403) return `服务器拒绝了 API 密钥（HTTP ${status}）。`;
-    if (status === 404) return `在 ${endpoint} 找不到（HTTP 404）：endpoint 或模型名称有误。`;
-    if (status === 429) return '服务器繁忙或已限流（HTTP 429）。';
-    if (status >= 500) return `服务器出错了（HTTP ${status}）。`;
-    return `服务器拒绝了请求（HTTP ${status}）。`;
+  httpMessages: {
+    apiKey: status => `服务器拒绝了 API 密钥（HTTP ${status}）。`,
+    notFound: (status, endpoint) => `在 ${endpoint} 找不到（HTTP ${status}）：endpoint 或模型名称有误。`,
+    busy: status => `服务器繁忙或已限流（HTTP ${status}）。`,
+    serverFailed: status => `服务器出错了（HTTP ${status}）。`,
+    refused: status => `服务器拒绝了请求（HTTP ${status}）。`,
   },
-  httpHint(status, contextFull) {
-    if (status === 401 || status === 403) return '请检查 api-key 属性。';
-    if (status === 404) return '请检查 endpoint 属性（通常以 /v1 结尾）和模型名称。';
-    if (contextFull) return '请缩短对话（清空它）或调低 max-tokens。';
-    if (status === 429) return '请稍等片刻再发送。';
-    if (status >= 500) return '请查看服务器日志。';
-    if (status >= 400) return '请检查请求设置：model、temperature、max-tokens。';
-    return '请检查 endpoint 属性（通常以 /v1 结尾）。';
+  httpHints: {
+    apiKey: '请检查 api-key 属性。',
+    notFound: '请检查 endpoint 属性（通常以 /v1 结尾）和模型名称。',
+    contextFull: '请缩短对话（清空它）或调低 max-tokens。',
+    busy: '请稍等片刻再发送。',
+    serverLog: '请查看服务器日志。',
+    settings: '请检查请求设置：model、temperature、max-tokens。',
+    notTheApi: '请检查 endpoint 属性（通常以 /v1 结尾）。',
   },
   replyFailed: '回答失败。',
   httpStatus: status => `HTTP ${status}`,
@@ -246,3 +252,29 @@ export function chatError<K extends Failure>(
   return hint === undefined ? { code: codes[failure], message } : { code: codes[failure], message, hint };
 }
 
+
+/** Our sentence for an HTTP error status that came without the server's own message. */
+export function httpMessage(status: number, endpoint: string, lang: ErrorLanguage = 'en'): string {
+  const cases = errorTexts[lang].httpMessages;
+  if (status === 401 || status === 403) return cases.apiKey(status, endpoint);
+  if (status === 404) return cases.notFound(status, endpoint);
+  if (status === 429) return cases.busy(status, endpoint);
+  if (status >= 500) return cases.serverFailed(status, endpoint);
+  return cases.refused(status, endpoint);
+}
+
+/**
+ * What to check for an HTTP error status. `contextFull`: the server's message
+ * says the context is full, which is the cause unless the key or the URL is
+ * wrong.
+ */
+export function httpHint(status: number, contextFull: boolean, lang: ErrorLanguage = 'en'): string {
+  const hints = errorTexts[lang].httpHints;
+  if (status === 401 || status === 403) return hints.apiKey;
+  if (status === 404) return hints.notFound;
+  if (contextFull) return hints.contextFull;
+  if (status === 429) return hints.busy;
+  if (status >= 500) return hints.serverLog;
+  if (status >= 400) return hints.settings;
+  return hints.notTheApi;
+}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { chatError, errorTexts, type Failure, type FailureParams } from '../../src/shared/errors.js';
+import { chatError, httpHint, httpMessage, type Failure, type FailureParams } from '../../src/shared/errors.js';
 
 /** One set of parameters per failure: the type makes a new failure add its own. */
 const samples: { [K in Failure]: FailureParams[K] } = {
@@ -44,13 +44,13 @@ describe('error catalogue', () => {
   it('maps every HTTP error status to a sentence and a hint in both languages', () => {
     for (const status of [400, 401, 403, 404, 409, 422, 429, 500, 502, 503]) {
       for (const lang of ['en', 'zh'] as const) {
-        const texts = errorTexts[lang];
-        expect(texts.httpMessage(status, 'http://gpu-box:8000/v1')).to.contain(String(status));
-        expect(texts.httpHint(status, false)).to.not.equal('');
+        expect(httpMessage(status, 'http://gpu-box:8000/v1', lang)).to.contain(String(status));
+        expect(httpHint(status, false, lang)).to.not.equal('');
       }
+      expect(httpMessage(status, 'x', 'zh')).to.match(han);
     }
     // A full context is the hint's reason unless the key or the URL is wrong.
-    expect(errorTexts.en.httpHint(400, true)).to.equal('Shorten the conversation (clear it) or lower max-tokens.');
-    expect(errorTexts.en.httpHint(401, true)).to.equal('Check the api-key attribute.');
+    expect(httpHint(400, true)).to.equal('Shorten the conversation (clear it) or lower max-tokens.');
+    expect(httpHint(401, true)).to.equal('Check the api-key attribute.');
   });
 });

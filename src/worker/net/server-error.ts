@@ -7,7 +7,7 @@
  * status when the failure had one." Nothing here throws: every input, however
  * malformed, gives an error. Our own sentences are in shared/errors.ts.
  */
-import { chatError, errorTexts } from '../../shared/errors.js';
+import { chatError, httpHint, httpMessage } from '../../shared/errors.js';
 import { isRecord } from '../../shared/is-record.js';
 import type { ChatError } from '../../shared/protocol.js';
 
@@ -48,13 +48,7 @@ export function httpError(status: number, contentType: string, text: string, end
     return { ...chatError('htmlPage', { endpoint, status }), status };
   }
   const own = serverMessage(parseJson(text));
-  const texts = errorTexts.en;
-  return {
-    code: 'http',
-    status,
-    message: own ?? texts.httpMessage(status, endpoint),
-    hint: texts.httpHint(status, contextLimit(own ?? '')),
-  };
+  return { code: 'http', status, message: own ?? httpMessage(status, endpoint), hint: httpHint(status, contextLimit(own ?? '')) };
 }
 
 /** Reads a failed `Response` whole and describes it. */
