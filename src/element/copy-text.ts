@@ -36,7 +36,7 @@ export function copyWithTextarea(text: string, host: ShadowRoot | HTMLElement): 
   // `execCommand('copy')` copies the focused selection: focus, not only select.
   area.focus({ preventScroll: true });
   area.select();
-  let ok = false;
+  let ok: boolean;
   try {
     ok = root.execCommand('copy');
   } catch {

@@ -20,7 +20,6 @@ export interface VllmChatEventMap {
 
 declare global {
   // Lets `el.addEventListener('vllm-chat-done', e => e.detail.message)` type-check.
-  // eslint-disable-next-line @typescript-eslint/no-empty-interface
   interface GlobalEventHandlersEventMap extends VllmChatEventMap {}
 }
 

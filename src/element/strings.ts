@@ -1,9 +1,11 @@
 /**
- * Every word `<vllm-chat>` shows or announces, in English and Chinese. The
+ * Every word `<vllm-chat>` shows or announces, in English and Chinese (the
+ * words of failures come from the error catalogue, shared/errors.ts). The
  * language is the element's `lang` attribute, else the document's; any `zh…`
  * tag picks Chinese. A page overrides single strings through the element's
  * `strings` property.
  */
+import { errorTexts } from '../shared/errors.js';
 
 /** The UI text of `<vllm-chat>`. */
 export interface VllmChatStrings {
@@ -64,10 +66,10 @@ const en: VllmChatStrings = {
   assistant: 'Assistant',
   stopped: 'Stopped',
   replyDone: 'Reply finished.',
-  replyFailed: 'Reply failed.',
+  replyFailed: errorTexts.en.replyFailed,
   liveStats: (tokens, rate) => `${tokens} tokens · ${rate.toFixed(1)} tokens/s`,
   usage: (prompt, completion) => `${prompt} prompt + ${completion} completion tokens`,
-  httpStatus: status => `HTTP ${status}`,
+  httpStatus: errorTexts.en.httpStatus,
 };
 
 const zh: VllmChatStrings = {
@@ -92,10 +94,10 @@ const zh: VllmChatStrings = {
   assistant: '助手',
   stopped: '已停止',
   replyDone: '回答完成。',
-  replyFailed: '回答失败。',
+  replyFailed: errorTexts.zh.replyFailed,
   liveStats: (tokens, rate) => `${tokens} 个词元 · 每秒 ${rate.toFixed(1)} 个`,
   usage: (prompt, completion) => `提示 ${prompt} + 生成 ${completion} 个词元`,
-  httpStatus: status => `HTTP ${status}`,
+  httpStatus: errorTexts.zh.httpStatus,
 };
 
 /** The strings for a BCP 47 language tag (`zh`, `zh-CN`, `zh-Hant`… → Chinese; anything else → English), with overrides. */

@@ -3,6 +3,7 @@ import type { PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type * as Comlink from 'comlink';
 import type { ChatMessage } from '../shared/chat-message.js';
+import { chatError } from '../shared/errors.js';
 import type { ChatError, ChatRequest, RenderOptions, WorkerApi } from '../shared/protocol.js';
 import { AutoScrollController } from './controllers/auto-scroll-controller.js';
 import { buildMessages, resolveEndpoint } from './build-messages.js';
@@ -131,7 +132,7 @@ export class VllmChat extends LitElement {
     submit: () => this.#submit(),
     stop: () => (this.#stream.streaming ? this.stop() : (this.editing = undefined)),
   });
-  readonly #stream = new StreamController(this, {
+  readonly #stream = new StreamController({
     applied: () => {
       this.#scroll.followSoon();
       this.#store.saveSoon();
@@ -256,7 +257,7 @@ export class VllmChat extends LitElement {
   async #prepare(messages: ChatRequest['messages']): Promise<PreparedRequest | ChatError> {
     const worker = this.#worker;
     if (!worker) {
-      return { code: 'worker', message: 'The chat is not in the page.', hint: 'Add the <vllm-chat> element to the document before calling send().' };
+      return chatError('notInPage', {});
     }
     try {
       await workerReady();
@@ -268,7 +269,7 @@ export class VllmChat extends LitElement {
     try {
       endpoint = resolveEndpoint(this.endpoint);
     } catch {
-      return { code: 'network', message: `The endpoint "${this.endpoint}" is not a valid URL.`, hint: 'Check the endpoint attribute.' };
+      return chatError('badEndpoint', { endpoint: this.endpoint });
     }
     const model = await this.#models.resolve(worker, endpoint, this.apiKey, this.model);
     if (typeof model !== 'string') return model;

@@ -1,6 +1,6 @@
 /**
  * One message of a conversation, as `<vllm-chat>` exposes it in `messages`
- * and in the `detail` of its events. Types only; see API.md.
+ * and in the `detail` of its events. Types only; see docs/api.md.
  */
 export interface ChatMessage {
   /** Who wrote it. */

@@ -17,6 +17,9 @@
  * text; model or server text never reaches them unescaped.
  */
 import type { ChatMessage } from './chat-message.js';
+import type { ChatErrorCode } from './errors.js';
+
+export type { ChatErrorCode } from './errors.js';
 
 /** Which section of an assistant message a list of ops edits. */
 export type RenderSection = 'content' | 'reasoning';
@@ -50,13 +53,8 @@ export interface StreamStats {
 
 /** Why a reply failed, as plain data (only message/name/stack survive a thrown Error). */
 export interface ChatError {
-  /**
-   * `http`: the server answered with an error status; `network`: no answer or
-   * the connection broke; `stream`: an error event inside the stream;
-   * `protocol`: the answer was not an OpenAI-compatible stream; `worker`: the
-   * worker could not run.
-   */
-  code: 'http' | 'network' | 'stream' | 'protocol' | 'worker';
+  /** What failed (errors.ts, which also words every failure of ours). */
+  code: ChatErrorCode;
   /** A sentence a user can act on; the server's own message when it sent one. */
   message: string;
   /** HTTP status, when the failure had one. */
@@ -71,7 +69,7 @@ export interface StreamEnd {
   finishReason?: string;
   error?: ChatError;
   usage?: ChatMessage['usage'];
-  /** The model that answered (useful when the request left it empty). */
+  /** The model that answered, as the server names it in its chunks. */
   model?: string;
 }
 
@@ -79,9 +77,10 @@ export interface StreamEnd {
  * Everything that changed since the previous patch of the same stream. The
  * worker sends the next patch only after the element has applied this one, so
  * when the main thread is slow, changes coalesce instead of queueing. When
- * text arrives faster than it renders, the worker renders it in slices of
- * about 32 ms and keeps at most two slices ahead of the element, merged into
- * the next patch, so a patch's size does not grow with the backlog.
+ * text arrives faster than it renders, the worker renders it in time slices
+ * (`TAKE_BUDGET_MS`) and keeps at most `MAX_SLICES_AHEAD` slices ahead of the
+ * element (stream-session.ts), merged into the next patch, so a patch's size
+ * does not grow with the backlog.
  */
 export interface Patch {
   content?: BlockOp[];
@@ -119,7 +118,10 @@ export interface RenderOptions {
 export interface ChatRequest {
   /** Absolute base URL of the OpenAI-compatible API, e.g. `http://gpu-box:8000/v1`. */
   endpoint: string;
-  /** Model id; empty: the first id of `GET {endpoint}/models`. */
+  /**
+   * Model id, sent as it is. The element resolves an empty `model` attribute
+   * to the first id of `GET {endpoint}/models` before it asks the worker.
+   */
   model: string;
   /** Sent as `Authorization: Bearer …` when non-empty. */
   apiKey: string;

@@ -11,7 +11,7 @@ describe('<vllm-chat> contract', () => {
     expect(customElements.get('vllm-chat')).to.equal(VllmChat);
     expect(() => defineVllmChat()).not.to.throw();
     // A second copy of the module (another class) must not throw either.
-    const copy = await import(`../../src/element/define.ts?copy=${Date.now()}`);
+    const copy: unknown = await import(`../../src/element/define.ts?copy=${Date.now()}`);
     expect(() => (copy as { defineVllmChat(): void }).defineVllmChat()).not.to.throw();
     expect(customElements.get('vllm-chat')).to.equal(VllmChat);
   });
@@ -91,7 +91,7 @@ describe('<vllm-chat> contract', () => {
   it('fires start, done and error events that bubble out of the shadow root with the message', async () => {
     const el = await mount({ model: 'MyCoder' });
     const seen: [string, ChatMessage, boolean][] = [];
-    const record = (e: Event) => seen.push([e.type, (e as CustomEvent).detail.message, e.composed]);
+    const record = (e: Event) => seen.push([e.type, (e as CustomEvent<{ message: ChatMessage }>).detail.message, e.composed]);
     for (const type of ['vllm-chat-start', 'vllm-chat-done', 'vllm-chat-error']) document.addEventListener(type, record);
     try {
       const ok = await el.send('[mock rate=0 echo=1] fine');

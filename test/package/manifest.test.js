@@ -1,6 +1,6 @@
 // The published custom-elements.json is generated from the element's class
 // JSDoc: it must be up to date and name every attribute, event, part and
-// method of the public contract (API.md), which IDEs and docs tools read.
+// method of the public contract (docs/api.md), which IDEs and docs tools read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

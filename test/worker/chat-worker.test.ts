@@ -2,26 +2,16 @@ import { expect } from 'chai';
 import * as Comlink from 'comlink';
 import type { ChatRequest, Patch, WorkerApi } from '../../src/shared/protocol.js';
 import { streamCompletion } from '../../src/worker/net/completion-stream.js';
+import { chatRequest } from '../support/chat-request.js';
 
 declare const testServers: { crossOrigin: string; keyed: string; keyedApiKey: string; multiModel: string };
 
 const endpoint = testServers.crossOrigin;
 
-function request(text: string, options: Partial<ChatRequest> = {}): ChatRequest {
-  return {
-    endpoint,
-    model: 'MyCoder',
-    apiKey: '',
-    messages: [{ role: 'user', content: text }],
-    render: { theme: 'github-dark', labels: { copy: 'Copy' } },
-    ...options,
-  };
-}
-
 /** What the server streams for `text`, read directly (the reference for the worker's deltas). */
 async function direct(text: string): Promise<string> {
   let content = '';
-  await streamCompletion(request(text), new AbortController().signal, d => (content += d.content));
+  await streamCompletion(chatRequest(endpoint, text), new AbortController().signal, d => (content += d.content));
   return content;
 }
 
@@ -89,7 +79,7 @@ describe('chat.worker through Comlink', () => {
 
   it('streams a reply as patches applied one at a time, ending with the end patch', async () => {
     const text = '请写代码 [mock lines=60 lang=py rate=400]';
-    const { patches, violations, content, end } = await streamThrough(remote, 'a', request(text));
+    const { patches, violations, content, end } = await streamThrough(remote, 'a', chatRequest(endpoint, text));
     expect(violations).to.deep.equal([]);
     expect(end?.status).to.equal('done');
     expect(end?.finishReason).to.equal('stop');
@@ -106,7 +96,7 @@ describe('chat.worker through Comlink', () => {
   it('keeps reading the network while a patch is being applied, coalescing the rest into a few patches', async () => {
     const text = '[mock lines=200 lang=ts rate=2000]';
     const origin = new URL(endpoint).origin;
-    const { patches, violations, content, end } = await streamThrough(remote, 'b', request(text), async (_, index) => {
+    const { patches, violations, content, end } = await streamThrough(remote, 'b', chatRequest(endpoint, text), async (_, index) => {
       if (index !== 0) return nextFrame();
       // Hold the first patch until the server has written the whole reply.
       for (let i = 0; i < 200; i++) {
@@ -132,7 +122,7 @@ describe('chat.worker through Comlink', () => {
     const { content, end, violations } = await streamThrough(
       remote,
       'c',
-      request('[mock lines=3000 lang=py rate=300]'),
+      chatRequest(endpoint, '[mock lines=3000 lang=py rate=300]'),
       async patch => {
         if (!stopped && (patch.contentDelta?.length ?? 0) > 0) {
           stopped = true;
@@ -148,14 +138,14 @@ describe('chat.worker through Comlink', () => {
   });
 
   it('ends with the error as data, and resolves, when the server refuses', async () => {
-    const { end, patches } = await streamThrough(remote, 'd', request('[mock error=401]'));
+    const { end, patches } = await streamThrough(remote, 'd', chatRequest(endpoint, '[mock error=401]'));
     expect(patches).to.have.length(1);
     expect(end?.status).to.equal('error');
     expect(end?.error).to.deep.include({ code: 'http', status: 401, message: 'Unauthorized' });
   });
 
   it('moves a leading <think> block to reasoning', async () => {
-    const { content, reasoning, end, patches } = await streamThrough(remote, 'e', request('hello [mock think=1 echo=1]'));
+    const { content, reasoning, end, patches } = await streamThrough(remote, 'e', chatRequest(endpoint, 'hello [mock think=1 echo=1]'));
     expect(end?.status).to.equal('done');
     expect(reasoning.length).to.be.greaterThan(0);
     expect(content).to.equal('\n\nhello');

@@ -57,7 +57,6 @@ export class ComposerController implements ReactiveController {
     }
     if (event.key !== 'Enter' || event.shiftKey) return;
     // The three signals of "this Enter belongs to the input method".
-    // eslint-disable-next-line @typescript-eslint/no-deprecated
     if (event.isComposing || event.keyCode === 229 || this.#composing) return;
     event.preventDefault();
     this.callbacks.submit();

@@ -1,22 +1,22 @@
 /**
  * The models the server offers (`GET {endpoint}/models`, through the worker):
  * they fill the model picker, and the first one is the model of a request
- * when the `model` attribute is empty.
+ * when the `model` attribute is empty. This is the only place that choice is
+ * made: the worker sends the model it is given.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type * as Comlink from 'comlink';
+import { chatError } from '../../shared/errors.js';
 import type { ChatError, WorkerApi } from '../../shared/protocol.js';
 
-export class ModelListController implements ReactiveController {
+export class ModelListController {
   /** Ids as the server listed them; `[]` until known or when listing failed. */
   models: string[] = [];
   #for = '';
 
-  constructor(private readonly host: ReactiveControllerHost) {
-    host.addController(this);
-  }
+  /** `host` re-renders when the list changes; no lifecycle of its own. */
+  constructor(private readonly host: ReactiveControllerHost) {}
 
-  hostConnected(): void {}
 
   /** Lists the models of `endpoint` unless already listed for it and this key. Failure only hides the picker. */
   async refresh(worker: Comlink.Remote<WorkerApi>, endpoint: string, apiKey: string): Promise<void> {
@@ -44,6 +44,6 @@ export class ModelListController implements ReactiveController {
     this.#for = `${endpoint}\n${apiKey}`;
     this.models = list.models;
     this.host.requestUpdate();
-    return list.models[0] ?? { code: 'protocol', message: 'The server lists no models.', hint: 'Set the model attribute.' };
+    return list.models[0] ?? chatError('noModels', {});
   }
 }

@@ -14,8 +14,8 @@
  * last, growing code chunk only (the others are skipped, message-styles.ts).
  */
 import * as Comlink from 'comlink';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../../shared/chat-message.js';
+import { chatError } from '../../shared/errors.js';
 import type { ChatError, ChatRequest, Patch, StreamEnd, WorkerApi } from '../../shared/protocol.js';
 import { FrameBudget } from '../view/frame-budget.js';
 import type { MessageView } from '../view/message-view.js';
@@ -33,19 +33,14 @@ export interface StreamHooks {
 
 let counter = 0;
 
-export class StreamController implements ReactiveController {
+export class StreamController {
   #id: string | undefined;
   #worker: Comlink.Remote<WorkerApi> | undefined;
   #stopRequested = false;
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly hooks: StreamHooks,
-  ) {
-    host.addController(this);
-  }
+  /** Needs none of the host's lifecycle: each reply is driven by `run` and `stop`. */
+  constructor(private readonly hooks: StreamHooks) {}
 
-  hostConnected(): void {}
 
   /** True from the start of `run` until its reply has ended. */
   get streaming(): boolean {
@@ -109,10 +104,5 @@ export class StreamController implements ReactiveController {
 }
 
 function lostWorker(cause?: unknown): ChatError {
-  const detail = cause instanceof Error && cause.message ? ` (${cause.message})` : '';
-  return {
-    code: 'worker',
-    message: `The background worker that renders replies stopped working${detail}.`,
-    hint: 'Reload the page; if it keeps happening, check that the page allows the worker (CSP worker-src).',
-  };
+  return chatError('workerLost', { detail: cause instanceof Error ? cause.message : '' });
 }

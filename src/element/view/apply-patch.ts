@@ -14,7 +14,7 @@
  * `\n` text node, so the `<code>` text is exactly the code.
  */
 import type { BlockOp, HighlightedCode } from '../../shared/protocol.js';
-import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../../worker/render/code-block.js';
+import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../../shared/code-block-layout.js';
 import { insertHtml, insertHtmlBefore } from './insert-html.js';
 
 interface OpenCode {

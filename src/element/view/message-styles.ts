@@ -6,7 +6,8 @@
  * are classes (`c-rrggbb[aa]`, `t-<theme>`) whose rules are added to one
  * constructed stylesheet, which CSP allows. Every shadow root adopts it.
  */
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { CODE_GROUP_PLACEHOLDER_EM, CODE_LINE_HEIGHT } from '../../shared/code-block-layout.js';
 
 /** Markdown and code block styles, for the element's `static styles`. */
 export const messageStyles = css`
@@ -96,7 +97,7 @@ export const messageStyles = css`
     overflow-x: auto;
     font-family: var(--vllm-chat-code-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
     font-size: 0.85em;
-    line-height: 1.45;
+    line-height: ${unsafeCSS(CODE_LINE_HEIGHT)};
     tab-size: 4;
     white-space: pre;
   }
@@ -109,11 +110,11 @@ export const messageStyles = css`
     display: block;
   }
   /*
-   * A group of 200 lines: off-screen groups skip style, layout and paint.
-   * Its placeholder height is 200 lines (line-height 1.45em) until it was
-   * laid out once; "auto" then remembers the real size. Chunks of 100 lines
-   * inside are plain blocks: the browser keeps the layout of the full ones
-   * while the last one grows.
+   * A group (code-block-layout.ts): off-screen groups skip style, layout and
+   * paint. Its placeholder height is a full group's lines until it was laid
+   * out once; "auto" then remembers the real size. The chunks inside are
+   * plain blocks: the browser keeps the layout of the full ones while the
+   * last one grows.
    *
    * content-visibility implies paint containment, which clips what overflows
    * the group's box: a group as wide as the block would cut every line
@@ -129,7 +130,7 @@ export const messageStyles = css`
     min-width: 100%;
     content-visibility: auto;
     contain-intrinsic-inline-size: auto 0px;
-    contain-intrinsic-block-size: auto 290em;
+    contain-intrinsic-block-size: auto ${unsafeCSS(CODE_GROUP_PLACEHOLDER_EM)}em;
   }
   .code-chunk {
     display: block;
@@ -143,9 +144,7 @@ export const messageStyles = css`
    * It has the containment that content-visibility: auto implies, so a group
    * that stops being the last changes only whether it may be skipped. A
    * change of containment makes the browser rebuild the group's layout
-   * objects: measured in a page appending 70 lines a frame below 40,000
-   * lines, that was about 10 ms of style work at every new group, and the
-   * main thread's time per frame went from 16.4 ms to 12.9 ms once it was gone.
+   * objects, a burst of style work at every new group of a long block.
    */
   .code-group:last-child {
     content-visibility: visible;

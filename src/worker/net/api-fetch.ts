@@ -1,7 +1,7 @@
 /**
  * One request to the OpenAI-compatible API: URL joining, the API key, and a
  * failure to connect turned into data. Shared by the model list and the
- * completion stream so both send the key the same way (API.md: "`api-key`
+ * completion stream so both send the key the same way (docs/api.md: "`api-key`
  * goes on every request to the endpoint, `GET /models` included").
  */
 import type { ChatError } from '../../shared/protocol.js';

@@ -9,10 +9,11 @@
  * before it stays delivered. Work per chunk is O(chunk): nothing already
  * received is looked at again.
  */
+import { chatError } from '../../shared/errors.js';
+import { isRecord } from '../../shared/is-record.js';
 import type { ChatRequest, StreamEnd } from '../../shared/protocol.js';
 import { apiFetch } from './api-fetch.js';
 import { ChunkShape } from './chunk-shape.js';
-import { listModels } from './models.js';
 import {
   connectionLost,
   isErrorPayload,
@@ -34,9 +35,9 @@ export interface CompletionDelta {
 }
 
 /** The request body; unset options are omitted, not sent as null. */
-export function completionBody(request: ChatRequest, model: string): string {
+export function completionBody(request: ChatRequest): string {
   const body: Record<string, unknown> = {
-    model,
+    model: request.model,
     messages: request.messages.map(({ role, content }) => ({ role, content })),
     stream: true,
     // The final chunk (`choices: []`) then carries the token counts.
@@ -49,35 +50,20 @@ export function completionBody(request: ChatRequest, model: string): string {
 
 /**
  * Streams one reply. Resolves when it ended, for whatever reason; rejects
- * never. Aborting `signal` ends it with status `stopped`.
+ * never. Aborting `signal` ends it with status `stopped`. `request.model` is
+ * sent as it is: choosing one when the page set none is the element's
+ * (model-list-controller.ts), which knows the list already.
  */
 export async function streamCompletion(
   request: ChatRequest,
   signal: AbortSignal,
   onDelta: (delta: CompletionDelta) => void,
 ): Promise<StreamEnd> {
-  const { endpoint } = request;
-  let model = request.model;
+  const { endpoint, model } = request;
   try {
-    if (!model) {
-      const list = await listModels(endpoint, request.apiKey, signal);
-      if (!list.ok) return { status: 'error', error: list.error };
-      const first = list.models[0];
-      if (first === undefined) {
-        return {
-          status: 'error',
-          error: {
-            code: 'protocol',
-            message: `The server at ${endpoint} lists no models, so none could be chosen.`,
-            hint: 'Set the model attribute.',
-          },
-        };
-      }
-      model = first;
-    }
     const response = await apiFetch(endpoint, 'chat/completions', request.apiKey, {
       method: 'POST',
-      body: completionBody(request, model),
+      body: completionBody(request),
       signal,
     });
     if (!(response instanceof Response)) return { status: 'error', error: response, model };
@@ -85,10 +71,10 @@ export async function streamCompletion(
     return await readCompletion(response, endpoint, model, signal, onDelta);
   } catch (error) {
     // An abort is the only expected rejection of the calls above (see
-    // apiFetch, listModels); anything else is still reported, not thrown.
+    // apiFetch); anything else is still reported, not thrown.
     if (signal.aborted) return { status: 'stopped', model };
     const detail = error instanceof Error ? error.message : String(error);
-    return { status: 'error', model, error: { code: 'worker', message: `The reply failed in the worker: ${detail}` } };
+    return { status: 'error', model, error: chatError('readFailed', { detail }) };
   }
 }
 
@@ -247,8 +233,4 @@ function firstChoice(chunk: unknown): Record<string, unknown> | undefined {
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

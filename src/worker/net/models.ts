@@ -1,7 +1,7 @@
 /**
- * `GET {endpoint}/models`: the ids the server serves. Its first id is the
- * model of a request that names none (API.md: "empty: the first id from
- * `GET {endpoint}/models`").
+ * `GET {endpoint}/models`: the ids the server serves. The element offers them
+ * in its model picker, and its first id is the model of a request that names
+ * none (docs/api.md: "empty: the first id from `GET {endpoint}/models`").
  */
 import type { ModelList } from '../../shared/protocol.js';
 import { apiFetch } from './api-fetch.js';

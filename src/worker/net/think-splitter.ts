@@ -3,7 +3,7 @@
  * reasoning models served without a reasoning parser send it (DeepSeek-R1,
  * QwQ, Qwen3 on llama.cpp or Ollama).
  *
- * API.md: "A leading `<think>…</think>` in the content stream becomes
+ * docs/api.md: "A leading `<think>…</think>` in the content stream becomes
  * `reasoning`; the text after `</think>` is `content`; a later `<think>` is
  * ordinary content." Both parts are kept verbatim: the newlines models put
  * after `</think>` stay in `content` (as vLLM's own reasoning parsers keep

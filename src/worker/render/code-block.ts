@@ -13,26 +13,13 @@
  *       </code></pre>
  *     </div>
  *
- * The `<code>` text is exactly the code: lines are separated by one `\n` text
- * node, the last line has none. A chunk's last newline sits inside the chunk
+ * The sizes are those of shared/code-block-layout.ts. The `<code>` text is
+ * exactly the code: lines are separated by one `\n` text node, the last line
+ * has none. A chunk's last newline sits inside the chunk
  * (a newline between two blocks would render as an empty line).
  */
+import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../../shared/code-block-layout.js';
 import { attr, escapeHtml } from './safe-html.js';
-
-/**
- * Lines per `.code-chunk`: a plain block, so the browser lays out a growing
- * block's last chunk again, not all of its lines. Fixed by line index.
- */
-export const CODE_CHUNK_LINES = 100;
-
-/**
- * Lines per `.code-group` (whole chunks): the unit that is laid out lazily
- * (`content-visibility: auto`, message-styles.ts). Chromium pays a little per
- * frame for every such element, on screen or not, so groups are bigger than
- * chunks; but a group that stops being the last one is painted whole once
- * (~15 ms for 1,000 lines here), so they are not much bigger.
- */
-export const CODE_GROUP_LINES = 200;
 
 /** What a code block's shell shows. */
 export interface CodeBlockHead {

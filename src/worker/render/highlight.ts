@@ -25,9 +25,8 @@ import { loadLanguage, resolveLanguage } from './languages.js';
 /**
  * Lines this long or longer are not tokenized at all (Shiki's
  * `tokenizeMaxLineLength`; shown in the foreground colour). Tokenizing is
- * superlinear on long lines with the JavaScript regex engine (measured here:
- * an 8,000-character TypeScript string ~0.9 s, a 300k-character line 12 s,
- * which `tokenizeTimeLimit` does not stop), and minified code is not read
+ * superlinear on long lines with the JavaScript regex engine (and
+ * `tokenizeTimeLimit` does not stop it there), and minified code is not read
  * token by token anyway.
  */
 export const TOKENIZE_MAX_LINE_LENGTH = 5_000;
@@ -36,16 +35,16 @@ export const TOKENIZE_MAX_LINE_LENGTH = 5_000;
  * A partial (still growing) line longer than this is shown as plain escaped
  * text and tokenized once, when it completes. Below it, re-tokenizing the
  * partial line on each take costs at most this many characters per take, so a
- * 100k-character line streamed in small pieces is linear, not quadratic. Code
- * lines are rarely longer; a 500-character string costs ~50 ms to tokenize.
+ * very long line streamed in small pieces is linear, not quadratic. Code
+ * lines are rarely longer, and one this long is already slow to tokenize.
  */
 export const PARTIAL_LINE_CAP = 500;
 
 /**
  * Tokenizer options of every call. No time limit: vscode-textmate's limit
- * (500 ms by default) counts the grammar's first, lazy regex compilation too,
- * so the first line of a block could come out cut short on one run and whole
- * on another; lines are short enough (above) that the limit is not needed.
+ * counts the grammar's first, lazy regex compilation too, so the first line
+ * of a block could come out cut short on one run and whole on another; lines
+ * are short enough (above) that the limit is not needed.
  */
 export const TOKENIZE_OPTIONS = { tokenizeMaxLineLength: TOKENIZE_MAX_LINE_LENGTH, tokenizeTimeLimit: 0 } as const;
 

@@ -32,16 +32,16 @@ export interface RenderContext {
 
 /**
  * Complete code lines tokenized per Shiki call: enough to spread its per-call
- * set-up thin, few enough (~5 ms of TypeScript here) to keep to a take's deadline.
+ * set-up thin, few enough to keep to a take's deadline.
  */
 const LINE_BATCH = 64;
 
 /**
  * The first batch of a take; each next one is twice as big, up to
  * `LINE_BATCH`. The first lines of a block in a new language compile the
- * grammar's rules as they meet them and can cost ten times more than later
- * ones: small first batches keep that from overshooting the deadline and
- * holding back the first code on screen.
+ * grammar's rules as they meet them and cost much more than later ones:
+ * small first batches keep that from overshooting the deadline and holding
+ * back the first code on screen.
  */
 export const FIRST_LINE_BATCH = 8;
 

@@ -19,6 +19,7 @@
  * text pending since the previous patch. Nothing already sent is touched
  * again here.
  */
+import { chatError } from '../../shared/errors.js';
 import type { BlockOp, ChatRequest, Patch, RenderSection, StreamEnd } from '../../shared/protocol.js';
 import type { CompletionDelta } from '../net/completion-stream.js';
 import { streamReply } from '../net/network-thread.js';
@@ -38,9 +39,8 @@ export interface PatchRenderer {
  * far less and goes out at once; a backlog (text that arrived faster than it
  * is highlighted) is rendered in slices of about this long. Two frames' worth:
  * during a flood the page then changes every few frames instead of every
- * frame, which leaves the machine's cores to highlighting (measured on 2
- * cores, 10,000 lines: 1.31 s at 16 ms, 1.24 s at 32 ms, the same at 48 ms;
- * frame and key-press figures unchanged).
+ * frame, which leaves the machine's cores to highlighting; longer slices
+ * gained nothing more (the benchmark's results hold the figures).
  */
 export const TAKE_BUDGET_MS = 32;
 
@@ -257,11 +257,7 @@ export class StreamSession {
       if (rendered.styles?.length) patch.styles = rendered.styles;
       return undefined;
     } catch (error) {
-      return {
-        code: 'worker' as const,
-        message: `The reply could not be rendered (${error instanceof Error ? error.message : String(error)}); its text is kept.`,
-        hint: 'Reload the page; if it happens again, report it with the reply that caused it.',
-      };
+      return chatError('renderFailed', { detail: error instanceof Error ? error.message : String(error) });
     }
   }
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { applyPatch, codeBlockSource, restyleCodeBlock } from '../../../src/element/view/apply-patch.js';
-import { codeBlockHtml, codeBlockShell, CODE_CHUNK_LINES, CODE_GROUP_LINES, plainLineHtml } from '../../../src/worker/render/code-block.js';
+import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../../../src/shared/code-block-layout.js';
+import { codeBlockHtml, codeBlockShell, plainLineHtml } from '../../../src/worker/render/code-block.js';
 
 const shell = codeBlockShell({ lang: 'py', preClass: 'shiki t-github-dark', copyLabel: 'Copy' });
 const line = (text: string) => plainLineHtml(text);

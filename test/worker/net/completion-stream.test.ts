@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { ChatRequest, StreamEnd } from '../../../src/shared/protocol.js';
 import { streamCompletion } from '../../../src/worker/net/completion-stream.js';
 import { listModels } from '../../../src/worker/net/models.js';
+import { chatRequest } from '../../support/chat-request.js';
 
 declare const testServers: { crossOrigin: string; keyed: string; keyedApiKey: string; multiModel: string };
 
@@ -13,17 +14,6 @@ interface Outcome {
   reasoning: string;
 }
 
-function request(text: string, options: Partial<ChatRequest> = {}): ChatRequest {
-  return {
-    endpoint: sameOrigin,
-    model: 'MyCoder',
-    apiKey: '',
-    messages: [{ role: 'user', content: text }],
-    render: { theme: 'github-dark', labels: { copy: 'Copy' } },
-    ...options,
-  };
-}
-
 async function run(
   text: string,
   options: Partial<ChatRequest> = {},
@@ -31,7 +21,7 @@ async function run(
 ): Promise<Outcome> {
   const controller = new AbortController();
   const outcome = { content: '', reasoning: '' } as Outcome;
-  outcome.end = await streamCompletion(request(text, options), controller.signal, delta => {
+  outcome.end = await streamCompletion(chatRequest(sameOrigin, text, options), controller.signal, delta => {
     outcome.content += delta.content;
     outcome.reasoning += delta.reasoning;
     onText?.(outcome, controller);
@@ -148,26 +138,17 @@ describe('streamCompletion', () => {
     expect(content).to.equal('跨域');
   });
 
-  it('asks /models for the model when none is set, sending the API key on both requests', async () => {
+  it('sends the model as it is given, without asking /models (the element chooses one)', async () => {
     const before = await lastId(testServers.keyed);
-    const { end, content } = await run('hi [mock echo=1 rate=0]', {
-      endpoint: testServers.keyed,
-      apiKey: testServers.keyedApiKey,
-      model: '',
-    });
-    expect(end.status).to.equal('done');
-    expect(content).to.equal('hi');
+    await run('hi [mock echo=1 rate=0]', { endpoint: testServers.keyed, apiKey: testServers.keyedApiKey, model: '' });
     const records = await recorded(testServers.keyed, before);
-    expect(records.map(r => r.path)).to.deep.equal(['/v1/models', '/v1/chat/completions']);
-    for (const r of records) expect(r.headers.authorization).to.equal(`Bearer ${testServers.keyedApiKey}`);
-    expect((records[1]?.body as { model?: string }).model).to.equal('MyCoder');
+    expect(records.map(r => r.path)).to.deep.equal(['/v1/chat/completions']);
+    expect((records[0]?.body as { model?: string }).model).to.equal('');
   });
 
-  it('picks the first listed model and lists them all', async () => {
+  it('lists every model the server serves, in its order', async () => {
     const list = await listModels(testServers.multiModel, '');
     expect(list).to.deep.equal({ ok: true, models: ['MyCoder', 'MyCoder-Large'] });
-    const { end } = await run('hi [mock echo=1 rate=0]', { endpoint: testServers.multiModel, model: '' });
-    expect(end.model).to.equal('MyCoder');
   });
 
   it('points at the api-key when a wrong key is refused without CORS headers, as vLLM does', async () => {

@@ -2,18 +2,9 @@ import { expect } from 'chai';
 import type { ChatRequest, StreamEnd } from '../../../src/shared/protocol.js';
 import { streamCompletion, type CompletionDelta } from '../../../src/worker/net/completion-stream.js';
 import { NetworkThread } from '../../../src/worker/net/network-thread.js';
+import { chatRequest } from '../../support/chat-request.js';
 
 declare const testServers: { crossOrigin: string };
-
-function request(text: string): ChatRequest {
-  return {
-    endpoint: testServers.crossOrigin,
-    model: 'MyCoder',
-    apiKey: '',
-    messages: [{ role: 'user', content: text }],
-    render: { theme: 'github-dark', labels: { copy: 'Copy' } },
-  };
-}
 
 interface Read {
   end: StreamEnd;
@@ -29,7 +20,7 @@ async function read(
 ): Promise<Read> {
   const controller = new AbortController();
   const result = { content: '', reasoning: '', deltas: [] } as unknown as Read;
-  result.end = await stream(request(text), controller.signal, delta => {
+  result.end = await stream(chatRequest(testServers.crossOrigin, text), controller.signal, delta => {
     result.deltas.push(delta);
     result.content += delta.content;
     result.reasoning += delta.reasoning;

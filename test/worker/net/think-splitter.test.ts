@@ -32,7 +32,7 @@ const cases: [string, string, string][] = [
 ];
 
 describe('ThinkSplitter', () => {
-  it('splits each case in one pass as API.md says', () => {
+  it('splits each case in one pass as docs/api.md says', () => {
     for (const [stream, reasoning, content] of cases) {
       expect(split([stream]), JSON.stringify(stream)).to.deep.equal({ reasoning, content });
     }
