@@ -113,6 +113,8 @@ export interface RenderOptions {
   labels: RenderLabels;
   /** Show `![alt](https://…)` as images; otherwise (default) as links, so nothing loads by itself. */
   allowImages?: boolean;
+  /** TeX stays text (otherwise `$…$`, `\(…\)`, `$$…$$`, `\[…\]` render as MathML). */
+  noMath?: boolean;
 }
 
 /** One chat completion request, fully resolved by the element. */

@@ -34,6 +34,7 @@ import {
   linkRel,
   linkTarget,
 } from './safe-html.js';
+import { mathStage } from './stages/math.js';
 
 /** Characters handed to markdown-it's parser, for tests that assert cost per take stays bounded. */
 export const markdownStats = { parsedChars: 0 };
@@ -42,6 +43,8 @@ export const markdownStats = { parsedChars: 0 };
 export interface MarkdownOptions {
   /** Render `![]()` as images (http/https only); otherwise as links. */
   allowImages?: boolean;
+  /** TeX stays text (see stages/math.ts). */
+  noMath?: boolean;
   /**
    * HTML of a fence nested in a list or quote (top-level fences never reach
    * markdown-it's renderer). Must return complete, safe markup.
@@ -105,6 +108,7 @@ export function createMarkdown(options: MarkdownOptions): Markdown {
     const token = tokens[idx];
     return token ? options.renderFence(token.content, md.utils.unescapeAll(token.info).trim()) : '';
   };
+  mathStage.markdown(md, options);
   return md;
 }
 

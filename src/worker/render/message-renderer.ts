@@ -115,6 +115,7 @@ export class MessageRenderer {
       const copyLabel = this.options.labels.copy;
       const md = createMarkdown({
         allowImages: this.options.allowImages === true,
+        noMath: this.options.noMath === true,
         // Fences nested in lists and quotes: highlighted whole (their language
         // was loaded before the block is rendered), with the same line and
         // chunk markup as a streamed block.
