@@ -14,10 +14,12 @@
  *   paragraph: all change only the *last* block, which is still open;
  * - loose lists (blank line, then another item): the list is the last block
  *   until a later block starts, so it is re-rendered as a whole;
- * - reference definitions (`[x]: url`) produce no block: a definition applies
- *   to blocks after it and to the open tail, but not to blocks frozen before it
- *   arrived (a one-shot render of the same text shows the same, since it runs
- *   the same splitting; plain markdown-it would link a forward reference);
+ * - reference definitions (`[x]: url`) produce no block and may come after
+ *   their use: a frozen block whose brackets name a label not yet defined is
+ *   kept (its source and those labels), and rendered again, as a `replace` of
+ *   that block, once a definition of one of them is frozen (see
+ *   section-renderer.ts); so every link resolves as plain markdown-it
+ *   resolves it, streamed or not;
  * - the open tail can be large (one long list or table): its cost per take is
  *   its size. Code, the usual long answer, never sits in the tail: a top-level
  *   fence is handed to the line-by-line code path as soon as its opener line
@@ -62,6 +64,8 @@ export function createMarkdown(options: MarkdownOptions): Markdown {
   // Links, autolinks and linkified URLs all pass through validateLink; a
   // refused URL leaves its text as text.
   md.validateLink = url => isSafeHref(url);
+  // A bare `www.` link (GFM's extended autolink), not bare domains: `setup.py` is not a link.
+  md.linkify.add('www.', { validate: wwwLinkLength, normalize: match => void (match.url = `http://${match.url}`) });
 
   md.core.ruler.push('vllm_safe_links', state => {
     for (const block of state.tokens) {
@@ -102,6 +106,8 @@ export function createMarkdown(options: MarkdownOptions): Markdown {
     const src = String(token.attrGet('src') ?? '');
     const alt = self.renderInlineAsText(token.children ?? [], opts, env);
     if (options.allowImages && isSafeImageSrc(src)) return imageHtml(src, alt);
+    // A badge (`[![build](…svg)](…)`): a link inside a link would split into two; its alt text is the link text.
+    if (insideLink(tokens, idx)) return escapeHtml(alt || src);
     return linkHtml(src, escapeHtml(alt || src));
   };
   rules.fence = (tokens, idx) => {
@@ -110,6 +116,37 @@ export function createMarkdown(options: MarkdownOptions): Markdown {
   };
   mathStage.markdown(md, options);
   return md;
+}
+
+/** True when inline token `idx` sits inside a link that is rendered as a link. O(idx). */
+function insideLink(tokens: readonly Token[], idx: number): boolean {
+  const open: boolean[] = [];
+  for (let i = 0; i < idx; i++) {
+    const token = tokens[i];
+    if (token?.type === 'link_open') open.push(!token.meta?.unsafe);
+    else if (token?.type === 'link_close') open.pop();
+  }
+  return open.includes(true);
+}
+
+/**
+ * Length of a `www.` link's rest (linkify-it hands us the text after `www.`):
+ * a domain of letters, digits, `_` and `-` in dot-separated parts, then a
+ * path up to a space or `<`, less trailing punctuation and unbalanced
+ * closing parentheses (GFM's extended autolink rules). 0: not a link.
+ */
+function wwwLinkLength(text: string, pos: number): number {
+  const match = /^[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*(?:[/?#][^\s<]*)?/u.exec(text.slice(pos));
+  let link = match?.[0] ?? '';
+  for (;;) {
+    const trimmed = link.replace(/[?!.,:*_~'"]+$/, '');
+    const opens = trimmed.split('(').length;
+    const closes = trimmed.split(')').length;
+    const next = trimmed.endsWith(')') && closes > opens ? trimmed.slice(0, -1) : trimmed;
+    if (next === link) break;
+    link = next;
+  }
+  return link.length;
 }
 
 // markdown-it writes `style="text-align:…"` on table cells; inline styles are
