@@ -35,8 +35,8 @@ import { mathErrorHtml, paragraphHtml, safeMathml } from '../safe-mathml.js';
 const CACHE_SIZE = 256;
 const cache = new Map<string, string | null>();
 
-/** Counts Temml runs, for tests that assert the open tail does not typeset a formula twice. */
-export const mathStats = { typeset: 0 };
+/** Temml runs and characters scanned for closing delimiters, for tests that bound the work. */
+export const mathStats = { typeset: 0, scanned: 0 };
 
 /**
  * MathML of `tex`, or null when Temml refuses it (or its output is not
@@ -82,19 +82,40 @@ const BACKSLASH = 0x5c;
 
 /** Index of the first `close` at or after `from`, skipping `\x` pairs (TeX escapes); -1 if none before `end`. */
 function findCloser(src: string, from: number, end: number, close: string): number {
-  for (let i = from; i < end; i++) {
-    if (src.startsWith(close, i)) return i;
+  let i = from;
+  for (; i < end; i++) {
+    if (src.startsWith(close, i)) break;
     if (src.charCodeAt(i) === BACKSLASH) i++;
   }
-  return -1;
+  mathStats.scanned += i - from;
+  return i < end ? i : -1;
 }
 
 const isSpace = (ch: number): boolean => ch === 0x20 || ch === 0x09 || ch === 0x0a || Number.isNaN(ch);
 const isDigit = (ch: number): boolean => ch >= 0x30 && ch <= 0x39;
 
+/**
+ * Per inline parse: for each closing delimiter and end of range, the first
+ * position from which it was looked for in vain. A later search from a
+ * position after that one fails too, so text with many unclosed openers
+ * (`\( \( \( …`) is scanned once, not once per opener: O(text) per parse.
+ */
+const missing = new WeakMap<StateInline, Map<string, number>>();
+
+function findCloserOnce(state: StateInline, from: number, close: string): number {
+  let misses = missing.get(state);
+  if (!misses) missing.set(state, (misses = new Map()));
+  const key = `${close}@${state.posMax}`;
+  const missedFrom = misses.get(key);
+  if (missedFrom !== undefined && from >= missedFrom) return -1;
+  const at = findCloser(state.src, from, state.posMax, close);
+  if (at < 0) misses.set(key, Math.min(from, missedFrom ?? from));
+  return at;
+}
+
 /** The inline rule (see the header). */
 function mathInline(state: StateInline, silent: boolean): boolean {
-  const { src, pos, posMax } = state;
+  const { src, pos } = state;
   const ch = src.charCodeAt(pos);
   let open: string;
   let close: string;
@@ -120,7 +141,7 @@ function mathInline(state: StateInline, silent: boolean): boolean {
     return false;
   }
   const start = pos + open.length;
-  const end = findCloser(src, start, posMax, close);
+  const end = findCloserOnce(state, start, close);
   const tex = end < 0 ? '' : src.slice(start, end);
   let math = end >= 0 && tex.trim() !== '' && !tex.includes('`');
   if (math && open === '$') {

@@ -151,6 +151,14 @@ describe('math stage', () => {
     expect(mathStats.typeset).to.equal(before);
   });
 
+  it('scans text with many unclosed openers once, not once per opener', async () => {
+    const text = 'x \\( $$ \\[ $a '.repeat(4000);
+    const before = mathStats.scanned;
+    const root = await once(text);
+    expect(mathStats.scanned - before).to.be.below(4 * text.length);
+    expect(root.querySelectorAll('math').length).to.equal(0);
+  });
+
   for (const [n, sample] of mathSamples.entries()) {
     it(`streams math sample ${n} to the same DOM as one shot, split at every boundary and in random chunks`, async () => {
       const expected = (await once(sample)).innerHTML;
