@@ -46,6 +46,7 @@ const optionalNumber = {
  * @attr {string} theme - Shiki theme of code blocks. Default `github-dark`.
  * @attr {string} storage-key - when set, the conversation persists in the browser under this key and is restored on load.
  * @attr {boolean} allow-images - show markdown images (otherwise they are links, so nothing loads by itself).
+ * @attr {boolean} no-math - TeX stays text (otherwise `$…$`, `\(…\)`, `$$…$$`, `\[…\]` render as MathML).
  *
  * @fires vllm-chat-start - `{ message: ChatMessage }` — a reply began (fired for every `send()`, even one that then fails before any byte)
  * @fires vllm-chat-done - `{ message: ChatMessage }` — a reply ended, whatever its status
@@ -56,6 +57,7 @@ const optionalNumber = {
  * @csspart assistant - a message of the assistant
  * @csspart code-block - each fenced code block in an assistant message: a `<pre>` whose text is exactly the code
  * @csspart copy-button - the copy button of a code block
+ * @csspart math-error - TeX that could not be typeset, shown as written with its delimiters
  * @csspart input - the text input
  * @csspart send-button - the send button
  * @csspart stop-button - the stop button (replaces the send button while a reply streams)
@@ -106,6 +108,8 @@ export class VllmChat extends LitElement {
   @property({ attribute: 'storage-key', reflect: true }) storageKey = '';
   /** Show markdown images instead of links to them. */
   @property({ attribute: 'allow-images', type: Boolean, reflect: true }) allowImages = false;
+  /** TeX stays text instead of rendering as MathML. */
+  @property({ attribute: 'no-math', type: Boolean, reflect: true }) noMath = false;
   /** Overrides of the UI text (English or Chinese, from `lang`). */
   @property({ attribute: false }) strings: Partial<VllmChatStrings> = {};
 
@@ -206,7 +210,7 @@ export class VllmChat extends LitElement {
   }
 
   #renderOptions(): RenderOptions {
-    return { theme: this.theme, labels: { copy: this.#strings().copy }, allowImages: this.allowImages };
+    return { theme: this.theme, labels: { copy: this.#strings().copy }, allowImages: this.allowImages, noMath: this.noMath };
   }
 
   #push(message: ChatMessage): MessageView {

@@ -8,7 +8,9 @@
  *
  *     [frozen block]* [tail]?
  *
- * Frozen blocks never change once appended. The tail is the one block that may
+ * Frozen blocks never change once appended, except that a reference
+ * definition arriving after a block that uses it replaces that block
+ * (`replace`). The tail is the one block that may
  * still change: either a markdown block re-rendered as a whole (`tail`), or an
  * open fenced code block that grows line by line (`code-open`, `code-lines`,
  * `code-tail`, `code-close`).
@@ -41,7 +43,13 @@ export type BlockOp =
   /** Replace the partial last line of the open code block (`''`: none yet). */
   | { type: 'code-tail'; html: string }
   /** The open code block is frozen as it stands (its partial line, if any, stays as the last line). */
-  | { type: 'code-close' };
+  | { type: 'code-close' }
+  /**
+   * Frozen block `index` (0-based, in order of freezing: each frozen block,
+   * markdown or code, is one element) is replaced by `html`, one element. Sent
+   * when a reference definition arrives after a frozen block that uses it.
+   */
+  | { type: 'replace'; index: number; html: string };
 
 /** A completion token count and rate for the live stats of a streaming reply. */
 export interface StreamStats {
@@ -112,6 +120,8 @@ export interface RenderOptions {
   labels: RenderLabels;
   /** Show `![alt](https://…)` as images; otherwise (default) as links, so nothing loads by itself. */
   allowImages?: boolean;
+  /** TeX stays text (otherwise `$…$`, `\(…\)`, `$$…$$`, `\[…\]` render as MathML). */
+  noMath?: boolean;
 }
 
 /** One chat completion request, fully resolved by the element. */

@@ -66,4 +66,17 @@ describe('<vllm-chat> theme', () => {
     expect(bg).to.equal(computed('#fff'));
     expect(await chats()).to.equal(requestsBefore);
   });
+
+  it('re-colours a fence nested in a list when the theme changes', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    const code = 'def f(x):\n    return [x * 2 for x in "ab"]';
+    await el.send(`[mock rate=0 echo=1] - an item:\n\n  \`\`\`python\n  ${code.replace('\n', '\n  ')}\n  \`\`\`\n`);
+    const pre = () => part(el, 'code-block');
+    expect(pre().closest('li')).to.not.equal(null);
+    expect(shownColours(pre())).to.deep.equal(await shikiColours(code, 'python', 'github-dark'));
+    el.theme = 'github-light';
+    const light = await shikiColours(code, 'python', 'github-light');
+    await waitFor(() => JSON.stringify(shownColours(pre())) === JSON.stringify(light), 'the light colours');
+    expect(pre().textContent).to.equal(code);
+  });
 });

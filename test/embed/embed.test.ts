@@ -45,6 +45,20 @@ describe('embedding from another origin', () => {
     expect(result.violations).to.deep.equal([]);
   });
 
+  it('shows math as MathML under a strict CSP with Trusted Types, with no violation', async () => {
+    const prompt = '[mock echo=1 rate=0] Euler: $e^{i\\pi} + 1 = 0$, \\(\\color{red}{r}\\) and\n\n$$\n\\int_0^1 x\\,dx = \\frac{1}{2}\n$$\n';
+    const result = await loadEmbedPage({ prompt }, trustedTypesCsp);
+    expect(result.importError, 'import').to.equal(undefined);
+    expect(result.harnessError, 'harness').to.equal(undefined);
+    expect(result.messages?.[0]?.status).to.equal('done');
+    expect(result.views?.[0]?.math).to.deep.equal([
+      [false, 'e^{i\\pi} + 1 = 0', true],
+      [false, '\\color{red}{r}', true],
+      [true, '\\int_0^1 x\\,dx = \\frac{1}{2}', true],
+    ]);
+    expect(result.violations).to.deep.equal([]);
+  });
+
   it('two elements on a page share one worker', async () => {
     const result = await loadEmbedPage({ elements: '2' }, strictCsp);
     expectHighlightedReplies(result, 2);

@@ -11,7 +11,7 @@ export interface EmbedResult {
   harnessError?: string;
   defined?: boolean;
   messages?: { status: string; content: string; error?: string }[];
-  views?: { codeBlocks: number; codeText: string; tokenColours: number; errorText: string }[];
+  views?: { codeBlocks: number; codeText: string; tokenColours: number; errorText: string; math: [boolean, string, boolean][] }[];
   /** `effectiveDirective blockedURI` of each CSP violation on the page's document. */
   violations: string[];
   /** `new Worker()` calls on the page. */

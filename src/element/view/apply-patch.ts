@@ -5,7 +5,8 @@
  * references to the tail nodes and to the open code block, so each op costs
  * DOM work proportional to the op itself: one `insertAdjacentHTML` of the new
  * markup, a removal of the old tail, never a search or a re-parse of what is
- * already on screen. Frozen blocks are never touched again.
+ * already on screen. Frozen blocks are touched again only by `replace` (a
+ * reference definition that came after its use).
  *
  * Code lines are grouped into `.code-chunk` spans of `CODE_CHUNK_LINES` lines
  * inside `.code-group` spans of `CODE_GROUP_LINES`, by line index, so streamed
@@ -89,6 +90,16 @@ export function applyPatch(section: HTMLElement, ops: readonly BlockOp[]): void 
         // Frozen as it stands, partial line included.
         state.open = null;
         break;
+      case 'replace': {
+        // Rare (a late reference definition): finding the block is O(its index), once.
+        const frozen = section.children[op.index];
+        if (!frozen || state.tail.includes(frozen) || frozen === state.open?.block) {
+          throw new Error(`applyPatch: replace names block ${op.index}, which is not a frozen block.`);
+        }
+        insertHtml(frozen, 'beforebegin', op.html);
+        frozen.remove();
+        break;
+      }
     }
   }
 }

@@ -57,6 +57,17 @@ export const messageStyles = css`
   .markdown .align-right {
     text-align: right;
   }
+  .markdown math[display='block'] {
+    margin: 0.6em 0;
+    overflow-x: auto;
+    overflow-y: hidden;
+  }
+  .markdown .math-error {
+    white-space: pre-wrap;
+    font-family: var(--vllm-chat-code-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
+    font-size: 0.9em;
+    color: var(--vllm-chat-error, #d1242f);
+  }
   .markdown :not(pre) > code {
     font-family: var(--vllm-chat-code-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
     font-size: 0.9em;

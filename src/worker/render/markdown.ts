@@ -14,10 +14,12 @@
  *   paragraph: all change only the *last* block, which is still open;
  * - loose lists (blank line, then another item): the list is the last block
  *   until a later block starts, so it is re-rendered as a whole;
- * - reference definitions (`[x]: url`) produce no block: a definition applies
- *   to blocks after it and to the open tail, but not to blocks frozen before it
- *   arrived (a one-shot render of the same text shows the same, since it runs
- *   the same splitting; plain markdown-it would link a forward reference);
+ * - reference definitions (`[x]: url`) produce no block and may come after
+ *   their use: a frozen block whose brackets name a label not yet defined is
+ *   kept (its source and those labels), and rendered again, as a `replace` of
+ *   that block, once a definition of one of them is frozen (see
+ *   section-renderer.ts); so every link resolves as plain markdown-it
+ *   resolves it, streamed or not;
  * - the open tail can be large (one long list or table): its cost per take is
  *   its size. Code, the usual long answer, never sits in the tail: a top-level
  *   fence is handed to the line-by-line code path as soon as its opener line

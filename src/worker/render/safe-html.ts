@@ -6,6 +6,8 @@
  * with raw HTML disabled, whose own output escapes every text and attribute
  * value; each renderer rule we override (links, images, fences, tables) builds
  * its markup with these functions. Nothing else may concatenate markup.
+ * Typeset math is the one exception, and it has its own allow-list:
+ * safe-mathml.ts.
  */
 
 const escapes: Record<string, string> = {

@@ -15,7 +15,7 @@ import type { HighlighterCore } from 'shiki/core';
 import type { BlockOp } from '../../shared/protocol.js';
 import { codeBlockShell } from './code-block.js';
 import { LineHighlighter, loadFenceLanguage, themeClass, type StyleSink } from './highlight.js';
-import { fenceWord, lineStarts, nestedFenceWords, parseBlocks, renderBlocks, topLevelBlocks } from './markdown.js';
+import { fenceWord, lineStarts, nestedFenceWords, parseBlocks, renderBlocks, renderRange, topLevelBlocks } from './markdown.js';
 import { sanitizeLang } from './safe-html.js';
 
 /** What every section of one render shares. */
@@ -45,6 +45,16 @@ const LINE_BATCH = 64;
  */
 export const FIRST_LINE_BATCH = 8;
 
+/** A frozen block that names labels no definition had when it was rendered. */
+interface Unresolved {
+  /** Its index among the frozen blocks (the `replace` op's). */
+  index: number;
+  /** Its markdown source, to render it again. */
+  source: string;
+  /** Normalized labels of its brackets that are still undefined. */
+  labels: Set<string>;
+}
+
 /** An open top-level fence. */
 interface OpenCode {
   marker: string;
@@ -67,6 +77,10 @@ export class SectionRenderer {
   private code: OpenCode | null = null;
   /** Reference definitions seen in frozen text. */
   private refs: NonNullable<Env['references']> = {};
+  /** Frozen blocks so far, markdown or code (each is one element on screen). */
+  private frozen = 0;
+  /** Frozen blocks that a later reference definition may change. */
+  private unresolved: Unresolved[] = [];
 
   /** O(text): appends, nothing is parsed here. */
   feed(text: string): void {
@@ -123,17 +137,25 @@ export class SectionRenderer {
     const open = blocks[finalCount];
     const consumed = open ? (starts[open.line] ?? cut) : final ? text.length : 0;
 
+    let defined: string[] = [];
     if (consumed > 0 && Object.keys(env.references ?? {}).length > Object.keys(this.refs).length) {
       // New definitions: keep those in the frozen text (a small re-parse, only when definitions appear).
       const frozenEnv: Env = { references: { ...this.refs } };
       parseBlocks(ctx.md, text.slice(0, consumed), frozenEnv);
-      this.refs = frozenEnv.references ?? {};
+      const refs = frozenEnv.references ?? {};
+      defined = Object.keys(refs).filter(label => !(label in this.refs));
+      this.refs = refs;
     }
     const last = blocks[finalCount - 1];
     if (last) {
       await preloadNested(ctx, tokens, 0, last.to);
       ops.push({ type: 'append', html: renderBlocks(ctx.md, tokens, blocks.slice(0, finalCount), env, ctx.postRender) });
+      for (const block of blocks.slice(0, finalCount)) {
+        const end = tokens[block.from]?.map?.[1] ?? block.line + 1;
+        this.track(ctx.md, complete.slice(starts[block.line] ?? 0, starts[end] ?? cut), env);
+      }
     }
+    if (defined.length) await this.resolve(ctx, defined, ops);
 
     if (fence?.fence) {
       const openerEnd = starts[fence.line + 1] ?? text.length;
@@ -153,6 +175,42 @@ export class SectionRenderer {
     return false;
   }
 
+  /**
+   * Counts one frozen block and keeps it when its brackets (`[x]`, `[t][x]`,
+   * `![a][x]`: a superset of reference labels) name a label `env` does not
+   * define. O(block).
+   */
+  private track(md: MarkdownIt, source: string, env: Env): void {
+    const index = this.frozen++;
+    if (!source.includes(']')) return;
+    const labels = new Set<string>();
+    for (const [, label] of source.matchAll(/\[((?:[^[\]\\]|\\.){1,999})\]/g)) {
+      const key = md.utils.normalizeReference(label ?? '');
+      if (key && !(key in (env.references ?? {}))) labels.add(key);
+    }
+    if (labels.size) this.unresolved.push({ index, source, labels });
+  }
+
+  /** Renders again the frozen blocks that name one of the labels just defined. O(those blocks). */
+  private async resolve(ctx: RenderContext, defined: readonly string[], ops: BlockOp[]): Promise<void> {
+    const kept: Unresolved[] = [];
+    for (const block of this.unresolved) {
+      if (!defined.some(label => block.labels.has(label))) {
+        kept.push(block);
+        continue;
+      }
+      const env: Env = { references: { ...this.refs } };
+      const tokens = parseBlocks(ctx.md, block.source, env);
+      await preloadNested(ctx, tokens, 0, tokens.length);
+      // The newline after the block stays on screen from its first rendering.
+      const html = ctx.postRender(renderRange(ctx.md, tokens, 0, tokens.length, env)).replace(/\n$/, '');
+      ops.push({ type: 'replace', index: block.index, html });
+      for (const label of defined) block.labels.delete(label);
+      if (block.labels.size) kept.push(block);
+    }
+    this.unresolved = kept;
+  }
+
   /** The open last block with the partial line: O(tail) per take. */
   private async renderTail(ctx: RenderContext): Promise<string> {
     if (this.buf.trim() === '') return '';
@@ -167,6 +225,7 @@ export class SectionRenderer {
     const id = await loadFenceLanguage(lang);
     const preClass = themeClass(ctx.hl, ctx.theme, ctx.styles);
     ops.push({ type: 'code-open', html: codeBlockShell({ lang, preClass, copyLabel: ctx.copyLabel }) });
+    this.frozen++;
     this.code = {
       marker: markup.charAt(0),
       size: markup.length,

@@ -69,6 +69,20 @@ describe('applyPatch', () => {
     expect(b.querySelector('code')!.textContent).to.equal(Array.from({ length: count }, (_, i) => `x${i}`).join('\n'));
   });
 
+  it('replaces one frozen block by its index, keeping the others, the tail and the newline after it', () => {
+    const s = section();
+    applyPatch(s, [{ type: 'append', html: '<p>a</p>\n<p>b [r]</p>\n' }, { type: 'code-open', html: shell }, { type: 'code-close' }]);
+    applyPatch(s, [{ type: 'append', html: '<p>c</p>\n' }, { type: 'tail', html: '<p>open</p>' }]);
+    const [a, , code, c] = [...s.children];
+    applyPatch(s, [{ type: 'replace', index: 1, html: '<p>b <a href="https://r">r</a></p>' }]);
+    expect([...s.children].map(el => el.textContent)).to.deep.equal(['a', 'b r', code!.textContent, 'c', 'open']);
+    expect(s.children[0]).to.equal(a);
+    expect(s.children[3]).to.equal(c);
+    expect(s.innerHTML.startsWith('<p>a</p>\n<p>b <a href="https://r">r</a></p>\n<div')).to.equal(true);
+    // The tail is not a frozen block.
+    expect(() => applyPatch(s, [{ type: 'replace', index: 4, html: '<p>x</p>' }])).to.throw(/not a frozen block/);
+  });
+
   it('restyles a frozen code block for another theme', () => {
     const s = section();
     applyPatch(s, [{ type: 'code-open', html: shell }, { type: 'code-lines', lines: [line('a'), line('b')] }, { type: 'code-close' }]);

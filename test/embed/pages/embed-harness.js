@@ -47,6 +47,12 @@ function inspect(element) {
     codeText: first?.textContent ?? '',
     tokenColours: colours.size,
     errorText: root?.querySelector('[part~="error"]')?.textContent?.trim() ?? '',
+    // `[display, TeX]` of each formula, and whether the browser laid it out as MathML.
+    math: [...(root?.querySelectorAll('math') ?? [])].map(m => [
+      m.getAttribute('display') === 'block',
+      m.querySelector('annotation')?.textContent ?? '',
+      m.namespaceURI === 'http://www.w3.org/1998/Math/MathML' && m.getBoundingClientRect().height > 0,
+    ]),
   };
 }
 

@@ -1,6 +1,24 @@
 import { expect } from 'chai';
 import { createMarkdown, lineStarts, topLevelBlocks } from '../../../src/worker/render/markdown.js';
-import { applyAll, renderOnce, renderOptions } from '../../support/render-harness.js';
+import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
+import { expectShikiColours } from '../../support/code-colours.js';
+import { apply, applyAll, newSection, randomChunks, renderOnce, renderOptions, renderStreamed, seeded } from '../../support/render-harness.js';
+
+/** Every split point and a few seeded random chunkings of `text` build the DOM of a one-shot render. */
+async function expectStreamedLikeOnce(text: string, seed: number): Promise<string> {
+  const expected = applyAll([await renderOnce(text)]).innerHTML;
+  for (let i = 1; i < text.length; i++) {
+    const html = applyAll(await renderStreamed([text.slice(0, i), text.slice(i)])).innerHTML;
+    expect(html, `split at ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 10), i))}|`).to.equal(expected);
+  }
+  for (let n = 0; n < 6; n++) {
+    const random = seeded(seed + n);
+    const html = applyAll(await renderStreamed(randomChunks(text, random, 8), renderOptions, 'content', () => random() < 0.7)).innerHTML;
+    expect(html, `seed ${seed + n}`).to.equal(expected);
+  }
+  document.querySelectorAll('.markdown').forEach(el => el.remove());
+  return expected;
+}
 
 const md = createMarkdown(renderOptions, code => `<pre>${code.length}</pre>`);
 
@@ -48,6 +66,79 @@ describe('markdown', () => {
     expect(html).to.contain('<th class="align-center">a</th>');
     expect(html).to.contain('<td class="align-right"><s>2</s></td>');
     expect(html).not.to.contain('style=');
+  });
+
+  it('linkifies a bare www. link (not a bare domain or file name), without trailing punctuation', () => {
+    expect(md.render('See www.example.com/a?b=1. (www.example.org) or example.com, setup.py and xwww.example.com')).to.equal(
+      '<p>See <a href="http://www.example.com/a?b=1" rel="noopener noreferrer" target="_blank">www.example.com/a?b=1</a>. ' +
+        '(<a href="http://www.example.org" rel="noopener noreferrer" target="_blank">www.example.org</a>) ' +
+        'or example.com, setup.py and xwww.example.com</p>\n',
+    );
+  });
+
+  it('renders an image inside a link as one link: around the image, or around its alt text when images are off', async () => {
+    const text = '[![build](https://ci.example/badge.svg)](https://ci.example/job) and [![](https://ci.example/b.svg)](https://ci.example/b)';
+    const asText = applyAll([await renderOnce(text)]);
+    expect([...asText.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.textContent])).to.deep.equal([
+      ['https://ci.example/job', 'build'],
+      ['https://ci.example/b', 'https://ci.example/b.svg'],
+    ]);
+    const images = applyAll([await renderOnce(text, { ...renderOptions, allowImages: true })]);
+    const links = [...images.querySelectorAll('a')];
+    expect(links.map(a => a.getAttribute('href'))).to.deep.equal(['https://ci.example/job', 'https://ci.example/b']);
+    expect(links.map(a => a.querySelector('img')?.getAttribute('src'))).to.deep.equal(['https://ci.example/badge.svg', 'https://ci.example/b.svg']);
+    asText.remove();
+    images.remove();
+  });
+
+  it('links a reference whose definition comes after its use, streamed or not, replacing a frozen block', async () => {
+    const text =
+      'Use [r] and [s][].\n\nMiddle [t].\n\n```js\nlet x = a[i];\n```\n\n[r]: https://example.com/r\n\n' +
+      '- more [s]\n- and [t]\n\n[s]: https://example.com/s "S"\n[t]: https://example.com/t\n\nEnd [nothing].\n';
+    const html = await expectStreamedLikeOnce(text, 500);
+    const root = document.createElement('div');
+    root.innerHTML = html;
+    expect([...root.querySelectorAll('a')].map(a => `${a.textContent} ${a.getAttribute('href')}`)).to.deep.equal([
+      'r https://example.com/r',
+      's https://example.com/s',
+      't https://example.com/t',
+      's https://example.com/s',
+      't https://example.com/t',
+    ]);
+    expect(root.textContent).to.contain('End [nothing].');
+
+    // Streamed: the first paragraph froze before the definitions and is replaced, once per definition that names it.
+    const renderer = new MessageRenderer(renderOptions);
+    const section = newSection();
+    renderer.feed('content', 'Use [r].\n\nNext.\n\n');
+    apply(section, await renderer.take());
+    const first = section.querySelector('p')!;
+    expect(first.textContent).to.equal('Use [r].');
+    // A definition is final once a block after it starts (a title may follow on its next line).
+    renderer.feed('content', '[r]: https://example.com/r\n\nLast.\n\nOpen');
+    const patch = await renderer.take();
+    expect(patch.content?.filter(op => op.type === 'replace')).to.deep.equal([
+      { type: 'replace', index: 0, html: '<p>Use <a href="https://example.com/r" rel="noopener noreferrer" target="_blank">r</a>.</p>' },
+    ]);
+    apply(section, patch);
+    expect(first.isConnected).to.equal(false);
+    expect(section.querySelector('p a')?.getAttribute('href')).to.equal('https://example.com/r');
+  });
+
+  it('re-highlights fences nested in lists and quotes with their block, streamed like one shot', async () => {
+    const code = 'def f(x):\n    return [x * 2 for x in range(3)]  # "s"';
+    const nested = code.replace(/\n/g, '\n   ');
+    const text = `1. step one:\n   \`\`\`python\n   ${nested}\n   \`\`\`\n2. two\n\n> quoted:\n> \`\`\`python\n> ${code.replace(/\n/g, '\n> ')}\n> \`\`\`\n\nafter\n`;
+    const html = await expectStreamedLikeOnce(text, 700);
+    const root = newSection();
+    root.innerHTML = html;
+    const pres = root.querySelectorAll('pre[part="code-block"]');
+    expect(pres.length).to.equal(2);
+    for (const pre of pres) {
+      expect(pre.textContent).to.equal(code);
+      await expectShikiColours(pre, code, 'python', renderOptions.theme);
+    }
+    root.remove();
   });
 
   it('renders an unterminated table, list and fence sensibly while streaming', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { RenderOptions } from '../../../src/shared/protocol.js';
 import { MessageRenderer, type RenderedPatch } from '../../../src/worker/render/message-renderer.js';
 import { renderStages, type RenderStage } from '../../../src/worker/render/stages/index.js';
+import { mathSamples } from '../../../src/worker/render/stages/math.js';
 import { applyAll, randomChunks, renderOptions, seeded } from '../../support/render-harness.js';
 
 /** A sample text, rendered with the default render options unless it names its own. */
@@ -17,14 +18,17 @@ const samples: Record<string, readonly Sample[]> = {
     'See [a](https://x.example) and https://l.example/p\n<mailto:a@b.c> [b](javascript:x) [c]() [d](/rel)\n\n' +
       '- [e](https://e.example/1 "title")\n- [f](data:text/html,x)\n\n> [q](http://q.example)\nlazy\n\n' +
       '[r]: https://example.com/r\n\nUse [r] and [missing].',
+    'Bare www.example.com/path?q=1, and (www.x.example/a_(b)). Not setup.py.\n\nUse [late] here.\n\n[late]: https://late.example',
   ],
   images: [
+    '[![build](https://ci.example/badge.svg)](https://ci.example/run) after\n\n- [![b](https://e.example/b.png)](https://e.example)',
     '![cat](https://example.com/cat.png) ![rel](/x.png) ![js](javascript:alert(1))\n\n> ![q](http://e.example/q.png)\n\n- ![](https://e.example/empty.png)',
     {
       text: '![cat](https://example.com/cat.png) ![rel](/x.png) ![*em* alt](data:image/png;base64,AA)\n\n> ![q](http://e.example/q.png)',
       options: { ...renderOptions, allowImages: true },
     },
   ],
+  math: mathSamples,
   'table-align': [
     'Intro\n\n| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n| ~~x~~ | [l](https://e.example) | `c` | |\n\nAfter.\n\n' +
       '> | q | r |\n> |--:|:--|\n> | 5 | 6 |',

@@ -5,10 +5,11 @@
  * one-shot test (test/worker/render/stages.test.ts) covers each entry.
  */
 import { images } from './images.js';
+import { mathStage } from './math.js';
 import type { RenderStage } from './render-stage.js';
 import { safeLinks } from './safe-links.js';
 import { tableAlign } from './table-align.js';
 
 export type { RenderStage } from './render-stage.js';
 
-export const renderStages: readonly RenderStage[] = [safeLinks, images, tableAlign];
+export const renderStages: readonly RenderStage[] = [safeLinks, images, tableAlign, mathStage];
