@@ -187,6 +187,10 @@ export const vllmChatStyles = css`
   .message.user .meta {
     justify-content: flex-end;
   }
+  /* Its own direction, isolated: in a right-to-left page its figures keep their order. */
+  .stats {
+    unicode-bidi: plaintext;
+  }
   .actions {
     display: inline-flex;
     gap: calc(var(--_space) / 2);

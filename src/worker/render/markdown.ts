@@ -34,6 +34,7 @@ import {
   linkRel,
   linkTarget,
 } from './safe-html.js';
+import { directionStage } from './stages/direction.js';
 
 /** Characters handed to markdown-it's parser, for tests that assert cost per take stays bounded. */
 export const markdownStats = { parsedChars: 0 };
@@ -59,6 +60,7 @@ export function createMarkdown(options: MarkdownOptions): Markdown {
   // Links, autolinks and linkified URLs all pass through validateLink; a
   // refused URL leaves its text as text.
   md.validateLink = url => isSafeHref(url);
+  directionStage.markdown(md, options);
 
   md.core.ruler.push('vllm_safe_links', state => {
     for (const block of state.tokens) {
