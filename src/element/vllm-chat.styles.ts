@@ -138,6 +138,8 @@ export const vllmChatStyles = css`
   .message.user .text {
     white-space: pre-wrap;
     overflow-wrap: anywhere;
+    /* Each line in the direction of its own text: a pasted line of code stays left to right. */
+    unicode-bidi: plaintext;
   }
   .message.assistant {
     align-self: stretch;
