@@ -138,6 +138,8 @@ export const vllmChatStyles = css`
   .message.user .text {
     white-space: pre-wrap;
     overflow-wrap: anywhere;
+    /* Each line in the direction of its own text: a pasted line of code stays left to right. */
+    unicode-bidi: plaintext;
   }
   .message.assistant {
     align-self: stretch;
@@ -186,6 +188,10 @@ export const vllmChatStyles = css`
   }
   .message.user .meta {
     justify-content: flex-end;
+  }
+  /* Its own direction, isolated: in a right-to-left page its figures keep their order. */
+  .stats {
+    unicode-bidi: plaintext;
   }
   .actions {
     display: inline-flex;

@@ -6,8 +6,17 @@
  * grows moves the bottom away without any scroll by the reader, so "not at the
  * bottom" alone cannot mean "the reader scrolled up". A wheel or touch
  * gesture, a scrolling key, or a pointer press on the scroller (the scrollbar)
- * marks the scrolls that follow as the reader's; a reader's scroll that ends
- * away from the bottom detaches, one that reaches the bottom re-attaches.
+ * marks the scrolls that follow as the reader's. A reader's scroll upward
+ * detaches; one downward never does, and re-attaches once it reaches the
+ * bottom as it was when the gesture began, or comes within the slack of the
+ * bottom as it is now, whichever happens first.
+ *
+ * The first of those two is what makes coming back work while a reply
+ * streams fast: a wheel notch or a scrolling key animates the view over
+ * several frames toward the offset that was the bottom when it was pressed,
+ * and even an instant scroll reports its event a frame later; the reply grows
+ * meanwhile, so the scroll lands short of the bottom as it is by then, often
+ * by more than the slack.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { nextFrame } from '../view/frame-budget.js';
@@ -26,6 +35,10 @@ export class AutoScrollController implements ReactiveController {
   #pointerDown = false;
   /** `scrollTop` after the last follow: the view moving above it is the reader's doing. */
   #placedTop = 0;
+  /** `scrollTop` at the last scroll event: tells a scroll up from a scroll down. */
+  #lastTop = 0;
+  /** The largest `scrollTop` when the reader's current gesture began: reaching it is reaching the bottom. */
+  #gestureBottom = Infinity;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -45,8 +58,9 @@ export class AutoScrollController implements ReactiveController {
     if (scroller === this.#scroller) return;
     this.#unlisten();
     this.#scroller = scroller;
+    this.#lastTop = scroller.scrollTop;
     scroller.addEventListener('wheel', this.#onWheel, { passive: true });
-    scroller.addEventListener('touchstart', this.#onGesture, { passive: true });
+    scroller.addEventListener('touchstart', this.#onTouchStart, { passive: true });
     scroller.addEventListener('touchmove', this.#onGesture, { passive: true });
     scroller.addEventListener('keydown', this.#onKey);
     scroller.addEventListener('pointerdown', this.#onPointerDown);
@@ -110,10 +124,26 @@ export class AutoScrollController implements ReactiveController {
   #set(attached: boolean): void {
     if (attached === this.#attached) return;
     this.#attached = attached;
+    // Following starts from where the reader is: `follow()` must not take
+    // the view being above an older placement for a scroll up.
+    if (attached && this.#scroller) this.#placedTop = this.#scroller.scrollTop;
     this.onChange(attached);
   }
 
-  #markIntent(): void {
+  /** True while scrolls are attributed to the reader. */
+  #byReader(): boolean {
+    return this.#pointerDown || performance.now() < this.#intentUntil;
+  }
+
+  /**
+   * Attributes the scrolls of the next moments to the reader. A gesture
+   * begins at a touch or a press on the scroller, or at the first wheel turn
+   * or key after a pause; the bottom is noted then, because that is where a
+   * scroll toward the bottom started then will land.
+   */
+  #markIntent(begins = false): void {
+    const s = this.#scroller;
+    if (s && (begins || !this.#byReader())) this.#gestureBottom = s.scrollHeight - s.clientHeight;
     this.#intentUntil = performance.now() + INTENT_MS;
   }
 
@@ -123,6 +153,8 @@ export class AutoScrollController implements ReactiveController {
     const s = this.#scroller;
     if (event.deltaY < 0 && s && s.scrollHeight > s.clientHeight) this.#set(false);
   };
+
+  #onTouchStart = (): void => this.#markIntent(true);
 
   #onGesture = (): void => this.#markIntent();
 
@@ -137,8 +169,8 @@ export class AutoScrollController implements ReactiveController {
   };
 
   #onPointerDown = (): void => {
+    this.#markIntent(true);
     this.#pointerDown = true;
-    this.#markIntent();
   };
 
   #onPointerUp = (): void => {
@@ -149,19 +181,26 @@ export class AutoScrollController implements ReactiveController {
   #onScroll = (): void => {
     const s = this.#scroller;
     if (!s) return;
+    const top = s.scrollTop;
+    const moved = top - this.#lastTop;
+    this.#lastTop = top;
     if (this.#atBottom(s)) {
       this.#set(true);
       return;
     }
-    const byReader = this.#pointerDown || performance.now() < this.#intentUntil;
-    if (byReader) this.#set(false);
+    if (!this.#byReader()) return;
+    if (moved < 0) this.#set(false);
+    else if (moved > 0 && top >= this.#gestureBottom - SLACK) this.#set(true);
+    // A fling or a long smooth scroll goes on after the gesture's last
+    // event; while detached nothing else scrolls, so its scrolls stay the reader's.
+    if (!this.#attached) this.#intentUntil = performance.now() + INTENT_MS;
   };
 
   #unlisten(): void {
     const s = this.#scroller;
     if (!s) return;
     s.removeEventListener('wheel', this.#onWheel);
-    s.removeEventListener('touchstart', this.#onGesture);
+    s.removeEventListener('touchstart', this.#onTouchStart);
     s.removeEventListener('touchmove', this.#onGesture);
     s.removeEventListener('keydown', this.#onKey);
     s.removeEventListener('pointerdown', this.#onPointerDown);

@@ -29,9 +29,22 @@ export const messageStyles = css`
     line-height: 1.25;
   }
   .markdown blockquote {
-    padding-left: 0.8em;
-    border-left: 3px solid color-mix(in srgb, currentColor 30%, transparent);
+    padding-inline-start: 0.8em;
+    border-inline-start: 3px solid color-mix(in srgb, currentColor 30%, transparent);
     opacity: 0.9;
+  }
+  /*
+   * Blocks carry the direction of their own text ('dir', decided in the
+   * worker); a block whose direction is not known yet is held back, hidden.
+   * Code reads left to right in any page and any answer, isolated from the
+   * text around it, so 'def f() -> int:' never shows as ':def f() -> int'.
+   */
+  .markdown [hidden] {
+    display: none;
+  }
+  :is(.code-block, pre, code, math, [part~='tool-call'], [part~='math-error']) {
+    direction: ltr;
+    unicode-bidi: isolate;
   }
   .markdown a {
     color: var(--vllm-chat-link-color, #2f81f7);

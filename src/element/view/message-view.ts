@@ -62,7 +62,11 @@ export class MessageView {
     this.root.append(this.#author);
     this.#content = doc.createElement('div');
     this.#content.className = role === 'assistant' ? 'content markdown' : 'content text';
-    if (role !== 'assistant') this.#content.textContent = message.content;
+    if (role !== 'assistant') {
+      this.#content.textContent = message.content;
+      // Whole and final: the browser's first-strong-character rule cannot flip it later.
+      this.#content.dir = 'auto';
+    }
     this.root.append(this.#content);
 
     const footer = doc.createElement('div');

@@ -4,7 +4,7 @@
  * these functions, streamed or not, so a streamed block and a block rendered
  * in one shot are the same DOM.
  *
- *     <div class="code-block" data-lang="py">
+ *     <div class="code-block" dir="ltr" data-lang="py">
  *       <div class="code-header"><span class="code-lang">py</span><button part="copy-button">…</button></div>
  *       <pre part="code-block" class="shiki t-github-dark"><code>
  *         <span class="code-group">                          (CODE_GROUP_LINES lines each)
@@ -35,7 +35,8 @@ export interface CodeBlockHead {
 export function codeBlockShell(head: CodeBlockHead): string {
   const label = head.lang || 'text';
   return (
-    `<div class="code-block"${attr('data-lang', head.lang)}>` +
+    // Code reads left to right in any page and any answer (the element's styles also isolate it).
+    `<div class="code-block" dir="ltr"${attr('data-lang', head.lang)}>` +
     `<div class="code-header"><span class="code-lang">${escapeHtml(label)}</span>` +
     `<button type="button" part="copy-button" class="copy-button"${attr('aria-label', head.copyLabel)}>${escapeHtml(head.copyLabel)}</button>` +
     `</div><pre part="code-block"${attr('class', head.preClass)}><code></code></pre></div>`

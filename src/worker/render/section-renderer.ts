@@ -214,7 +214,8 @@ export class SectionRenderer {
   /** The open last block with the partial line: O(tail) per take. */
   private async renderTail(ctx: RenderContext): Promise<string> {
     if (this.buf.trim() === '') return '';
-    const env: Env = { references: { ...this.refs } };
+    // `openEnd`: the text may grow at its end (render stages keep undecided blocks from showing too early).
+    const env: Env = { references: { ...this.refs }, openEnd: true };
     const tokens = parseBlocks(ctx.md, this.buf, env);
     await preloadNested(ctx, tokens, 0, tokens.length);
     return renderBlocks(ctx.md, tokens, topLevelBlocks(tokens), env, ctx.postRender).trim();

@@ -125,3 +125,129 @@ describe('auto-scroll', () => {
     await pending;
   });
 });
+
+/**
+ * Coming back to the bottom while a fast reply streams. A reader's scroll
+ * toward the bottom ends where the bottom was when the gesture began (a
+ * smooth wheel or key scroll animates toward that offset over several
+ * frames; an instant one lands there and its scroll event comes a frame
+ * later), and the reply keeps growing in between: the view must follow
+ * again all the same.
+ */
+describe('auto-scroll: back to the bottom while a fast reply streams', () => {
+  afterEach(unmountAll);
+
+  /**
+   * A mounted element that has already answered once, now streaming a long
+   * reply at `rate` tokens/s: fast enough that the bottom moves by more than
+   * the slack while a scroll animates, or between a scroll and its event.
+   */
+  async function streamingAfterAnEarlierReply(rate: number) {
+    const el = await mount({ model: 'MyCoder' });
+    await el.send('[mock rate=0 lines=10 lang=py]');
+    const scroller = log(el);
+    const pending = el.send(`[mock rate=${rate} lines=4000 lang=py]`);
+    await waitFor(() => scroller.scrollHeight > scroller.clientHeight * 4, 'a long reply');
+    return { el, scroller, pending };
+  }
+
+  /**
+   * One turn of the wheel as Chromium handles it: the `wheel` event, then,
+   * unless cancelled, a scroll by its delta toward the offset clamped where
+   * the bottom is now, animated over frames when smooth scrolling is on.
+   */
+  function turnWheel(scroller: HTMLElement, deltaY: number, behavior: ScrollBehavior): void {
+    const wheel = new WheelEvent('wheel', { deltaY, bubbles: true, cancelable: true, composed: true });
+    if (scroller.dispatchEvent(wheel)) scroller.scrollBy({ top: deltaY, behavior });
+  }
+
+  /** Until the view has not moved for a few frames (a scroll has landed) or it follows again. */
+  async function landed(el: VllmChat, scroller: HTMLElement): Promise<void> {
+    let last = -1;
+    let still = 0;
+    await waitFor(() => {
+      still = scroller.scrollTop === last ? still + 1 : 0;
+      last = scroller.scrollTop;
+      return still >= 5 || parts(el, 'jump-button').length === 0;
+    }, 'the scroll to land');
+  }
+
+  async function expectFollowing(el: VllmChat, scroller: HTMLElement): Promise<void> {
+    await frames(2);
+    expect(parts(el, 'jump-button'), 'the jump button').to.have.length(0);
+    await moreContent(scroller);
+    await frames(2);
+    expect(await paintedGap(scroller)).to.be.lessThan(30);
+  }
+
+  for (const behavior of ['smooth', 'instant'] as const) {
+    it(`follows again when the reader wheels back down to the bottom (${behavior} scrolling)`, async () => {
+      const { el, scroller, pending } = await streamingAfterAnEarlierReply(1500);
+      turnWheel(scroller, -600, behavior);
+      await waitFor(() => parts(el, 'jump-button')[0], 'the jump button');
+      await landed(el, scroller);
+      expect(gap(scroller)).to.be.greaterThan(300);
+      // A fast spin, one notch per frame, each past the bottom as it is then.
+      for (let i = 0; i < 3; i++) {
+        turnWheel(scroller, gap(scroller) + 200, behavior);
+        await frames(1);
+      }
+      await landed(el, scroller);
+      await expectFollowing(el, scroller);
+      el.stop();
+      await pending;
+    });
+  }
+
+  it('follows again when the reader holds PageDown until the bottom', async () => {
+    const { el, scroller, pending } = await streamingAfterAnEarlierReply(400);
+    scroller.focus();
+    await sendKeys({ press: 'PageUp' });
+    await sendKeys({ press: 'PageUp' });
+    await waitFor(() => parts(el, 'jump-button')[0], 'the jump button');
+    await landed(el, scroller);
+    for (let i = 0; i < 40 && gap(scroller) > scroller.clientHeight; i++) await sendKeys({ press: 'PageDown' });
+    await sendKeys({ press: 'PageDown' });
+    await sendKeys({ press: 'PageDown' });
+    await landed(el, scroller);
+    await expectFollowing(el, scroller);
+    el.stop();
+    await pending;
+  });
+
+  it('follows again when the reader drags the scrollbar to the end', async () => {
+    const { el, scroller, pending } = await streamingAfterAnEarlierReply(1500);
+    scroller.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+    scroller.scrollTop = 50;
+    await waitFor(() => parts(el, 'jump-button')[0], 'the jump button');
+    // The thumb dragged to the end of its track, one move per frame.
+    for (let i = 0; i < 3; i++) {
+      scroller.scrollTop = scroller.scrollHeight;
+      await frames(1);
+    }
+    dispatchEvent(new PointerEvent('pointerup'));
+    await expectFollowing(el, scroller);
+    el.stop();
+    await pending;
+  });
+
+  it('follows again when a touch fling carries the view to the bottom', async () => {
+    const { el, scroller, pending } = await streamingAfterAnEarlierReply(1500);
+    const touch = (type: string) => new TouchEvent(type, { bubbles: true, cancelable: false });
+    scroller.dispatchEvent(touch('touchstart'));
+    scroller.dispatchEvent(touch('touchmove'));
+    scroller.scrollBy({ top: -600, behavior: 'instant' });
+    scroller.dispatchEvent(touch('touchend'));
+    await waitFor(() => parts(el, 'jump-button')[0], 'the jump button');
+    await landed(el, scroller);
+    // A fling: the finger leaves, the view glides on toward the bottom of that moment.
+    scroller.dispatchEvent(touch('touchstart'));
+    scroller.dispatchEvent(touch('touchmove'));
+    scroller.dispatchEvent(touch('touchend'));
+    scroller.scrollBy({ top: gap(scroller), behavior: 'smooth' });
+    await landed(el, scroller);
+    await expectFollowing(el, scroller);
+    el.stop();
+    await pending;
+  });
+});

@@ -37,13 +37,13 @@ describe('markdown', () => {
   });
 
   it('shows raw HTML as text', () => {
-    expect(md.render('<b>x</b>\n\n<div onclick=y>z</div>')).to.equal('<p>&lt;b&gt;x&lt;/b&gt;</p>\n<p>&lt;div onclick=y&gt;z&lt;/div&gt;</p>\n');
+    expect(md.render('<b>x</b>\n\n<div onclick=y>z</div>')).to.equal('<p dir="ltr">&lt;b&gt;x&lt;/b&gt;</p>\n<p dir="ltr">&lt;div onclick=y&gt;z&lt;/div&gt;</p>\n');
   });
 
   it('adds rel and target to links and autolinks, and keeps unsafe ones as text', () => {
     const html = md.render('[a](https://x.example) https://l.example/p <mailto:a@b.c> [b](javascript:x) [c]()');
     expect(html).to.equal(
-      '<p><a href="https://x.example" rel="noopener noreferrer" target="_blank">a</a> ' +
+      '<p dir="ltr"><a href="https://x.example" rel="noopener noreferrer" target="_blank">a</a> ' +
         '<a href="https://l.example/p" rel="noopener noreferrer" target="_blank">https://l.example/p</a> ' +
         '<a href="mailto:a@b.c" rel="noopener noreferrer" target="_blank">mailto:a@b.c</a> ' +
         '[b](javascript:x) c</p>\n',
@@ -63,7 +63,7 @@ describe('markdown', () => {
 
   it('renders GFM tables with alignment classes instead of inline styles, and strikethrough', () => {
     const html = md.render('| a | b |\n|:-:|--:|\n| 1 | ~~2~~ |');
-    expect(html).to.contain('<th class="align-center">a</th>');
+    expect(html).to.contain('<th dir="ltr" class="align-center">a</th>');
     expect(html).to.contain('<td class="align-right"><s>2</s></td>');
     expect(html).not.to.contain('style=');
   });

@@ -94,7 +94,7 @@ describe('MessageRenderer', () => {
     const reasoning = applyAll([patch], 'reasoning');
     const content = applyAll([patch], 'content');
     expect(reasoning.querySelector('pre[part="code-block"]')?.textContent).to.equal('x = 1');
-    expect(content.innerHTML).to.equal('<p>Answer.</p>\n');
+    expect(content.innerHTML).to.equal('<p dir="ltr">Answer.</p>\n');
     expect(await renderer.take()).to.deep.equal({});
   });
 

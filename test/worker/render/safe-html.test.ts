@@ -23,7 +23,7 @@ const hostile = [
 const allowedTags = new Set(
   'DIV SPAN P A EM STRONG CODE PRE BUTTON UL OL LI BLOCKQUOTE TABLE THEAD TBODY TR TH TD H1 H2 H3 H4 H5 H6 HR BR S DEL IMG'.split(' '),
 );
-const allowedAttrs = new Set(['class', 'href', 'rel', 'target', 'data-lang', 'part', 'type', 'aria-label', 'src', 'alt', 'loading', 'referrerpolicy', 'start']);
+const allowedAttrs = new Set(['class', 'href', 'rel', 'target', 'data-lang', 'part', 'type', 'aria-label', 'src', 'alt', 'loading', 'referrerpolicy', 'start', 'dir', 'hidden']);
 
 function expectInert(root: Element): void {
   for (const el of root.querySelectorAll('*')) {
@@ -33,6 +33,8 @@ function expectInert(root: Element): void {
       expect(name.startsWith('on')).to.equal(false);
       if (name === 'href') expect(isSafeHref(value), `href ${value}`).to.equal(true);
       if (name === 'src') expect(isSafeImageSrc(value), `src ${value}`).to.equal(true);
+      if (name === 'dir') expect(value, 'dir').to.be.oneOf(['ltr', 'rtl']);
+      if (name === 'hidden') expect(value, 'hidden').to.equal('');
     }
     if (el.tagName === 'IMG') expect(el.getAttribute('src')).to.match(/^https?:/);
   }

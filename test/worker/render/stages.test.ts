@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { RenderOptions } from '../../../src/shared/protocol.js';
 import { MessageRenderer, type RenderedPatch } from '../../../src/worker/render/message-renderer.js';
 import { renderStages, type RenderStage } from '../../../src/worker/render/stages/index.js';
+import { directionSamples } from '../../../src/worker/render/stages/direction.js';
 import { mathSamples } from '../../../src/worker/render/stages/math.js';
 import { applyAll, randomChunks, renderOptions, seeded } from '../../support/render-harness.js';
 
@@ -29,6 +30,7 @@ const samples: Record<string, readonly Sample[]> = {
     },
   ],
   math: mathSamples,
+  direction: directionSamples,
   'table-align': [
     'Intro\n\n| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n| ~~x~~ | [l](https://e.example) | `c` | |\n\nAfter.\n\n' +
       '> | q | r |\n> |--:|:--|\n> | 5 | 6 |',

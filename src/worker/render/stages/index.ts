@@ -4,6 +4,7 @@
  * content is one file in this folder and one line here; the streamed ==
  * one-shot test (test/worker/render/stages.test.ts) covers each entry.
  */
+import { directionStage } from './direction.js';
 import { images } from './images.js';
 import { mathStage } from './math.js';
 import type { RenderStage } from './render-stage.js';
@@ -12,4 +13,4 @@ import { tableAlign } from './table-align.js';
 
 export type { RenderStage } from './render-stage.js';
 
-export const renderStages: readonly RenderStage[] = [safeLinks, images, tableAlign, mathStage];
+export const renderStages: readonly RenderStage[] = [safeLinks, images, tableAlign, mathStage, directionStage];
