@@ -63,14 +63,14 @@ describe('markdown', () => {
 
   it('renders GFM tables with alignment classes instead of inline styles, and strikethrough', () => {
     const html = md.render('| a | b |\n|:-:|--:|\n| 1 | ~~2~~ |');
-    expect(html).to.contain('<th dir="ltr" class="align-center">a</th>');
-    expect(html).to.contain('<td class="align-right"><s>2</s></td>');
+    expect(html).to.match(/<th dir="ltr" class="align-center">a<\/th>|<th class="align-center" dir="ltr">a<\/th>/);
+    expect(html).to.match(/<td[^>]* class="align-right"[^>]*><s>2<\/s><\/td>/);
     expect(html).not.to.contain('style=');
   });
 
   it('linkifies a bare www. link (not a bare domain or file name), without trailing punctuation', () => {
     expect(md.render('See www.example.com/a?b=1. (www.example.org) or example.com, setup.py and xwww.example.com')).to.equal(
-      '<p>See <a href="http://www.example.com/a?b=1" rel="noopener noreferrer" target="_blank">www.example.com/a?b=1</a>. ' +
+      '<p dir="ltr">See <a href="http://www.example.com/a?b=1" rel="noopener noreferrer" target="_blank">www.example.com/a?b=1</a>. ' +
         '(<a href="http://www.example.org" rel="noopener noreferrer" target="_blank">www.example.org</a>) ' +
         'or example.com, setup.py and xwww.example.com</p>\n',
     );
@@ -118,7 +118,7 @@ describe('markdown', () => {
     renderer.feed('content', '[r]: https://example.com/r\n\nLast.\n\nOpen');
     const patch = await renderer.take();
     expect(patch.content?.filter(op => op.type === 'replace')).to.deep.equal([
-      { type: 'replace', index: 0, html: '<p>Use <a href="https://example.com/r" rel="noopener noreferrer" target="_blank">r</a>.</p>' },
+      { type: 'replace', index: 0, html: '<p dir="ltr">Use <a href="https://example.com/r" rel="noopener noreferrer" target="_blank">r</a>.</p>' },
     ]);
     apply(section, patch);
     expect(first.isConnected).to.equal(false);
