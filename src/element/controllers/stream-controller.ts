@@ -147,11 +147,17 @@ export class StreamController implements ReactiveController {
   stop(): void {
     if (!this.#id || this.#stopRequested) return;
     this.#stopRequested = true;
-    void this.#worker?.stop(this.#id);
+    // A worker that died rejects; the reply then ends through `run`'s own rejection.
+    this.#worker?.stop(this.#id).catch(() => undefined);
   }
 }
 
 function lostWorker(cause?: unknown): ChatError {
+  // worker-client.ts rejects with a `ChatError` that says what happened to the worker.
+  if (cause instanceof Error && (cause as Partial<ChatError>).code === 'worker') {
+    const { message, hint } = cause as Error & ChatError;
+    return { code: 'worker', message, ...(hint ? { hint } : {}) };
+  }
   const detail = cause instanceof Error && cause.message ? ` (${cause.message})` : '';
   return {
     code: 'worker',
