@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { VllmChat } from '../../src/element/vllm-chat.js';
 import { loadConversation, saveConversation } from '../../src/element/conversation-store.js';
 import { THROTTLE_MS } from '../../src/element/controllers/persistence-controller.js';
+import { workerReady } from '../../src/element/worker-client.js';
 import { mount, part, parts, unmountAll, waitFor } from './chat-fixture.js';
 
 /** An iframe whose page holds a `<vllm-chat storage-key=key>`; reloading it is a real page reload. */
@@ -47,6 +48,22 @@ function removeAll(prefix: string): void {
   for (let i = localStorage.length - 1; i >= 0; i--) {
     const name = localStorage.key(i)!;
     if (name.startsWith(prefix)) localStorage.removeItem(name);
+  }
+}
+
+
+/**
+ * Until the worker runs: its first start loads the whole worker graph from
+ * the dev server, which on a loaded machine may exceed the start timeout
+ * (each call then starts another).
+ */
+async function workerRunning(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await workerReady();
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
   }
 }
 
@@ -212,6 +229,7 @@ describe('conversation persistence (storage-key)', () => {
     try {
       const el = await mount({ 'storage-key': key, model: 'MyCoder' });
       await waitFor(() => el.messages.length === 2, 'the restored conversation');
+      await workerRunning();
       dispatchEvent(new PageTransitionEvent('pagehide'));
       expect(writes, 'writes on hide with nothing changed').to.have.length(0);
       const reply = await el.send('[mock rate=150 lines=60 lang=py]');
@@ -246,6 +264,7 @@ describe('conversation persistence (storage-key)', () => {
     try {
       const el = await mount({ 'storage-key': key, model: 'MyCoder' });
       await waitFor(() => el.messages.length === 2, 'the restored conversation');
+      await workerRunning();
       // Fill the origin's storage: large values first, then smaller ones, until nothing fits.
       for (let size = 1 << 20; size >= 16; size >>= 2) {
         for (let i = 0; i < 64; i++) {

@@ -133,7 +133,8 @@ export class StreamController implements ReactiveController {
         if (!ended) end(this.#stopRequested ? { status: 'stopped' } : { status: 'error', error: lostWorker() });
       }
     } catch (error) {
-      end({ status: 'error', error: lostWorker(error) });
+      // A reply stopped as its worker went away (the last element let go) ended as asked.
+      end(this.#stopRequested ? { status: 'stopped' } : { status: 'error', error: lostWorker(error) });
     } finally {
       if (!ended) end({ status: 'stopped' });
       this.#id = undefined;
