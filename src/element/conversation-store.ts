@@ -1,13 +1,30 @@
 /**
- * Keeps a conversation in `localStorage` under the element's `storage-key`.
+ * Keeps a conversation in `localStorage` under the element's `storage-key`,
+ * without ever losing what was stored.
+ *
+ * Layout (version 2): `key` holds an index, `{ format: 'vllm-chat',
+ * version: 2, records: [id…] }`, and each message is a record of its own
+ * under `${key}#${id}`. A save writes only the messages that changed, each
+ * under a new id, then the index, then removes the records it replaced: a
+ * save is O(changed messages), and until the index is written the stored
+ * conversation is the previous one, whole. A write that fails (quota)
+ * removes what it wrote and leaves the previous state intact.
+ *
+ * Version 1 (`{ format: 'vllm-chat/1', messages: […] }`, one value) is read
+ * and rewritten as version 2 on load.
+ *
  * What comes back is validated field by field: storage is shared with the
- * rest of the origin, so anything that is not a conversation we wrote is
- * ignored with a `console.warn` rather than breaking the element.
+ * rest of the origin. Data under the key that cannot be read is not
+ * overwritten: it is moved aside to `${key}.unreadable-<time>` (its records
+ * too, under the same suffix), or, when even that cannot be written, left
+ * where it is and nothing is saved under the key until `clear()`.
  */
 import type { ChatMessage } from '../shared/chat-message.js';
 
-/** Version tag of the stored shape; other shapes are foreign data. */
-const FORMAT = 'vllm-chat/1';
+const FORMAT = 'vllm-chat';
+const VERSION = 2;
+/** The single-value shape before version 2. */
+const FORMAT_V1 = 'vllm-chat/1';
 
 const roles = new Set<unknown>(['system', 'user', 'assistant']);
 const statuses = new Set<unknown>(['streaming', 'done', 'stopped', 'error']);
@@ -39,7 +56,21 @@ function readMessage(value: unknown): ChatMessage | undefined {
   return message;
 }
 
-function storage(): Storage | undefined {
+/**
+ * What identifies a message's stored state, in O(1): a message changes only
+ * by growing while it streams and by how it ends; one edited or replaced is
+ * a new object, so it has no record yet.
+ */
+function fingerprint(m: ChatMessage): string {
+  return [m.role, m.status, m.content.length, m.content.slice(-32), m.reasoning?.length ?? -1, m.finishReason ?? '', m.error?.message ?? '', m.usage?.completionTokens ?? -1].join('\u0000');
+}
+
+let counter = 0;
+function newId(): string {
+  return `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+function defaultStorage(): Storage | undefined {
   try {
     return globalThis.localStorage;
   } catch {
@@ -48,41 +79,182 @@ function storage(): Storage | undefined {
   }
 }
 
-/** The conversation stored under `key`; `[]` when there is none or it is not ours. */
-export function loadConversation(key: string): ChatMessage[] {
-  const raw = storage()?.getItem(key);
-  if (raw == null) return [];
-  try {
-    const data: unknown = JSON.parse(raw);
-    if (!isRecord(data) || data.format !== FORMAT || !Array.isArray(data.messages)) {
-      throw new Error('not a vllm-chat conversation');
+/** Why the stored conversation could not be read, and where it is now. */
+export interface Unreadable {
+  reason: string;
+  /** Where it was moved; absent when it could not be, and was left in place. */
+  asideKey?: string;
+}
+
+export interface Loaded {
+  messages: ChatMessage[];
+  unreadable?: Unreadable;
+}
+
+/** `'unchanged'`: nothing to write; `'failed'`: storage refused, the previous state is intact. */
+export type SaveResult = 'saved' | 'unchanged' | 'failed';
+
+export class ConversationStore {
+  /** Record id and fingerprint of each message as last stored. */
+  #written = new WeakMap<ChatMessage, { id: string; print: string }>();
+  /** The record ids the stored index lists, as this store last read or wrote it; `undefined`: not ours to replace. */
+  #index: string[] | undefined = [];
+  /** Unreadable data stays under the key: nothing is written until `clear()`. */
+  #blocked = false;
+
+  constructor(
+    readonly key: string,
+    private readonly storage: Storage | undefined = defaultStorage(),
+  ) {}
+
+  /** Reads the stored conversation (migrating an older version); `[]` when there is none. */
+  load(): Loaded {
+    const raw = this.#get(this.key);
+    if (raw == null) return { messages: [] };
+    let data: unknown;
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      return this.#unreadable(raw, [], 'it is not JSON');
     }
-    const messages = data.messages.map(readMessage);
-    if (messages.some(m => m === undefined)) throw new Error('a message has an unknown shape');
-    return messages as ChatMessage[];
-  } catch (error) {
-    console.warn(`<vllm-chat>: ignoring the data stored under storage-key "${key}" (${String(error)}).`);
-    return [];
+    if (isRecord(data) && data.format === FORMAT_V1 && Array.isArray(data.messages)) {
+      const messages = data.messages.map(readMessage);
+      if (messages.some(m => m === undefined)) return this.#unreadable(raw, [], 'a message has an unknown shape');
+      // Rewritten as version 2 now; if that fails, the version 1 value stays until a save succeeds.
+      this.#index = undefined;
+      this.save(messages as ChatMessage[]);
+      return { messages: messages as ChatMessage[] };
+    }
+    if (!isRecord(data) || data.format !== FORMAT || !Array.isArray(data.records) || !data.records.every(id => typeof id === 'string')) {
+      return this.#unreadable(raw, [], 'it is not a vllm-chat conversation');
+    }
+    const ids = data.records as string[];
+    if (data.version !== VERSION) return this.#unreadable(raw, ids, `version ${String(data.version)} is not known`);
+    const messages: ChatMessage[] = [];
+    for (const id of ids) {
+      const record = this.#get(this.#recordKey(id));
+      let message: ChatMessage | undefined;
+      try {
+        message = record == null ? undefined : readMessage(JSON.parse(record));
+      } catch {
+        message = undefined;
+      }
+      if (!message) return this.#unreadable(raw, ids, `message record "${id}" is missing or damaged`);
+      messages.push(message);
+      this.#written.set(message, { id, print: fingerprint(message) });
+    }
+    this.#index = ids;
+    return { messages };
+  }
+
+  /**
+   * Stores `messages`, writing only those that changed since the last save
+   * and nothing at all when none did. Never throws.
+   */
+  save(messages: readonly ChatMessage[]): SaveResult {
+    const storage = this.storage;
+    if (!storage || this.#blocked) return 'unchanged';
+    const ids: string[] = [];
+    const fresh: { id: string; message: ChatMessage; print: string }[] = [];
+    for (const message of messages) {
+      const print = fingerprint(message);
+      const known = this.#written.get(message);
+      if (known && known.print === print) ids.push(known.id);
+      else {
+        const id = newId();
+        ids.push(id);
+        fresh.push({ id, message, print });
+      }
+    }
+    const previous = this.#index;
+    if (fresh.length === 0 && previous && sameList(previous, ids)) return 'unchanged';
+    const written: string[] = [];
+    try {
+      for (const { id, message } of fresh) {
+        storage.setItem(this.#recordKey(id), JSON.stringify(message));
+        written.push(id);
+      }
+      // The index makes the new state the stored one, in one write.
+      storage.setItem(this.key, JSON.stringify({ format: FORMAT, version: VERSION, records: ids }));
+    } catch (error) {
+      for (const id of written) this.#remove(this.#recordKey(id));
+      console.warn(`<vllm-chat>: could not store the conversation under "${this.key}"; the stored copy is unchanged (${String(error)}).`);
+      return 'failed';
+    }
+    for (const { id, message, print } of fresh) this.#written.set(message, { id, print });
+    const kept = new Set(ids);
+    for (const id of previous ?? []) if (!kept.has(id)) this.#remove(this.#recordKey(id));
+    this.#index = ids;
+    return 'saved';
+  }
+
+  /** Removes the stored conversation (a user's action: unreadable data left under the key goes too). */
+  clear(): void {
+    for (const id of this.#index ?? []) this.#remove(this.#recordKey(id));
+    this.#remove(this.key);
+    this.#index = [];
+    this.#blocked = false;
+    this.#written = new WeakMap();
+  }
+
+  #recordKey(id: string): string {
+    return `${this.key}#${id}`;
+  }
+
+  /** Moves what cannot be read aside, or leaves it in place and blocks writes when that fails. */
+  #unreadable(raw: string, ids: readonly string[], reason: string): Loaded {
+    const storage = this.storage!;
+    const asideKey = `${this.key}.unreadable-${new Date().toISOString()}`;
+    const copied: string[] = [];
+    try {
+      storage.setItem(asideKey, raw);
+      copied.push(asideKey);
+      for (const id of ids) {
+        const record = storage.getItem(this.#recordKey(id));
+        if (record == null) continue;
+        storage.setItem(`${asideKey}#${id}`, record);
+        copied.push(`${asideKey}#${id}`);
+      }
+    } catch {
+      for (const key of copied) this.#remove(key);
+      this.#blocked = true;
+      this.#index = undefined;
+      console.warn(`<vllm-chat>: the data stored under storage-key "${this.key}" cannot be read (${reason}); it is left as it is and nothing will be saved there until clear().`);
+      return { messages: [], unreadable: { reason } };
+    }
+    for (const id of ids) this.#remove(this.#recordKey(id));
+    this.#remove(this.key);
+    console.warn(`<vllm-chat>: the data stored under storage-key "${this.key}" cannot be read (${reason}); it was moved to "${asideKey}".`);
+    return { messages: [], unreadable: { reason, asideKey } };
+  }
+
+  #get(key: string): string | null {
+    try {
+      return this.storage?.getItem(key) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  #remove(key: string): void {
+    try {
+      this.storage?.removeItem(key);
+    } catch {
+      // Nothing stored can be removed where storage is unavailable.
+    }
   }
 }
 
-/**
- * Stores `messages` under `key`. O(total text): callers throttle it while a
- * reply streams. Failing storage (quota, privacy mode) only loses persistence.
- */
-export function saveConversation(key: string, messages: readonly ChatMessage[]): void {
-  try {
-    storage()?.setItem(key, JSON.stringify({ format: FORMAT, messages }));
-  } catch (error) {
-    console.warn(`<vllm-chat>: could not store the conversation under "${key}" (${String(error)}).`);
-  }
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** Removes the conversation stored under `key`. */
-export function clearConversation(key: string): void {
-  try {
-    storage()?.removeItem(key);
-  } catch {
-    // Nothing stored can be removed where storage is unavailable.
-  }
+/** The conversation stored under `key` (what a new element would show). */
+export function loadConversation(key: string): ChatMessage[] {
+  return new ConversationStore(key).load().messages;
+}
+
+/** Stores `messages` under `key` as a new element's first save would. */
+export function saveConversation(key: string, messages: readonly ChatMessage[]): SaveResult {
+  return new ConversationStore(key).save(messages);
 }

@@ -42,6 +42,14 @@ export interface VllmChatStrings {
   /** Token usage the server reported at the end. */
   usage: (promptTokens: number, completionTokens: number) => string;
   httpStatus: (status: number) => string;
+  /** The conversation stored under `key` could not be read and was moved to `asideKey`. */
+  storageUnreadableKept: (key: string, asideKey: string) => string;
+  /** The conversation stored under `key` could not be read nor moved: it is left in place and nothing is saved. */
+  storageUnreadableLeft: (key: string) => string;
+  /** A save failed (storage full); the last saved copy is intact. */
+  storageSaveFailed: string;
+  /** Hides a notice. */
+  dismiss: string;
 }
 
 const en: VllmChatStrings = {
@@ -70,6 +78,12 @@ const en: VllmChatStrings = {
   liveStats: (tokens, rate) => `${tokens} tokens · ${rate.toFixed(1)} tokens/s`,
   usage: (prompt, completion) => `${prompt} prompt + ${completion} completion tokens`,
   httpStatus: errorTexts.en.httpStatus,
+  storageUnreadableKept: (key, aside) =>
+    `The conversation saved under “${key}” could not be read. It was kept aside under “${aside}”; nothing was overwritten.`,
+  storageUnreadableLeft: key =>
+    `The conversation saved under “${key}” could not be read. It is left as it is, and this chat will not be saved until you clear it.`,
+  storageSaveFailed: 'This conversation could not be saved: the browser’s storage is full. The last saved copy is kept.',
+  dismiss: 'Dismiss',
 };
 
 const zh: VllmChatStrings = {
@@ -98,6 +112,10 @@ const zh: VllmChatStrings = {
   liveStats: (tokens, rate) => `${tokens} 个词元 · 每秒 ${rate.toFixed(1)} 个`,
   usage: (prompt, completion) => `提示 ${prompt} + 生成 ${completion} 个词元`,
   httpStatus: errorTexts.zh.httpStatus,
+  storageUnreadableKept: (key, aside) => `无法读取保存在“${key}”下的对话。它已另存到“${aside}”，没有覆盖任何内容。`,
+  storageUnreadableLeft: key => `无法读取保存在“${key}”下的对话。它保持原样；清空对话之前，本次对话不会被保存。`,
+  storageSaveFailed: '无法保存此对话：浏览器存储空间已满。已保留上次保存的版本。',
+  dismiss: '关闭',
 };
 
 /** The strings for a BCP 47 language tag (`zh`, `zh-CN`, `zh-Hant`… → Chinese; anything else → English), with overrides. */

@@ -249,6 +249,16 @@ export const vllmChatStyles = css`
     padding: calc(var(--_space) * 1.5);
     border-top: 1px solid var(--_border);
   }
+  .notice {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--_space);
+    padding: calc(var(--_space) * 0.75) calc(var(--_space) * 1.5);
+    border-top: 1px solid var(--_error);
+    color: var(--_error);
+    font-size: 0.85em;
+  }
   .editing {
     grid-column: 1 / -1;
     display: flex;

@@ -9,6 +9,7 @@ import type { TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ComposerController } from './controllers/composer-controller.js';
 import type { MessageView } from './view/message-view.js';
+import type { StorageNotice } from './controllers/persistence-controller.js';
 import type { VllmChatStrings } from './strings.js';
 
 /** What the template shows and what its controls call. */
@@ -21,6 +22,9 @@ export interface ChromeState {
   model: string;
   /** The polite announcement of the last finished reply. */
   announcement: string;
+  /** What went wrong with the stored conversation, until dismissed. */
+  storageNotice: StorageNotice | undefined;
+  dismissNotice(): void;
   /** False while the reader has scrolled away from a growing reply. */
   following: boolean;
   editing: boolean;
@@ -64,6 +68,12 @@ export function renderChrome(c: ChromeState): TemplateResult {
         v => v.root,
       )}
     </div>
+    ${c.storageNotice
+      ? html`<div class="notice" part="notice" role="status">
+          <span>${noticeText(s, c.storageNotice)}</span>
+          <button type="button" part="notice-dismiss" @click=${c.dismissNotice}>${s.dismiss}</button>
+        </div>`
+      : nothing}
     <div class="visually-hidden" role="status" aria-live="polite">${c.announcement}</div>
     ${c.following
       ? nothing
@@ -90,4 +100,9 @@ export function renderChrome(c: ChromeState): TemplateResult {
         : html`<button type="submit" part="send-button" class="send">${s.send}</button>`}
     </form>
   </div>`;
+}
+
+function noticeText(s: VllmChatStrings, notice: StorageNotice): string {
+  if (notice.kind === 'save-failed') return s.storageSaveFailed;
+  return notice.asideKey ? s.storageUnreadableKept(notice.key, notice.asideKey) : s.storageUnreadableLeft(notice.key);
 }

@@ -8,7 +8,6 @@ import type { ChatError, ChatRequest, RenderOptions, WorkerApi } from '../shared
 import { AutoScrollController } from './controllers/auto-scroll-controller.js';
 import { buildMessages, resolveEndpoint } from './build-messages.js';
 import { ComposerController } from './controllers/composer-controller.js';
-import { loadConversation } from './conversation-store.js';
 import { codeBlockSource } from './view/apply-patch.js';
 import { copyWithFeedback } from './copy-feedback.js';
 import { emit } from './emit.js';
@@ -66,6 +65,8 @@ const optionalNumber = {
  * @csspart model-select - the model picker, shown when the server lists several models
  * @csspart clear-button - the button that clears the conversation
  * @csspart jump-button - "jump to latest", shown while the reader has scrolled away from a growing reply
+ * @csspart notice - what went wrong with the stored conversation (`storage-key`): unreadable data kept aside, or a save that failed
+ * @csspart notice-dismiss - the button that hides the notice
  *
  * @cssprop --vllm-chat-background - background of the element
  * @cssprop --vllm-chat-surface - background of messages and the input
@@ -326,7 +327,7 @@ export class VllmChat extends LitElement {
       await workerReady();
       return worker.render(text, options);
     };
-    for (const message of loadConversation(this.storageKey)) {
+    for (const message of this.#store.load()) {
       const view = this.#push(message);
       if (message.role !== 'assistant') continue;
       view.restore(render).then(
@@ -384,6 +385,8 @@ export class VllmChat extends LitElement {
       models: this.model && !listed.includes(this.model) ? [this.model, ...listed] : listed,
       model: this.model,
       announcement: this.announcement,
+      storageNotice: this.#store.notice,
+      dismissNotice: () => this.#store.dismissNotice(),
       following: this.#scroll.attached,
       editing: this.editing !== undefined,
       composer: this.#composer,

@@ -1,197 +1,146 @@
 /**
  * The one worker of the page, shared by every `<vllm-chat>`: started by the
  * first element that needs it, terminated when the last one lets go, started
- * again on demand.
+ * again on demand, and replaced after it died.
  *
  * Exports:
  * - `acquireWorker(): Comlink.Remote<WorkerApi>` takes a reference and returns
- *   this module copy's proxy of the shared worker (starting it if needed).
- *   Every call through it waits for the worker to be ready, and rejects with
- *   a `WorkerStartError` when it could not start, instead of never settling.
+ *   this module copy's proxy of the shared worker. Every call through it
+ *   goes to the worker running now (starting one if none runs: the first
+ *   call after a worker died starts its replacement), waits for it to be
+ *   ready, and rejects instead of never settling: with a `WorkerStartError`
+ *   when it could not start, with a `WorkerLostError` when it died before
+ *   answering (start-worker.ts notices a death at once, whatever caused it).
  * - `releaseWorker(): void` drops a reference; the last one terminates it.
- * - `workerReady(): Promise<void>` resolves once the worker answered `ping()`;
- *   rejects with a `WorkerStartError` (a `ChatError` with `code: 'worker'`)
- *   when the worker cannot start, within `WORKER_READY_TIMEOUT_MS`.
- * - `WorkerStartError`, `WORKER_READY_TIMEOUT_MS`.
+ * - `workerReady(): Promise<void>` resolves once the worker runs (starting
+ *   one if none does); rejects with a `WorkerStartError` (a `ChatError` with
+ *   `code: 'worker'`) when it cannot start, within `WORKER_READY_TIMEOUT_MS`.
+ * - `WorkerStartError`, `WorkerLostError`, `WORKER_READY_TIMEOUT_MS`.
  *
  * Sharing across copies of the module (two `<script>`s, `vllm-chat.js?v=2`):
- * the worker, the reference count and the readiness promise live on
- * `globalThis` under `Symbol.for('vllm-chat.worker')`. The Comlink proxy does
- * not: each copy bundles its own Comlink, whose `proxy()` marker and
- * `releaseProxy` symbols are private to that copy, so each copy wraps the
- * shared worker itself (Comlink matches replies by message id, so several
- * wrappers of one worker do not see each other's answers).
+ * the worker, the reference count and the readiness live on `globalThis`
+ * under `Symbol.for('vllm-chat.worker')`. The Comlink proxy does not: each
+ * copy bundles its own Comlink, whose `proxy()` marker and `releaseProxy`
+ * symbols are private to that copy, so each copy wraps the shared worker
+ * itself (Comlink matches replies by message id, so several wrappers of one
+ * worker do not see each other's answers).
  *
- * Cross-origin bundles: a worker's top-level script is fetched with request
- * mode "same-origin" (HTML, "fetch a module worker script graph"), and
- * Chromium throws `SecurityError` from `new Worker(url)` for a cross-origin
- * `url`. The worker is then started from a same-origin `blob:` module whose
- * only line is a static `import` of the real worker module, so the worker runs
- * the bundle's code with `import.meta.url` on the bundle's origin and its lazy
- * chunks (Shiki grammars and themes) load from there. A static import (checked
- * against `worker-src`) is used rather than `import()` (checked against
- * `script-src`) because the module graph is then fully evaluated before the
- * worker's message queue opens, so no Comlink message can arrive before
- * `expose()` ran. Both the blob URL and the direct URL pass through the
- * `vllm-chat` Trusted Types policy.
+ * A worker that could not start, or that died, is replaced by the next
+ * call: a start that timed out on a busy device may well work the next
+ * time, and one blocked by the page's CSP fails again quickly, with the
+ * reason.
  */
 import * as Comlink from 'comlink';
-import type { ChatError, WorkerApi } from '../shared/protocol.js';
-import { trustedTypesPolicy } from '../shared/trusted-types.js';
+import type { WorkerApi } from '../shared/protocol.js';
+import { watchWorker, Worker, WorkerStartError } from '../shared/start-worker.js';
 
-/** How long a silent worker gets before it counts as failed to start. */
-export const WORKER_READY_TIMEOUT_MS = 8_000;
+export { WORKER_READY_TIMEOUT_MS, WorkerLostError, WorkerStartError } from '../shared/start-worker.js';
 
-/** Why the worker could not start, as a `ChatError` that is also an `Error`. */
-export class WorkerStartError extends Error implements ChatError {
-  readonly code = 'worker' as const;
-  readonly hint: string;
-  constructor(detail?: string) {
-    super(
-      'The chat worker could not start: the page\u2019s Content-Security-Policy (worker-src) or a missing file blocked it.' +
-        (detail ? ` (${detail})` : ''),
-    );
-    this.name = 'WorkerStartError';
-    this.hint =
-      'Allow the bundle\u2019s origin and blob: in worker-src and script-src, and check that the chunks next to vllm-chat.js are served.';
-  }
+/** Names the worker in its errors. */
+const WHAT = 'chat worker';
+
+/** A worker started (or that failed to), as the shared state keeps it. */
+interface Running {
+  worker: globalThis.Worker | undefined;
+  ready: Promise<void>;
+  lost: Promise<never>;
+  end(reason: Error): void;
 }
 
 interface SharedWorkerState {
-  worker: Worker;
   holders: number;
-  ready: Promise<void>;
+  /** Undefined after the worker died, until the next call starts another. */
+  running: Running | undefined;
 }
 
 const key = Symbol.for('vllm-chat.worker');
 type Holder = { [key]?: SharedWorkerState };
 const holder = globalThis as Holder;
 
-/** This copy's Comlink proxy of the shared worker, and the same proxy gated on readiness. */
-let local:
-  | { worker: globalThis.Worker; remote: Comlink.Remote<WorkerApi>; gated: Comlink.Remote<WorkerApi> }
-  | undefined;
+/** This copy's Comlink proxies, one per worker. */
+const remotes = new WeakMap<globalThis.Worker, Comlink.Remote<WorkerApi>>();
 
-/**
- * Stands in for the `Worker` constructor in `startWorker()`. The call there
- * keeps the literal `new Worker(new URL('…', import.meta.url), …)` shape,
- * which Vite rewrites to the built chunk's URL and the test runner serves
- * as is; this function then decides how to start it (a constructor that
- * returns an object makes `new` yield that object).
- */
-const Worker = function (url: URL, options: WorkerOptions): globalThis.Worker {
-  const policy = trustedTypesPolicy();
-  const sameOrigin = url.origin === globalThis.location.origin;
-  // Read `globalThis.Worker` at call time: pages (and tests) may wrap it.
-  const PageWorker = globalThis.Worker;
-  if (sameOrigin) {
-    return new PageWorker(policy.createScriptURL(url.href) as unknown as string, options);
-  }
-  const source = `import ${JSON.stringify(url.href)};\n`;
-  const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  try {
-    return new PageWorker(policy.createScriptURL(blobUrl) as unknown as string, options);
-  } finally {
-    // The constructor resolved the blob URL already (the URL record keeps its
-    // blob entry; HTML "Worker constructor" parses the URL synchronously), so
-    // the worker still loads it; verified in Chromium by the embedding tests.
-    URL.revokeObjectURL(blobUrl);
-  }
-} as unknown as new (url: URL, options: WorkerOptions) => globalThis.Worker;
-
-function startWorker(): globalThis.Worker {
-  return new Worker(new URL('../worker/chat.worker.ts', import.meta.url), { type: 'module', name: 'vllm-chat' });
-}
-
-/** Resolves on the first `pong`; rejects on an `error` event or after the timeout. */
-function watchReadiness(worker: globalThis.Worker, remote: Comlink.Remote<WorkerApi>): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const done = (error?: WorkerStartError): void => {
-      clearTimeout(timer);
-      worker.removeEventListener('error', onError);
-      if (error) reject(error);
-      else resolve();
-    };
-    // A module worker blocked by CSP or answered with 404 reports only a bare
-    // `error` event (no message, no filename), or nothing at all.
-    const onError = (event: Event): void => {
-      event.preventDefault();
-      const message = event instanceof ErrorEvent && event.message ? event.message : undefined;
-      done(new WorkerStartError(message));
-    };
-    worker.addEventListener('error', onError);
-    const timer = setTimeout(
-      () => done(new WorkerStartError(`no answer in ${WORKER_READY_TIMEOUT_MS / 1000} s`)),
-      WORKER_READY_TIMEOUT_MS,
-    );
-    // Any answer proves the worker runs and listens (even an error reply).
-    remote.ping().then(
-      () => done(),
-      () => done(),
-    );
-  });
-}
-
-/** This copy's proxy of `worker`. */
 function remoteOf(worker: globalThis.Worker): Comlink.Remote<WorkerApi> {
-  return localOf(worker).remote;
+  let remote = remotes.get(worker);
+  if (!remote) {
+    remote = Comlink.wrap<WorkerApi>(worker);
+    remotes.set(worker, remote);
+  }
+  return remote;
 }
 
-function localOf(worker: globalThis.Worker): NonNullable<typeof local> {
-  if (local?.worker !== worker) {
-    const remote = Comlink.wrap<WorkerApi>(worker);
-    local = { worker, remote, gated: gate(remote, worker) };
+function start(state: SharedWorkerState): Running {
+  let worker: globalThis.Worker;
+  try {
+    worker = new Worker(new URL('../worker/chat.worker.ts', import.meta.url), { type: 'module', name: 'vllm-chat' });
+  } catch (error) {
+    // Trusted Types or a SecurityError refused it synchronously.
+    const reason = new WorkerStartError(WHAT, error instanceof Error ? error.message : String(error));
+    const failed = Promise.reject(reason);
+    failed.catch(() => undefined);
+    return { worker: undefined, ready: failed, lost: failed, end: () => undefined };
   }
-  return local;
+  const remote = remoteOf(worker);
+  const watched = watchWorker(worker, { what: WHAT, handshake: () => remote.lifeLock() });
+  const running: Running = watched;
+  watched.lost.catch(() => {
+    // Died, or never started: the next call starts a new one.
+    if (state.running === running) state.running = undefined;
+  });
+  return running;
+}
+
+function running(state: SharedWorkerState): Running {
+  if (state.running) return state.running;
+  const started = start(state);
+  // One refused at once is not kept: the next call tries again.
+  if (started.worker) state.running = started;
+  return started;
 }
 
 /**
- * A view of `remote` whose method calls first wait for the worker's
- * readiness: a worker that never started answers nothing, and a Comlink call
- * to it would stay pending forever; this way the call rejects with the
- * `WorkerStartError` that says why.
+ * This copy's view of the shared worker: each method call goes to the
+ * worker running at the time of the call, once it is ready, and settles
+ * even if the worker dies (Comlink's own call would wait forever).
  */
-function gate(remote: Comlink.Remote<WorkerApi>, worker: globalThis.Worker): Comlink.Remote<WorkerApi> {
-  const methods = remote as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  return new Proxy(remote, {
-    get(target, name) {
-      // Not a thenable (so `await acquireWorker()` is harmless); symbols are Comlink's own.
-      if (name === 'then') return undefined;
-      if (typeof name === 'symbol') return Reflect.get(target, name);
-      return async (...args: unknown[]) => {
-        const state = holder[key];
-        if (state?.worker === worker) await state.ready;
-        // Terminated: the last element let go; a terminated worker never answers.
-        else throw new Error('The chat worker was stopped: no <vllm-chat> holding it is connected to the page.');
-        return methods[name]!(...args);
-      };
-    },
-  });
-}
+const gated = new Proxy({} as Comlink.Remote<WorkerApi>, {
+  get(_, name) {
+    // Not a thenable (so `await acquireWorker()` is harmless); symbols are Comlink's own.
+    if (name === 'then' || typeof name === 'symbol') return undefined;
+    return async (...args: unknown[]) => {
+      const state = holder[key];
+      if (!state || state.holders === 0) {
+        throw new Error('The chat worker was stopped: no <vllm-chat> holding it is connected to the page.');
+      }
+      const current = running(state);
+      await Promise.race([current.ready, current.lost]);
+      const methods = remoteOf(current.worker!) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      return Promise.race([methods[name]!(...args), current.lost]);
+    };
+  },
+});
 
 /** Takes a reference on the shared worker, starting it if needed. */
 export function acquireWorker(): Comlink.Remote<WorkerApi> {
   let state = holder[key];
   if (!state) {
-    const worker = startWorker();
-    const ready = watchReadiness(worker, remoteOf(worker));
-    // Callers that never ask for readiness must not see an unhandled rejection.
-    ready.catch(() => {});
-    state = { worker, holders: 0, ready };
+    state = { holders: 0, running: undefined };
     holder[key] = state;
+    running(state);
   }
   state.holders++;
-  return localOf(state.worker).gated;
+  return gated;
 }
 
 /**
- * Resolves when the shared worker answers; rejects with a `WorkerStartError`
- * when it could not start. Call after `acquireWorker()`.
+ * Resolves when the shared worker runs (starting one if the last one died);
+ * rejects with a `WorkerStartError` when it could not start. Call after
+ * `acquireWorker()`.
  */
 export function workerReady(): Promise<void> {
   const state = holder[key];
   if (!state) return Promise.reject(new Error('workerReady() was called before acquireWorker().'));
-  return state.ready;
+  return running(state).ready;
 }
 
 /**
@@ -206,10 +155,9 @@ export function releaseWorker(): void {
   if (state.holders > 0) return;
   queueMicrotask(() => {
     if (holder[key] !== state || state.holders > 0) return;
+    delete holder[key];
     // No `releaseProxy`: it would tell the worker to stop listening, which
     // other copies' proxies of the same worker may still rely on.
-    state.worker.terminate();
-    delete holder[key];
-    if (local?.worker === state.worker) local = undefined;
+    state.running?.end(new Error('The chat worker was stopped: no <vllm-chat> holding it is connected to the page.'));
   });
 }

@@ -191,4 +191,43 @@ export interface WorkerApi {
    * a missing file kept from starting never answers.
    */
   ping(): 'pong';
+  /**
+   * Takes the worker's life lock (life-lock.ts) and answers with its name
+   * once held (`undefined`: no Web Locks here). The page asks for the same
+   * lock and is granted it when the worker has died.
+   */
+  lifeLock(): Promise<string | undefined>;
+}
+
+/*
+ * The network thread (network.worker.ts), started by the chat worker
+ * (network-thread.ts). On the thread itself: one `NetworkReady`, then one
+ * `NetworkStart` per reply, each with a port of its own; on that port the
+ * thread answers with `NetworkReplyMessage`s and listens for `NetworkStop`.
+ */
+
+/** Network thread → chat worker, once: it runs and holds its life lock. */
+export interface NetworkReady {
+  type: 'ready';
+  /** The life lock's name (life-lock.ts); absent where Web Locks do not exist. */
+  lock?: string;
+}
+
+/** Chat worker → network thread: read one reply, answering on `port`. */
+export interface NetworkStart {
+  type: 'start';
+  request: ChatRequest;
+  port: MessagePort;
+}
+
+/** On a reply's port, network thread → chat worker. */
+export type NetworkReplyMessage =
+  /** The deltas of one body chunk read, joined; `count` of them. */
+  | { type: 'delta'; content: string; reasoning: string; count: number }
+  /** The reply ended; the last message on the port. */
+  | { type: 'end'; end: StreamEnd };
+
+/** On a reply's port, chat worker → network thread: abort the reply (it then ends as `stopped`). */
+export interface NetworkStop {
+  type: 'stop';
 }

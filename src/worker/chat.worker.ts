@@ -2,13 +2,15 @@
  * The worker entry: exposes `WorkerApi` through Comlink. The element creates
  * it with `new Worker(new URL('../worker/chat.worker.ts', import.meta.url),
  * { type: 'module' })`, directly or through a same-origin blob that imports
- * this module (worker-client.ts); `ping()` tells it that this module ran.
+ * this module (worker-client.ts); `lifeLock()` tells it that this module ran
+ * and lets it notice when this worker dies (shared/life-lock.ts).
  *
  * Each `stream` call runs its own `StreamSession`; sessions are keyed by the
  * element's stream id so `stop(id)` finds them.
  */
 import * as Comlink from 'comlink';
 import type { Patch, WorkerApi } from '../shared/protocol.js';
+import { holdLifeLock } from '../shared/life-lock.js';
 import { loadTheme } from './render/highlight.js';
 import { highlightCode, MessageRenderer } from './render/message-renderer.js';
 import { listModels } from './net/models.js';
@@ -63,6 +65,10 @@ const api: WorkerApi = {
 
   ping() {
     return 'pong';
+  },
+
+  lifeLock() {
+    return holdLifeLock();
   },
 };
 

@@ -5,15 +5,19 @@
  * `visibilitychange`, the last event a phone may give a page before it is
  * discarded), and periodically while a reply streams.
  *
- * A save is O(conversation): `JSON.stringify` and `localStorage.setItem` of
- * all of it, on the main thread (about 25 ms for 1.6 M characters here). The
- * periodic saves are therefore spaced by their own cost, at least
+ * A save writes only the messages that changed (conversation-store.ts), and
+ * nothing when none did, so hiding an unchanged page writes nothing. While a
+ * reply streams that is the growing reply, written whole each time: the
+ * periodic saves are therefore still spaced by their own cost, at least
  * `THROTTLE_MS` apart and far enough apart that they take at most
- * `SAVE_SHARE` of the main thread, however long the conversation grows.
+ * `SAVE_SHARE` of the main thread, however long the reply grows.
+ *
+ * What went wrong with storage is told once, as `notice`: stored data that
+ * could not be read (and where it was kept), or a save that storage refused.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../../shared/chat-message.js';
-import { clearConversation, saveConversation } from '../conversation-store.js';
+import { ConversationStore } from '../conversation-store.js';
 
 /** Shortest wait between two periodic saves. */
 export const THROTTLE_MS = 500;
@@ -26,18 +30,39 @@ function saveInterval(costMs: number): number {
   return Math.max(THROTTLE_MS, costMs / SAVE_SHARE);
 }
 
+/** A storage problem the user is told about. */
+export type StorageNotice =
+  /** The data under `key` could not be read; it was moved to `asideKey`, or left in place (no `asideKey`). */
+  | { kind: 'unreadable'; key: string; asideKey?: string }
+  /** A save failed (storage full or refused); the last saved copy is intact. */
+  | { kind: 'save-failed' };
+
 export class PersistenceController implements ReactiveController {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** How long the last save took, in ms. */
   #costMs = 0;
+  #store: ConversationStore | undefined;
+  #notice: StorageNotice | undefined;
+  /** A failed save is told once per element. */
+  #toldSaveFailed = false;
 
   constructor(
-    host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost,
     /** The storage key; `''`: nothing is stored. */
     private readonly key: () => string,
     private readonly messages: () => readonly ChatMessage[],
   ) {
     host.addController(this);
+  }
+
+  /** What to tell the user about storage, until dismissed. */
+  get notice(): StorageNotice | undefined {
+    return this.#notice;
+  }
+
+  dismissNotice(): void {
+    this.#notice = undefined;
+    this.host.requestUpdate();
   }
 
   hostConnected(): void {
@@ -51,6 +76,18 @@ export class PersistenceController implements ReactiveController {
     document.removeEventListener('visibilitychange', this.#onVisibility);
   }
 
+  /** The conversation stored under the key (migrated if older); tells the user when it could not be read. */
+  load(): ChatMessage[] {
+    const store = this.#storeFor(this.key());
+    if (!store) return [];
+    const { messages, unreadable } = store.load();
+    if (unreadable) {
+      this.#notice = { kind: 'unreadable', key: store.key, ...(unreadable.asideKey ? { asideKey: unreadable.asideKey } : {}) };
+      this.host.requestUpdate();
+    }
+    return messages;
+  }
+
   /** Saves within `saveInterval` of the last save's cost, once however often it is called meanwhile. */
   saveSoon(): void {
     if (!this.key() || this.#timer) return;
@@ -60,23 +97,34 @@ export class PersistenceController implements ReactiveController {
   readonly saveNow = (): void => {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const key = this.key();
-    if (!key) return;
+    const store = this.#storeFor(this.key());
+    if (!store) return;
     const started = performance.now();
-    saveConversation(key, this.messages());
+    const result = store.save(this.messages());
+    if (result === 'unchanged') return;
     this.#costMs = performance.now() - started;
+    if (result === 'failed' && !this.#toldSaveFailed) {
+      this.#toldSaveFailed = true;
+      this.#notice = { kind: 'save-failed' };
+      this.host.requestUpdate();
+    }
   };
 
   readonly #onVisibility = (): void => {
-    // Only with a save pending: nothing changed since the last one otherwise.
-    if (document.visibilityState === 'hidden' && this.#timer) this.saveNow();
+    if (document.visibilityState === 'hidden') this.saveNow();
   };
 
   /** Forgets the stored conversation. */
   clear(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const key = this.key();
-    if (key) clearConversation(key);
+    this.#storeFor(this.key())?.clear();
+  }
+
+  /** The store of `key`; a new key starts a new store (everything is written there on the next save). */
+  #storeFor(key: string): ConversationStore | undefined {
+    if (!key) return undefined;
+    if (this.#store?.key !== key) this.#store = new ConversationStore(key);
+    return this.#store;
   }
 }

@@ -85,7 +85,8 @@ export class StreamController {
         if (!ended) end(this.#stopRequested ? { status: 'stopped' } : { status: 'error', error: lostWorker() });
       }
     } catch (error) {
-      end({ status: 'error', error: lostWorker(error) });
+      // A reply stopped as its worker went away (the last element let go) ended as asked.
+      end(this.#stopRequested ? { status: 'stopped' } : { status: 'error', error: lostWorker(error) });
     } finally {
       if (!ended) end({ status: 'stopped' });
       this.#id = undefined;
@@ -99,10 +100,16 @@ export class StreamController {
   stop(): void {
     if (!this.#id || this.#stopRequested) return;
     this.#stopRequested = true;
-    void this.#worker?.stop(this.#id);
+    // A worker that died rejects; the reply then ends through `run`'s own rejection.
+    this.#worker?.stop(this.#id).catch(() => undefined);
   }
 }
 
 function lostWorker(cause?: unknown): ChatError {
+  // worker-client.ts rejects with a `ChatError` that says what happened to the worker.
+  if (cause instanceof Error && (cause as Partial<ChatError>).code === 'worker') {
+    const { message, hint } = cause as Error & ChatError;
+    return { code: 'worker', message, ...(hint ? { hint } : {}) };
+  }
   return chatError('workerLost', { detail: cause instanceof Error ? cause.message : '' });
 }

@@ -3,37 +3,20 @@
  * the page allows one, and in this worker otherwise: `streamReply` has the
  * signature and the results of `streamCompletion`, wherever it runs.
  *
- * The thread is started once, when the chat worker loads, and used only
- * after it said it runs; until then (and for good if it cannot start: a CSP
- * without `blob:` for a cross-origin bundle, Trusted Types refusing, a
- * browser without nested workers) replies are read in this worker, as
- * before. A thread that fails mid-reply ends its replies with an error that
- * keeps what arrived.
+ * The thread is started when the chat worker loads, and used only after it
+ * said it runs; until then (and for good if it cannot start: a CSP without
+ * `blob:` for a cross-origin bundle, Trusted Types refusing, a browser
+ * without nested workers) replies are read in this worker, as before. A
+ * thread that dies (start-worker.ts watches it) ends the replies it was
+ * reading at once, with an error that keeps what arrived; the next reply
+ * starts a new thread and is read here while it starts.
  */
-import type { ChatError, ChatRequest, StreamEnd } from '../../shared/protocol.js';
-import { trustedTypesPolicy } from '../../shared/trusted-types.js';
+import type { ChatRequest, NetworkReady, NetworkReplyMessage, NetworkStart, NetworkStop, StreamEnd } from '../../shared/protocol.js';
+import { watchWorker, Worker, WorkerLostError, type WatchedWorker } from '../../shared/start-worker.js';
 import { streamCompletion, type CompletionDelta } from './completion-stream.js';
-import type { NetworkMessage, StartMessage } from './network.worker.js';
 
-/**
- * Stands in for the `Worker` constructor below, like worker-client.ts: the
- * literal `new Worker(new URL(…), …)` shape is what Vite rewrites to the
- * built chunk. A module of another origin (the chat worker runs from a
- * same-origin blob that imported a cross-origin bundle) is started through a
- * blob of this worker's origin that imports it.
- */
-const Worker = function (url: URL, options: WorkerOptions): globalThis.Worker {
-  const policy = trustedTypesPolicy();
-  if (url.origin === self.location.origin) {
-    return new globalThis.Worker(policy.createScriptURL(url.href) as unknown as string, options);
-  }
-  const blobUrl = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};\n`], { type: 'text/javascript' }));
-  try {
-    return new globalThis.Worker(policy.createScriptURL(blobUrl) as unknown as string, options);
-  } finally {
-    URL.revokeObjectURL(blobUrl);
-  }
-} as unknown as new (url: URL, options: WorkerOptions) => globalThis.Worker;
+/** Names the thread in its errors. */
+const WHAT = 'thread that reads replies';
 
 /** Starts network.worker.ts. */
 export function startNetworkWorker(): globalThis.Worker {
@@ -41,60 +24,84 @@ export function startNetworkWorker(): globalThis.Worker {
 }
 
 export class NetworkThread {
-  #worker: globalThis.Worker | null = null;
+  #thread: WatchedWorker | undefined;
   #ready = false;
+  /** A thread ran once: when it dies, the next reply starts another. One that never ran is not retried. */
+  #restartable = false;
+  #started: Promise<boolean> = Promise.resolve(false);
   readonly #replies = new Set<(end: StreamEnd) => void>();
-  /** Resolves `true` once the thread runs, `false` if it could not start or failed. */
-  readonly started: Promise<boolean>;
 
-  constructor(create: () => globalThis.Worker = startNetworkWorker) {
-    this.started = new Promise<boolean>(resolve => {
-      let worker: globalThis.Worker;
-      try {
-        worker = create();
-      } catch {
-        resolve(false);
-        return;
-      }
-      this.#worker = worker;
-      worker.addEventListener('message', ({ data }: MessageEvent<{ type?: string }>) => {
-        if (data?.type !== 'ready') return;
-        this.#ready = true;
-        resolve(true);
-      });
-      worker.addEventListener('error', event => {
-        event.preventDefault();
-        // Blocked, or broke: replies from now on are read in this worker; those it held end as cut.
-        this.#ready = false;
-        this.#worker = null;
-        worker.terminate();
-        for (const reply of [...this.#replies]) reply({ status: 'error', error: threadLost() });
-        resolve(false);
-      });
+  constructor(private readonly create: () => globalThis.Worker = startNetworkWorker) {
+    this.#start();
+  }
+
+  /** Resolves `true` once the latest thread runs, `false` if it could not start. */
+  get started(): Promise<boolean> {
+    return this.#started;
+  }
+
+  #start(): void {
+    let worker: globalThis.Worker;
+    try {
+      worker = this.create();
+    } catch {
+      this.#started = Promise.resolve(false);
+      return;
+    }
+    const thread = watchWorker(worker, {
+      what: WHAT,
+      handshake: () =>
+        new Promise<string | undefined>(resolve => {
+          worker.addEventListener('message', ({ data }: MessageEvent<NetworkReady>) => {
+            if (data?.type === 'ready') resolve(data.lock);
+          });
+        }),
+    });
+    this.#thread = thread;
+    this.#ready = false;
+    this.#started = thread.ready.then(
+      () => {
+        if (this.#thread === thread) {
+          this.#ready = true;
+          this.#restartable = true;
+        }
+        return true;
+      },
+      () => false,
+    );
+    thread.lost.catch((error: Error) => {
+      if (this.#thread !== thread) return;
+      this.#thread = undefined;
+      this.#ready = false;
+      // The replies it held end now, keeping what arrived; later ones are read here until a new thread runs.
+      const lost = error instanceof WorkerLostError ? error : new WorkerLostError(WHAT);
+      for (const reply of [...this.#replies]) reply({ status: 'error', error: { code: 'worker', message: lost.message, hint: lost.hint } });
     });
   }
 
   /** `streamCompletion`, on the thread when it runs, else here. */
   stream(request: ChatRequest, signal: AbortSignal, onDelta: (delta: CompletionDelta) => void): Promise<StreamEnd> {
-    const worker = this.#worker;
-    if (!worker || !this.#ready) return streamCompletion(request, signal, onDelta);
+    if (!this.#thread && this.#restartable) this.#start();
+    const thread = this.#thread;
+    if (!thread || !this.#ready || thread.dead) return streamCompletion(request, signal, onDelta);
     const { port1, port2 } = new MessageChannel();
     return new Promise<StreamEnd>(resolve => {
       const finish = (end: StreamEnd) => {
         if (!this.#replies.delete(finish)) return;
+        signal.removeEventListener('abort', stop);
         port1.onmessage = null;
         port1.close();
         resolve(end);
       };
       this.#replies.add(finish);
-      port1.onmessage = ({ data }: MessageEvent<NetworkMessage>) => {
+      port1.onmessage = ({ data }: MessageEvent<NetworkReplyMessage>) => {
         if (data.type === 'delta') onDelta(data);
         else if (data.type === 'end') finish(data.end);
       };
-      const stop = () => port1.postMessage({ type: 'stop' });
+      const stop = () => port1.postMessage({ type: 'stop' } satisfies NetworkStop);
       if (signal.aborted) stop();
       else signal.addEventListener('abort', stop, { once: true });
-      worker.postMessage({ type: 'start', request, port: port2 } satisfies StartMessage, [port2]);
+      thread.worker.postMessage({ type: 'start', request, port: port2 } satisfies NetworkStart, [port2]);
     });
   }
 }
@@ -114,12 +121,4 @@ export function streamReply(
   onDelta: (delta: CompletionDelta) => void,
 ): Promise<StreamEnd> {
   return networkThread().stream(request, signal, onDelta);
-}
-
-function threadLost(): ChatError {
-  return {
-    code: 'worker',
-    message: 'The background thread that reads replies stopped working; the text that arrived is kept.',
-    hint: 'Send the message again; if it keeps happening, reload the page.',
-  };
 }

@@ -6,34 +6,25 @@
  * stream, decoding and parsing every SSE event is a fifth of the work; here
  * it runs beside the highlighter instead of between its slices.
  *
- * Protocol: the chat worker posts `{ type: 'start', request, port }` with a
- * transferred `MessagePort`; this worker answers on that port with
- * `{ type: 'delta', content, reasoning, count }` batches and one
- * `{ type: 'end', end }`, and stops when the port receives `{ type: 'stop' }`.
- * It posts `{ type: 'ready' }` once, when it runs.
+ * Protocol (types in shared/protocol.ts): once it holds its life lock
+ * (life-lock.ts) this worker posts one `NetworkReady`; then the chat worker
+ * posts a `NetworkStart` per reply with a transferred `MessagePort`, on
+ * which this worker answers with `delta` batches and one `end`, and stops
+ * when the port receives a `NetworkStop`.
  */
-import type { ChatRequest } from '../../shared/protocol.js';
+import type { ChatRequest, NetworkReady, NetworkReplyMessage, NetworkStart, NetworkStop } from '../../shared/protocol.js';
+import { holdLifeLock } from '../../shared/life-lock.js';
 import { streamCompletion } from './completion-stream.js';
-
-export interface StartMessage {
-  type: 'start';
-  request: ChatRequest;
-  port: MessagePort;
-}
-
-export type NetworkMessage =
-  | { type: 'delta'; content: string; reasoning: string; count: number }
-  | { type: 'end'; end: Awaited<ReturnType<typeof streamCompletion>> };
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
-scope.onmessage = ({ data }: MessageEvent<StartMessage>) => {
+scope.onmessage = ({ data }: MessageEvent<NetworkStart>) => {
   if (data?.type === 'start') void run(data.request, data.port);
 };
 
 async function run(request: ChatRequest, port: MessagePort): Promise<void> {
   const abort = new AbortController();
-  port.onmessage = ({ data }: MessageEvent<{ type?: string }>) => {
+  port.onmessage = ({ data }: MessageEvent<NetworkStop>) => {
     if (data?.type === 'stop') abort.abort();
   };
   let content = '';
@@ -43,7 +34,7 @@ async function run(request: ChatRequest, port: MessagePort): Promise<void> {
   const flush = () => {
     scheduled = false;
     if (count === 0) return;
-    port.postMessage({ type: 'delta', content, reasoning, count } satisfies NetworkMessage);
+    port.postMessage({ type: 'delta', content, reasoning, count } satisfies NetworkReplyMessage);
     content = '';
     reasoning = '';
     count = 0;
@@ -59,8 +50,8 @@ async function run(request: ChatRequest, port: MessagePort): Promise<void> {
     }
   });
   flush();
-  port.postMessage({ type: 'end', end } satisfies NetworkMessage);
+  port.postMessage({ type: 'end', end } satisfies NetworkReplyMessage);
   port.close();
 }
 
-scope.postMessage({ type: 'ready' });
+void holdLifeLock().then(lock => scope.postMessage((lock ? { type: 'ready', lock } : { type: 'ready' }) satisfies NetworkReady));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ChatRequest, StreamEnd } from '../../../src/shared/protocol.js';
 import { streamCompletion, type CompletionDelta } from '../../../src/worker/net/completion-stream.js';
-import { NetworkThread } from '../../../src/worker/net/network-thread.js';
+import { NetworkThread, startNetworkWorker } from '../../../src/worker/net/network-thread.js';
 import { chatRequest } from '../../support/chat-request.js';
 
 declare const testServers: { crossOrigin: string };
@@ -89,9 +89,39 @@ describe('NetworkThread', () => {
     const broken = await read((r, s, d) => thread.stream(r, s, d), '[mock lines=20 lang=py rate=0]');
     expect(broken.content).to.equal('partial ');
     expect(broken.end.status).to.equal('error');
-    expect(broken.end.error?.message).to.match(/stopped working; the text that arrived is kept/);
+    expect(broken.end.error?.message).to.match(/stopped unexpectedly .*The text that arrived is kept/);
     const after = await read((r, s, d) => thread.stream(r, s, d), '[mock lines=20 lang=py rate=0]');
     expect(after.end.status).to.equal('done');
     expect(after.content).to.include('```py');
+  });
+
+  it('ends a reply at once when the thread is terminated without a word, and starts a new thread for the next', async () => {
+    const started: Worker[] = [];
+    const thread = new NetworkThread(() => {
+      const worker = startNetworkWorker();
+      started.push(worker);
+      return worker;
+    });
+    expect(await thread.started).to.equal(true);
+    let killedAt = 0;
+    const cut = await read((r, s, d) => thread.stream(r, s, d), '[mock lines=3000 lang=py rate=200]', result => {
+      if (!killedAt && result.content.length > 0) {
+        killedAt = performance.now();
+        started[0]!.terminate();
+      }
+    });
+    expect(performance.now() - killedAt).to.be.below(2_000);
+    expect(cut.end.status).to.equal('error');
+    expect(cut.content.length).to.be.greaterThan(0);
+    expect(cut.end.error?.message).to.match(/^The thread that reads replies stopped unexpectedly/);
+    // Read here while the new thread starts, then on it.
+    const next = await read((r, s, d) => thread.stream(r, s, d), '[mock lines=20 lang=py rate=0]');
+    expect(next.end.status).to.equal('done');
+    expect(started).to.have.length(2);
+    expect(await thread.started).to.equal(true);
+    const onThread = await read((r, s, d) => thread.stream(r, s, d), '[mock lines=20 lang=py rate=0]');
+    expect(onThread.end.status).to.equal('done');
+    expect(onThread.deltas.every(d => d.count !== undefined)).to.equal(true);
+    started[1]!.terminate();
   });
 });
