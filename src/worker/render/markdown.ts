@@ -34,6 +34,8 @@ import {
   linkRel,
   linkTarget,
 } from './safe-html.js';
+import { tablesStage } from './stages/tables.js';
+import { taskListsStage } from './stages/task-lists.js';
 
 /** Characters handed to markdown-it's parser, for tests that assert cost per take stays bounded. */
 export const markdownStats = { parsedChars: 0 };
@@ -47,6 +49,8 @@ export interface MarkdownOptions {
    * markdown-it's renderer). Must return complete, safe markup.
    */
   renderFence(code: string, info: string): string;
+  /** UI strings written into the markup (default: English). */
+  labels?: { copyTable?: string };
 }
 
 /**
@@ -76,6 +80,7 @@ export function createMarkdown(options: MarkdownOptions): Markdown {
       }
     }
   });
+  for (const stage of [tablesStage, taskListsStage]) stage.markdown(md, options);
   const rules = md.renderer.rules;
   // An unsafe link (e.g. `[x]()`) is rendered as its text: drop both tags.
   let unsafeDepth = 0;
