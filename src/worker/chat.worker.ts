@@ -36,6 +36,10 @@ const api: WorkerApi = {
     sessions.get(id)?.stop();
   },
 
+  setTheme(id, theme) {
+    sessions.get(id)?.setTheme(theme);
+  },
+
   listModels(endpoint, apiKey) {
     return listModels(endpoint, apiKey);
   },

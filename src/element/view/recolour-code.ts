@@ -5,13 +5,14 @@
  */
 import type * as Comlink from 'comlink';
 import type { WorkerApi } from '../../shared/protocol.js';
-import { codeBlockSource, restyleCodeBlock } from './apply-patch.js';
+import { codeBlockSource, openCodeBlock, restyleCodeBlock } from './apply-patch.js';
 import { addTokenStyles } from './message-styles.js';
 
 /**
  * Restyles every `.code-block` inside `roots` with `theme`, one block at a
  * time (one frame's DOM work per block: O(its lines)). Stops as soon as
- * `current()` is false, i.e. the theme changed again meanwhile.
+ * `current()` is false, i.e. the theme changed again meanwhile. A block that
+ * is still growing is left alone: its stream re-colours it (`code-recolour`).
  */
 export async function recolourCode(
   worker: Comlink.Remote<WorkerApi>,
@@ -21,11 +22,17 @@ export async function recolourCode(
 ): Promise<void> {
   const blocks = roots.flatMap(root => [...root.querySelectorAll('.code-block')]);
   for (const block of blocks) {
+    if (isOpen(block)) continue;
     const highlighted = await worker.highlight(codeBlockSource(block), block.getAttribute('data-lang') ?? '', theme);
     await new Promise(requestAnimationFrame);
     if (!current()) return;
-    if (!block.isConnected) continue;
+    if (!block.isConnected || isOpen(block)) continue;
     addTokenStyles(highlighted.styles);
     restyleCodeBlock(block, highlighted);
   }
+}
+
+function isOpen(block: Element): boolean {
+  const section = block.parentElement;
+  return section !== null && openCodeBlock(section) === block;
 }

@@ -42,7 +42,17 @@ export class MessageRenderer {
   private finished = false;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: RenderOptions) {}
+  constructor(private options: RenderOptions) {}
+
+  /**
+   * Renders in `theme` from the next take on: an open code block is coloured
+   * again (`code-recolour`), later blocks and lines come in the new theme.
+   */
+  setTheme(theme: string): void {
+    if (theme === this.options.theme) return;
+    this.options = { ...this.options, theme };
+    this.context = undefined;
+  }
 
   /** Appends text to a section. Synchronous and O(text): nothing is parsed here. */
   feed(section: RenderSection, text: string): void {
@@ -112,21 +122,24 @@ export class MessageRenderer {
     this.context ??= (async () => {
       const [hl, theme] = await Promise.all([getHighlighter(), loadTheme(this.options.theme)]);
       const styles = new StyleSink();
-      const copyLabel = this.options.labels.copy;
+      const labels = this.options.labels;
+      const buttons = { copyLabel: labels.copy, downloadLabel: labels.download ?? 'Download', wrapLabel: labels.wrap ?? 'Wrap' };
       const md = createMarkdown({
         allowImages: this.options.allowImages === true,
+        labels: { copyTable: labels.copyTable ?? 'Copy table' },
         // Fences nested in lists and quotes: highlighted whole (their language
         // was loaded before the block is rendered), with the same line and
         // chunk markup as a streamed block.
         renderFence: (code, info) => {
-          const lang = sanitizeLang(fenceWord(info));
+          const word = fenceWord(info);
+          const lang = sanitizeLang(word);
           const lines = new LineHighlighter(hl, resolveLoadedLanguage(hl, lang), theme, styles);
           const body = code.endsWith('\n') ? code.slice(0, -1) : code;
           const html = body.split('\n').map(line => lines.line(line));
-          return codeBlockHtml({ lang, preClass: themeClass(hl, theme, styles), copyLabel }, html) + '\n';
+          return codeBlockHtml({ lang, label: word, preClass: themeClass(hl, theme, styles), ...buttons }, html) + '\n';
         },
       });
-      return { md, hl, theme, styles, copyLabel };
+      return { md, hl, theme, styles, buttons };
     })();
     return this.context;
   }

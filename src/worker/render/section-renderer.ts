@@ -13,7 +13,7 @@
 import type { Env, MarkdownIt } from 'markdown-it';
 import type { HighlighterCore } from 'shiki/core';
 import type { BlockOp } from '../../shared/protocol.js';
-import { codeBlockShell } from './code-block.js';
+import { codeBlockShell, type CodeBlockHead } from './code-block.js';
 import { LineHighlighter, loadFenceLanguage, themeClass, type StyleSink } from './highlight.js';
 import { fenceWord, lineStarts, nestedFenceWords, parseBlocks, renderRange, topLevelBlocks } from './markdown.js';
 import { sanitizeLang } from './safe-html.js';
@@ -25,7 +25,8 @@ export interface RenderContext {
   /** A loaded theme id. */
   theme: string;
   styles: StyleSink;
-  copyLabel: string;
+  /** Labels of a code block's buttons. */
+  buttons: Pick<CodeBlockHead, 'copyLabel' | 'downloadLabel' | 'wrapLabel'>;
 }
 
 /**
@@ -53,6 +54,8 @@ interface OpenCode {
   lines: LineHighlighter;
   /** HTML of the partial line on screen (`''`: none). */
   partial: string;
+  /** The complete lines so far, to colour them again when the theme changes mid-block. */
+  source: string[];
 }
 
 export class SectionRenderer {
@@ -89,6 +92,7 @@ export class SectionRenderer {
       this.buf += '\n';
       this.dirty = true;
     }
+    if (this.code && this.code.lines.theme !== ctx.theme) this.recolourOpenCode(ctx, ops);
     if (!this.dirty && !final) return false;
     this.dirty = false;
     for (;;) {
@@ -160,17 +164,34 @@ export class SectionRenderer {
     return renderRange(ctx.md, tokens, 0, tokens.length, env).trim();
   }
 
+  /**
+   * The theme changed while a block streams: its complete lines again, from
+   * the first, in the new theme (O(block), once per change); the partial
+   * line and every later line follow in it.
+   */
+  private recolourOpenCode(ctx: RenderContext, ops: BlockOp[]): void {
+    const code = this.code;
+    if (!code) return;
+    code.lines = new LineHighlighter(ctx.hl, code.lines.lang, ctx.theme, ctx.styles);
+    const lines = code.source.length ? code.lines.lines(code.source) : [];
+    ops.push({ type: 'code-recolour', preClass: themeClass(ctx.hl, ctx.theme, ctx.styles), lines });
+    code.partial = '';
+    this.dirty = true;
+  }
+
   private async openCode(ctx: RenderContext, markup: string, info: string, opener: string, ops: BlockOp[]): Promise<void> {
-    const lang = sanitizeLang(fenceWord(ctx.md.utils.unescapeAll(info).trim()));
+    const word = fenceWord(ctx.md.utils.unescapeAll(info).trim());
+    const lang = sanitizeLang(word);
     const id = await loadFenceLanguage(lang);
     const preClass = themeClass(ctx.hl, ctx.theme, ctx.styles);
-    ops.push({ type: 'code-open', html: codeBlockShell({ lang, preClass, copyLabel: ctx.copyLabel }) });
+    ops.push({ type: 'code-open', html: codeBlockShell({ lang, label: word, preClass, ...ctx.buttons }) });
     this.code = {
       marker: markup.charAt(0),
       size: markup.length,
       indent: /^ */.exec(opener)?.[0].length ?? 0,
       lines: new LineHighlighter(ctx.hl, id, ctx.theme, ctx.styles),
       partial: '',
+      source: [],
     };
   }
 
@@ -191,6 +212,7 @@ export class SectionRenderer {
     const flush = () => {
       if (batch.length === 0) return;
       for (const html of code.lines.lines(batch)) lines.push(html);
+      for (const line of batch) code.source.push(line);
       batch = [];
     };
     let pos = 0;
@@ -220,7 +242,11 @@ export class SectionRenderer {
     let rest = more ? '' : text.slice(pos);
     if (!more && !closed && final && rest !== '') {
       // The document ends inside the fence: its last line is a line of code (unless it closes the fence).
-      if (!isClosingFence(rest, code)) lines.push(code.lines.line(stripIndent(rest, code.indent)));
+      if (!isClosingFence(rest, code)) {
+        const line = stripIndent(rest, code.indent);
+        lines.push(code.lines.line(line));
+        code.source.push(line);
+      }
       rest = '';
     }
     if (lines.length > 0) {
