@@ -8,6 +8,16 @@ function echo(el: VllmChat, markdown: string, rate = 0) {
   return el.send(`[mock rate=${rate} echo=1] ${markdown}`);
 }
 
+/**
+ * The streamed block once it shows `lines` lines. (While the fence's opener
+ * line is still partial, the markdown tail shows it as a one-line block,
+ * which the streamed block then replaces.)
+ */
+function streamedBlock(el: VllmChat, lines: number): HTMLElement | undefined {
+  const pre = parts(el, 'code-block')[0];
+  return pre && pre.querySelectorAll('.line').length >= lines ? pre : undefined;
+}
+
 const python = 'def add(a, b):\n    return a + b\n\nprint(add(1, 2))';
 
 describe('<vllm-chat> code blocks', function () {
@@ -41,13 +51,13 @@ describe('<vllm-chat> code blocks', function () {
   it('has the whole header from the first streamed line: the code does not move when the header fills', async () => {
     const el = await mount({ model: 'MyCoder' });
     const done = el.send('[mock rate=60 lines=25 lang=py]');
-    const pre = await waitFor(() => parts(el, 'code-block')[0], 'the code block', 40_000);
+    const pre = await waitFor(() => streamedBlock(el, 2), 'the code block', 40_000);
     const header = pre.previousElementSibling as HTMLElement;
     expect(header.querySelector('[part="download-button"]')).to.not.equal(null);
     expect(header.querySelector('[part="wrap-button"]')).to.not.equal(null);
     const top = pre.getBoundingClientRect().top - header.getBoundingClientRect().top;
     const height = header.offsetHeight;
-    await waitFor(() => pre.querySelectorAll('.line').length >= 5, 'five lines', 40_000);
+    await waitFor(() => pre.querySelectorAll('.line').length >= 7, 'more lines', 40_000);
     expect(el.messages.at(-1)!.status).to.equal('streaming');
     expect(header.offsetHeight).to.equal(height);
     expect(pre.getBoundingClientRect().top - header.getBoundingClientRect().top).to.equal(top);
@@ -119,12 +129,23 @@ describe('<vllm-chat> code blocks', function () {
     range.setStart(lines[0]!, 0);
     range.setEnd(lines[9]!, lines[9]!.childNodes.length);
     selection.addRange(range);
-    expect(selection.toString()).to.equal(code.split('\n').slice(0, 10).join('\n'));
+    const firstTen = code.split('\n').slice(0, 10).join('\n');
+    expect(selection.toString()).to.equal(firstTen);
+    // The selection copied with the keyboard and pasted back.
+    await sendKeys({ press: 'Control+C' });
     selection.removeAllRanges();
+    const input = part(el, 'input') as HTMLTextAreaElement;
+    input.focus();
+    await sendKeys({ press: 'Control+V' });
+    await waitFor(() => input.value, 'the paste');
+    expect(input.value).to.equal(firstTen);
+    input.value = '';
 
     const copied = catchFallbackCopy();
     try {
-      part(el, 'copy-button').click();
+      // A real key press: execCommand('copy') needs user activation.
+      part(el, 'copy-button').focus();
+      await sendKeys({ press: 'Enter' });
       expect(await copied.text).to.equal(code);
     } finally {
       copied.restore();
@@ -139,8 +160,7 @@ describe('<vllm-chat> code blocks', function () {
     const el = await mount({ model: 'MyCoder', 'collapse-lines': '5' });
     expect(el.collapseLines).to.equal(5);
     const done = el.send('[mock rate=80 lines=30 lang=py]');
-    const pre = await waitFor(() => parts(el, 'code-block')[0], 'the code block', 40_000);
-    await waitFor(() => pre.querySelectorAll('.line').length > 8, 'more lines than collapse-lines', 40_000);
+    const pre = await waitFor(() => streamedBlock(el, 9), 'more lines than collapse-lines', 40_000);
     expect(el.messages.at(-1)!.status).to.equal('streaming');
     expect(parts(el, 'expand-button')).to.have.length(0);
     expect(pre.clientHeight).to.equal(pre.scrollHeight);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { sendKeys } from '@web/test-runner-commands';
 import { catchFallbackCopy, mount, part, unmountAll } from './chat-fixture.js';
 
 describe('<vllm-chat> tables and task lists', function () {
@@ -12,7 +13,9 @@ describe('<vllm-chat> tables and task lists', function () {
     expect(table.closest('.table-block')!.querySelector('[part="table-copy-button"]')).to.equal(part(el, 'table-copy-button'));
     const copied = catchFallbackCopy();
     try {
-      part(el, 'table-copy-button').click();
+      // A real key press: execCommand('copy') needs user activation.
+      part(el, 'table-copy-button').focus();
+      await sendKeys({ press: 'Enter' });
       expect(await copied.text).to.equal('name\tsize\tnote\na.py\t12\tx | y\nb\t\tlink');
     } finally {
       copied.restore();
