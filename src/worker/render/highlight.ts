@@ -24,13 +24,20 @@ import { loadLanguage, resolveLanguage } from './languages.js';
 
 /**
  * Lines this long or longer are not tokenized at all (Shiki's
- * `tokenizeMaxLineLength`; shown in the foreground colour). Tokenizing is
- * superlinear on long lines with the JavaScript regex engine (measured here:
- * an 8,000-character TypeScript string ~0.9 s, a 300k-character line 12 s,
- * which `tokenizeTimeLimit` does not stop), and minified code is not read
- * token by token anyway.
+ * `tokenizeMaxLineLength`; shown in the foreground colour). Tokenizing grows
+ * faster than the line with the JavaScript regex engine (measured here: a
+ * 300k-character TypeScript line takes seconds), and a line that long is
+ * minified code or data, not read token by token.
  */
-export const TOKENIZE_MAX_LINE_LENGTH = 5_000;
+export const TOKENIZE_MAX_LINE_LENGTH = 50_000;
+
+/**
+ * Lines this long or longer (up to `TOKENIZE_MAX_LINE_LENGTH`) are coloured,
+ * but each in a slice of its own (section-renderer.ts): tokenizing one is
+ * tens of milliseconds, so a take never does one after other work, and the
+ * deadline is checked again right after it.
+ */
+export const LONG_LINE_LENGTH = 5_000;
 
 /**
  * A partial (still growing) line longer than this is shown as plain escaped

@@ -14,7 +14,7 @@ import type { Env, MarkdownIt } from 'markdown-it';
 import type { HighlighterCore } from 'shiki/core';
 import type { BlockOp } from '../../shared/protocol.js';
 import { codeBlockShell, type CodeBlockHead } from './code-block.js';
-import { LineHighlighter, loadFenceLanguage, themeClass, type StyleSink } from './highlight.js';
+import { LineHighlighter, loadFenceLanguage, LONG_LINE_LENGTH, themeClass, type StyleSink } from './highlight.js';
 import { fenceWord, lineStarts, nestedFenceWords, parseBlocks, renderRange, topLevelBlocks } from './markdown.js';
 import { sanitizeLang } from './safe-html.js';
 
@@ -226,6 +226,24 @@ export class SectionRenderer {
         closed = true;
         break;
       }
+      const content = stripIndent(line, code.indent);
+      if (content.length >= LONG_LINE_LENGTH) {
+        // A long line is tokenized alone, in a slice that did nothing else
+        // (its cost is that of many batches); the deadline is checked after it.
+        flush();
+        if (lines.length > 0 && deadline !== Infinity) {
+          more = true;
+          break;
+        }
+        lines.push(code.lines.line(content));
+        code.source.push(content);
+        pos = nl + 1;
+        if (performance.now() >= deadline) {
+          more = true;
+          break;
+        }
+        continue;
+      }
       if (batch.length === size) {
         flush();
         size = Math.min(2 * size, LINE_BATCH);
@@ -235,7 +253,7 @@ export class SectionRenderer {
           break;
         }
       }
-      batch.push(stripIndent(line, code.indent));
+      batch.push(content);
       pos = nl + 1;
     }
     flush();
