@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { catchFallbackCopy, mount, part, parts, unmountAll, waitFor } from './chat-fixture.js';
 import type { VllmChat } from '../../src/element/vllm-chat.js';
+import { expectShikiColours } from '../support/code-colours.js';
 
 /** Sends `markdown` and has the server stream it back as the reply. */
 function echo(el: VllmChat, markdown: string, rate = 0) {
@@ -191,5 +192,17 @@ describe('<vllm-chat> code blocks', function () {
     await el.updateComplete;
     expect(parts(el, 'expand-button')).to.have.length(0);
     expect(pre.clientHeight).to.equal(pre.scrollHeight);
+  });
+
+  it('colours a streamed line of 5,000+ characters as Shiki does', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    const long = `const data = [${Array.from({ length: 300 }, (_, i) => `'item${i}', ${i * 7}, f(${i})`).join(', ')}];`;
+    expect(long.length).to.be.greaterThan(5000);
+    const code = `let a = 1;\n${long}\nlet b = "end";`;
+    await echo(el, `\`\`\`ts\n${code}\n\`\`\``, 2000);
+    const pre = part(el, 'code-block');
+    expect(pre.textContent).to.equal(code);
+    expect(pre.querySelectorAll('.line')[1]!.querySelectorAll('span').length).to.be.greaterThan(300);
+    await expectShikiColours(pre, code, 'ts', 'github-dark');
   });
 });
