@@ -20,6 +20,16 @@ export interface VllmChatStrings {
   copy: string;
   copied: string;
   copyFailed: string;
+  /** Text and accessible name of a code block's download button (written by the worker). */
+  download: string;
+  /** Text and accessible name of a code block's soft-wrap toggle (written by the worker). */
+  wrap: string;
+  /** Text and accessible name of a table's copy button (written by the worker). */
+  copyTable: string;
+  /** The button under a collapsed code block that shows all of it. */
+  expand: (lines: number) => string;
+  /** The same button once the block is shown whole. */
+  collapse: string;
   copyReply: string;
   regenerate: string;
   edit: string;
@@ -61,6 +71,11 @@ const en: VllmChatStrings = {
   copy: 'Copy',
   copied: 'Copied',
   copyFailed: 'Copy failed',
+  download: 'Download',
+  wrap: 'Wrap',
+  copyTable: 'Copy table',
+  expand: lines => `Show all ${lines} lines`,
+  collapse: 'Collapse',
   copyReply: 'Copy reply',
   regenerate: 'Regenerate',
   edit: 'Edit',
@@ -95,6 +110,11 @@ const zh: VllmChatStrings = {
   copy: '复制',
   copied: '已复制',
   copyFailed: '复制失败',
+  download: '下载',
+  wrap: '自动换行',
+  copyTable: '复制表格',
+  expand: lines => `展开全部 ${lines} 行`,
+  collapse: '收起',
   copyReply: '复制回答',
   regenerate: '重新生成',
   edit: '编辑',

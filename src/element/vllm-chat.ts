@@ -9,12 +9,14 @@ import { AutoScrollController } from './controllers/auto-scroll-controller.js';
 import { buildMessages, resolveEndpoint } from './build-messages.js';
 import { ComposerController } from './controllers/composer-controller.js';
 import { codeBlockSource } from './view/apply-patch.js';
+import { collapseCodeBlocks, downloadCode, toggleExpand, toggleWrap } from './view/code-block-controls.js';
 import { copyWithFeedback } from './copy-feedback.js';
 import { emit } from './emit.js';
 import { messageStyles, tokenStyleSheet } from './view/message-styles.js';
 import { MessageView } from './view/message-view.js';
 import { ModelListController } from './controllers/model-list-controller.js';
 import { PersistenceController } from './controllers/persistence-controller.js';
+import { tableText } from './view/table-text.js';
 import { StreamController } from './controllers/stream-controller.js';
 import type { PreparedRequest } from './controllers/stream-controller.js';
 import { stringsFor } from './strings.js';
@@ -46,6 +48,8 @@ const optionalNumber = {
  * @attr {string} storage-key - when set, the conversation persists in the browser under this key and is restored on load.
  * @attr {boolean} allow-images - show markdown images (otherwise they are links, so nothing loads by itself).
  * @attr {boolean} no-math - TeX stays text (otherwise `$…$`, `\(…\)`, `$$…$$`, `\[…\]` render as MathML).
+ * @attr {boolean} line-numbers - code blocks show line numbers (never part of the copied text).
+ * @attr {number} collapse-lines - a finished code block longer than this shows collapsed (0: never). Default `0`.
  *
  * @fires vllm-chat-start - `{ message: ChatMessage }` — a reply began (fired for every `send()`, even one that then fails before any byte)
  * @fires vllm-chat-done - `{ message: ChatMessage }` — a reply ended, whatever its status
@@ -57,6 +61,11 @@ const optionalNumber = {
  * @csspart code-block - each fenced code block in an assistant message: a `<pre>` whose text is exactly the code
  * @csspart copy-button - the copy button of a code block
  * @csspart math-error - TeX that could not be typeset, shown as written with its delimiters
+ * @csspart code-language - the language of a code block, as its fence wrote it (empty when none)
+ * @csspart download-button - saves a code block as a file named after its language's extension
+ * @csspart wrap-button - soft-wraps a code block's lines (off at first; `aria-pressed`)
+ * @csspart expand-button - shows a collapsed code block whole, and collapses it again (`aria-expanded`)
+ * @csspart table-copy-button - copies a table as tab-separated text
  * @csspart input - the text input
  * @csspart send-button - the send button
  * @csspart stop-button - the stop button (replaces the send button while a reply streams)
@@ -111,6 +120,10 @@ export class VllmChat extends LitElement {
   @property({ attribute: 'allow-images', type: Boolean, reflect: true }) allowImages = false;
   /** TeX stays text instead of rendering as MathML. */
   @property({ attribute: 'no-math', type: Boolean, reflect: true }) noMath = false;
+  /** Code blocks show line numbers; they are never in the code's text, a copy or a selection. */
+  @property({ attribute: 'line-numbers', type: Boolean, reflect: true }) lineNumbers = false;
+  /** A finished code block longer than this many lines shows collapsed; 0: never. */
+  @property({ attribute: 'collapse-lines', type: Number, reflect: true }) collapseLines = 0;
   /** Overrides of the UI text (English or Chinese, from `lang`). */
   @property({ attribute: false }) strings: Partial<VllmChatStrings> = {};
 
@@ -211,7 +224,8 @@ export class VllmChat extends LitElement {
   }
 
   #renderOptions(): RenderOptions {
-    return { theme: this.theme, labels: { copy: this.#strings().copy }, allowImages: this.allowImages, noMath: this.noMath };
+    const { copy, download, wrap, copyTable } = this.#strings();
+    return { theme: this.theme, labels: { copy, download, wrap, copyTable }, allowImages: this.allowImages, noMath: this.noMath };
   }
 
   #push(message: ChatMessage): MessageView {
@@ -252,7 +266,12 @@ export class VllmChat extends LitElement {
       message.status === 'error'
         ? `${strings.replyFailed} ${message.error?.message ?? ''}`
         : `${message.status === 'stopped' ? strings.stopped : strings.replyDone} ${message.content.slice(0, 200)}`;
-    if (this.#recolourAfterStream) void this.#recolour();
+    if (this.#recolourAfterStream) {
+      // Blocks the stream froze before it switched themes are still in the old one.
+      this.#recolourAfterStream = false;
+      void this.#recolour([view]);
+    }
+    this.#collapse(view);
     emit(this, 'vllm-chat-done', { message });
     if (message.status === 'error') emit(this, 'vllm-chat-error', { message });
     return message;
@@ -311,12 +330,28 @@ export class VllmChat extends LitElement {
     this.announcement = ok ? strings.copied : strings.copyFailed;
   }
 
-  /** Copy buttons of code blocks come from the worker's HTML: one delegated listener. */
+  /** The buttons of code blocks and tables come from the worker's HTML: one delegated listener. */
   #onLogClick = (event: Event): void => {
     const target = event.target instanceof Element ? event.target : null;
-    const button = target?.closest<HTMLButtonElement>('[part~="copy-button"]');
-    if (button) void this.#copy(codeBlockSource(button), button);
+    const button = target?.closest<HTMLButtonElement>('button[part]');
+    const part = button?.getAttribute('part');
+    if (!button || !part) return;
+    if (part === 'copy-button') void this.#copy(codeBlockSource(button), button);
+    else if (part === 'wrap-button') toggleWrap(button);
+    else if (part === 'download-button') downloadCode(button);
+    else if (part === 'expand-button') toggleExpand(button, this.#strings());
+    else if (part === 'table-copy-button') {
+      const table = button.closest('.table-block')?.querySelector('table');
+      if (table) void this.#copy(tableText(table), button);
+    }
   };
+
+  /** Collapses the long code blocks of a finished message (never while it streams). */
+  #collapse(view: MessageView): void {
+    if (view.message.role !== 'assistant' || view.message.status === 'streaming') return;
+    const limit = Number.isFinite(this.collapseLines) ? this.collapseLines : 0;
+    collapseCodeBlocks(view.root, limit, this.#strings());
+  }
 
   /** Shows the stored conversation; assistant bodies are rendered by the worker in one shot. */
   #restore(): void {
@@ -331,21 +366,24 @@ export class VllmChat extends LitElement {
       const view = this.#push(message);
       if (message.role !== 'assistant') continue;
       view.restore(render).then(
-        () => this.#scroll.follow(),
+        () => {
+          this.#collapse(view);
+          this.#scroll.follow();
+        },
         (e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e),
       );
     }
   }
 
-  async #recolour(): Promise<void> {
+  /** Re-colours the code of `views` (default: every reply; a growing block is left to its stream). */
+  async #recolour(views: readonly MessageView[] = this.#views): Promise<void> {
     const theme = this.theme;
-    this.#recolourAfterStream = false;
     const worker = this.#worker;
     if (!worker) return;
-    const views = this.#views.filter(v => v.message.role === 'assistant' && v.message.status !== 'streaming');
     const highlight = (code: string, lang: string) => worker.highlight(code, lang, theme);
+    const sections = views.filter(v => v.message.role === 'assistant');
     try {
-      for (const view of views) if (!(await view.recolour(highlight, () => this.theme === theme))) return;
+      for (const view of sections) if (!(await view.recolour(highlight, () => this.theme === theme))) return;
     } catch (error) {
       console.warn(`<vllm-chat>: could not re-colour code blocks for theme "${theme}".`, error);
     }
@@ -364,9 +402,15 @@ export class VllmChat extends LitElement {
     if (changed.has('theme')) this.#worker?.warmUp(this.theme).catch(() => undefined);
     if (changed.has('storageKey') && this.storageKey && this.#messages.length === 0) this.#restore();
     if (changed.has('theme') && changed.get('theme') !== undefined) {
-      // The streaming reply keeps the theme it was requested with until it ends.
-      if (this.#stream.streaming) this.#recolourAfterStream = true;
-      else void this.#recolour();
+      // A streaming reply goes on in the new theme; what is shown is re-coloured now.
+      if (this.#stream.streaming) {
+        this.#stream.setTheme(this.theme);
+        this.#recolourAfterStream = true;
+      }
+      void this.#recolour();
+    }
+    if (changed.has('collapseLines') && changed.get('collapseLines') !== undefined) {
+      for (const view of this.#views) this.#collapse(view);
     }
     const lang = this.closest('[lang]')?.getAttribute('lang') ?? '';
     if (changed.has('strings') || lang !== this.#lang) {

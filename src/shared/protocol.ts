@@ -49,7 +49,13 @@ export type BlockOp =
    * markdown or code, is one element) is replaced by `html`, one element. Sent
    * when a reference definition arrives after a frozen block that uses it.
    */
-  | { type: 'replace'; index: number; html: string };
+  | { type: 'replace'; index: number; html: string }
+  /**
+   * The open code block's complete lines again, in another theme (the theme
+   * changed while it streamed): replaces its lines and partial line and its
+   * `<pre>` classes; later lines come in the new theme.
+   */
+  | { type: 'code-recolour'; preClass: string; lines: string[] };
 
 /** A completion token count and rate for the live stats of a streaming reply. */
 export interface StreamStats {
@@ -112,6 +118,12 @@ export interface Patch {
 export interface RenderLabels {
   /** Accessible name and text of a code block's copy button. */
   copy: string;
+  /** Accessible name and text of a code block's download button (default `Download`). */
+  download?: string;
+  /** Accessible name and text of a code block's soft-wrap toggle (default `Wrap`). */
+  wrap?: string;
+  /** Accessible name and text of a table's copy button (default `Copy table`). */
+  copyTable?: string;
 }
 
 /** Options of any render: the Shiki theme and UI strings. */
@@ -171,6 +183,12 @@ export interface WorkerApi {
   stream(id: string, request: ChatRequest, onPatch: (patch: Patch) => Promise<void>): Promise<void>;
   /** Ends stream `id`; what arrived so far is kept and ends with status `stopped`. */
   stop(id: string): void;
+  /**
+   * Stream `id` continues in `theme`: its open code block is re-coloured
+   * (`code-recolour`) and what follows comes in the new theme. Blocks it
+   * already froze are the element's to re-colour. Unknown ids are ignored.
+   */
+  setTheme(id: string, theme: string): void;
   /** `GET {endpoint}/models`. */
   listModels(endpoint: string, apiKey: string): Promise<ModelList>;
   /**

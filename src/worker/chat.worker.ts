@@ -38,6 +38,10 @@ const api: WorkerApi = {
     sessions.get(id)?.stop();
   },
 
+  setTheme(id, theme) {
+    sessions.get(id)?.setTheme(theme);
+  },
+
   listModels(endpoint, apiKey) {
     return listModels(endpoint, apiKey);
   },

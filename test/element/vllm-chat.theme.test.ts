@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createHighlighter } from 'shiki';
 import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
 import type { VllmChat } from '../../src/element/vllm-chat.js';
+import { expectShikiColours } from '../support/code-colours.js';
 import { mount, part, requests, servers, unmountAll, waitFor } from './chat-fixture.js';
 
 /** Any CSS colour as the browser computes it (`rgb(…)` / `rgba(…)`). */
@@ -40,7 +41,8 @@ async function codeReply(el: VllmChat): Promise<string> {
   return /```python\n([\s\S]*?)\n```/.exec(reply.content)![1]!;
 }
 
-describe('<vllm-chat> theme', () => {
+describe('<vllm-chat> theme', function () {
+  this.timeout(60_000);
   afterEach(unmountAll);
 
   it('colours code with Shiki colours of the theme attribute', async () => {
@@ -78,5 +80,27 @@ describe('<vllm-chat> theme', () => {
     const light = await shikiColours(code, 'python', 'github-light');
     await waitFor(() => JSON.stringify(shownColours(pre())) === JSON.stringify(light), 'the light colours');
     expect(pre().textContent).to.equal(code);
+  });
+
+  it('re-colours a reply mid-stream and streams the rest in the new theme', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    // A finished block above, in the old theme.
+    const first = await codeReply(el);
+    const done = el.send('[mock rate=150 lines=60 lang=py]');
+    const pres = () => el.shadowRoot!.querySelectorAll<HTMLElement>('pre[part~="code-block"]');
+    const pre = await waitFor(() => pres()[1], 'the streaming block', 40_000);
+    await waitFor(() => pre.querySelectorAll('.line').length >= 10, 'ten lines', 40_000);
+    expect(pre.className).to.contain('t-github-dark');
+    el.theme = 'github-light';
+    // Before the reply ends, what is shown is already light: the growing block and the one above.
+    await waitFor(() => pre.className.includes('t-github-light') && pres()[0]!.className.includes('t-github-light'), 'light blocks', 40_000);
+    const shownWhileStreaming = pre.querySelectorAll('.line').length;
+    expect(el.messages.at(-1)!.status, 'still streaming after the switch').to.equal('streaming');
+    const message = await done;
+    expect(shownWhileStreaming).to.be.lessThan(60);
+    const code = /```python\n([\s\S]*?)\n```/.exec(message.content)![1]!;
+    expect(pre.textContent).to.equal(code);
+    await expectShikiColours(pre, code, 'python', 'github-light');
+    await expectShikiColours(pres()[0]!, first, 'python', 'github-light');
   });
 });

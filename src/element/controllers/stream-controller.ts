@@ -96,6 +96,12 @@ export class StreamController {
     return view.message;
   }
 
+  /** The reply in progress continues in `theme` (the worker re-colours its open code block). */
+  setTheme(theme: string): void {
+    if (!this.#id || !this.#worker) return;
+    this.#worker.setTheme(this.#id, theme).catch(() => undefined);
+  }
+
   /** Ends the reply in progress; the worker sends a last patch with status `stopped`. */
   stop(): void {
     if (!this.#id || this.#stopRequested) return;

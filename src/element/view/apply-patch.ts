@@ -100,6 +100,16 @@ export function applyPatch(section: HTMLElement, ops: readonly BlockOp[]): void 
         frozen.remove();
         break;
       }
+      case 'code-recolour': {
+        const open = state.open;
+        if (!open) break;
+        open.code.parentElement?.setAttribute('class', op.preClass);
+        open.code.replaceChildren();
+        open.partial = [];
+        appendLines(open.code, 0, op.lines);
+        open.lines = op.lines.length;
+        break;
+      }
     }
   }
 }
@@ -158,6 +168,12 @@ function appendLines(code: Element, first: number, lines: readonly string[]): Ch
     i += count;
   }
   return created;
+}
+
+/** The code block of `section` that is still growing, if any (a theme change leaves it to the worker). */
+export function openCodeBlock(section: HTMLElement): Element | null {
+  const open = states.get(section)?.open;
+  return open && open.block.parentNode === section ? open.block : null;
 }
 
 /** The code of a code block (`.code-block` or any element inside it), exactly as shown. */

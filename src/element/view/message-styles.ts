@@ -7,7 +7,7 @@
  * constructed stylesheet, which CSP allows. Every shadow root adopts it.
  */
 import { css, unsafeCSS } from 'lit';
-import { CODE_GROUP_PLACEHOLDER_EM, CODE_LINE_HEIGHT } from '../../shared/code-block-layout.js';
+import { CODE_GROUP_LINES, CODE_GROUP_PLACEHOLDER_EM, CODE_LINE_HEIGHT } from '../../shared/code-block-layout.js';
 
 /** Markdown and code block styles, for the element's `static styles`. */
 export const messageStyles = css`
@@ -52,10 +52,34 @@ export const messageStyles = css`
   .markdown img {
     max-width: 100%;
   }
+  /* A wide table scrolls sideways inside the message, under its copy button. */
+  .markdown .table-block {
+    margin: 0.6em 0;
+  }
+  .markdown .table-bar {
+    display: flex;
+    justify-content: flex-end;
+    font-size: 0.8em;
+  }
+  .markdown .table-scroll {
+    max-width: 100%;
+    overflow-x: auto;
+  }
+  .markdown .table-scroll > table {
+    margin: 0;
+  }
   .markdown table {
     border-collapse: collapse;
-    display: block;
-    overflow-x: auto;
+  }
+  .markdown .contains-task-list {
+    padding-left: 1.2em;
+  }
+  .markdown .task-list-item {
+    list-style: none;
+  }
+  .markdown .task-checkbox {
+    margin: 0 0.4em 0 -1.2em;
+    vertical-align: -0.1em;
   }
   .markdown :is(th, td) {
     border: 1px solid color-mix(in srgb, currentColor 25%, transparent);
@@ -98,11 +122,23 @@ export const messageStyles = css`
     display: flex;
     align-items: center;
     justify-content: space-between;
+    gap: 0.5em;
     padding: 0.2em 0.6em;
     font-size: 0.8em;
     background: color-mix(in srgb, currentColor 8%, transparent);
   }
-  .copy-button {
+  .code-lang {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .code-actions {
+    display: flex;
+    flex: none;
+    gap: 0.2em;
+  }
+  .code-button,
+  .expand-button {
     font: inherit;
     cursor: pointer;
     border: 0;
@@ -111,9 +147,20 @@ export const messageStyles = css`
     background: transparent;
     color: inherit;
   }
-  .copy-button:hover,
-  .copy-button:focus-visible {
+  .code-button:hover,
+  .code-button:focus-visible,
+  .code-button[aria-pressed='true'],
+  .expand-button:hover,
+  .expand-button:focus-visible {
     background: color-mix(in srgb, currentColor 15%, transparent);
+  }
+  .expand-button {
+    display: block;
+    width: 100%;
+    border-radius: 0;
+    font-size: 0.8em;
+    padding: 0.3em;
+    background: color-mix(in srgb, currentColor 8%, transparent);
   }
   pre[part='code-block'] {
     margin: 0;
@@ -158,6 +205,43 @@ export const messageStyles = css`
   }
   .code-chunk {
     display: block;
+  }
+  /* Soft wrap: lines break at the block's width; groups no longer need to be as wide as their longest line. */
+  .code-block.wrap pre[part='code-block'] {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .code-block.wrap .code-group {
+    width: auto;
+    min-width: 0;
+    contain-intrinsic-inline-size: none;
+  }
+  /* A collapsed block shows its first lines (line-height 1.45em plus the padding). */
+  .code-block.collapsed pre[part='code-block'] {
+    max-height: calc(var(--collapsed-lines, 20) * 1.45em + 1.4em);
+    overflow-y: hidden;
+  }
+  /*
+   * Line numbers are generated content: not in the code's text, a copy or a
+   * selection. A group is style-contained (content-visibility), which scopes
+   * counters to it, so each group starts its own count at its first line.
+   */
+  :host([line-numbers]) pre[part='code-block'] .code-group {
+    counter-reset: line calc((sibling-index() - 1) * ${unsafeCSS(CODE_GROUP_LINES)});
+  }
+  :host([line-numbers]) pre[part='code-block'] .line {
+    counter-increment: line;
+  }
+  :host([line-numbers]) pre[part='code-block'] .line::before {
+    content: counter(line);
+    display: inline-block;
+    min-width: 3ch;
+    margin-right: 1.2ch;
+    text-align: right;
+    opacity: 0.5;
+    user-select: none;
+    -webkit-user-select: none;
+    pointer-events: none;
   }
   /*
    * The last group of a block is always laid out: in a streaming block it is

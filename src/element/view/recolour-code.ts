@@ -4,13 +4,15 @@
  * from the model server. Called by MessageView only.
  */
 import type { HighlightedCode } from '../../shared/protocol.js';
-import { codeBlockSource, restyleCodeBlock } from './apply-patch.js';
+import { codeBlockSource, openCodeBlock, restyleCodeBlock } from './apply-patch.js';
 import { addTokenStyles } from './message-styles.js';
 
 /**
  * Restyles every `.code-block` inside `root`, one block at a time (one
  * frame's DOM work per block: O(its lines)). Stops as soon as `current()` is
  * false, i.e. the theme changed again meanwhile; returns whether it was not.
+ * A block that is still growing is left alone: its stream re-colours it
+ * (`code-recolour`).
  */
 export async function recolourCode(
   root: Element,
@@ -18,12 +20,18 @@ export async function recolourCode(
   current: () => boolean,
 ): Promise<boolean> {
   for (const block of [...root.querySelectorAll('.code-block')]) {
+    if (isOpen(block)) continue;
     const highlighted = await highlight(codeBlockSource(block), block.getAttribute('data-lang') ?? '');
     await new Promise(requestAnimationFrame);
     if (!current()) return false;
-    if (!block.isConnected) continue;
+    if (!block.isConnected || isOpen(block)) continue;
     addTokenStyles(highlighted.styles);
     restyleCodeBlock(block, highlighted);
   }
   return current();
+}
+
+function isOpen(block: Element): boolean {
+  const section = block.parentElement;
+  return section !== null && openCodeBlock(section) === block;
 }

@@ -29,7 +29,15 @@ import { loadLanguage, resolveLanguage } from './languages.js';
  * `tokenizeTimeLimit` does not stop it there), and minified code is not read
  * token by token anyway.
  */
-export const TOKENIZE_MAX_LINE_LENGTH = 5_000;
+export const TOKENIZE_MAX_LINE_LENGTH = 50_000;
+
+/**
+ * Lines this long or longer (up to `TOKENIZE_MAX_LINE_LENGTH`) are coloured,
+ * but each in a slice of its own (section-renderer.ts): tokenizing one is
+ * tens of milliseconds, so a take never does one after other work, and the
+ * deadline is checked again right after it.
+ */
+export const LONG_LINE_LENGTH = 5_000;
 
 /**
  * A partial (still growing) line longer than this is shown as plain escaped

@@ -45,9 +45,19 @@ export class MessageRenderer {
 
   /** `stages`: the render stages to install (all registered ones unless a test picks others). */
   constructor(
-    private readonly options: RenderOptions,
+    private options: RenderOptions,
     private readonly stages: readonly RenderStage[] = renderStages,
   ) {}
+
+  /**
+   * Renders in `theme` from the next take on: an open code block is coloured
+   * again (`code-recolour`), later blocks and lines come in the new theme.
+   */
+  setTheme(theme: string): void {
+    if (theme === this.options.theme) return;
+    this.options = { ...this.options, theme };
+    this.context = undefined;
+  }
 
   /** Appends text to a section. Synchronous and O(text): nothing is parsed here. */
   feed(section: RenderSection, text: string): void {
@@ -117,20 +127,22 @@ export class MessageRenderer {
     this.context ??= (async () => {
       const [hl, theme] = await Promise.all([getHighlighter(), loadTheme(this.options.theme)]);
       const styles = new StyleSink();
-      const copyLabel = this.options.labels.copy;
+      const labels = this.options.labels;
+      const buttons = { copyLabel: labels.copy, downloadLabel: labels.download ?? 'Download', wrapLabel: labels.wrap ?? 'Wrap' };
       // Fences nested in lists and quotes: highlighted whole (their language
       // was loaded before the block is rendered), with the same line and
       // chunk markup as a streamed block.
       const renderFence = (code: string, info: string): string => {
-        const lang = sanitizeLang(fenceWord(info));
+        const word = fenceWord(info);
+        const lang = sanitizeLang(word);
         const lines = new LineHighlighter(hl, resolveLoadedLanguage(hl, lang), theme, styles);
         const body = code.endsWith('\n') ? code.slice(0, -1) : code;
         const html = body.split('\n').map(line => lines.line(line));
-        return codeBlockHtml({ lang, preClass: themeClass(hl, theme, styles), copyLabel }, html) + '\n';
+        return codeBlockHtml({ lang, label: word, preClass: themeClass(hl, theme, styles), ...buttons }, html) + '\n';
       };
       const md = createMarkdown(this.options, renderFence, this.stages);
       const postRender = createPostRender(this.options, this.stages);
-      return { md, postRender, hl, theme, styles, copyLabel };
+      return { md, postRender, hl, theme, styles, buttons };
     })();
     return this.context;
   }

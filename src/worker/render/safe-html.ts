@@ -88,3 +88,8 @@ export function imageHtml(src: string, alt: string): string {
 export function spanHtml(className: string, text: string): string {
   return className ? `<span class="${escapeHtml(className)}">${escapeHtml(text)}</span>` : `<span>${escapeHtml(text)}</span>`;
 }
+
+/** A task list item's checkbox: shown, never editable (the model's list is not a form). */
+export function checkboxHtml(checked: boolean): string {
+  return `<input type="checkbox" class="task-checkbox" disabled${checked ? ' checked' : ''}>`;
+}

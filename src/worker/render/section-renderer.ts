@@ -13,8 +13,8 @@
 import type { Env, MarkdownIt } from 'markdown-it';
 import type { HighlighterCore } from 'shiki/core';
 import type { BlockOp } from '../../shared/protocol.js';
-import { codeBlockShell } from './code-block.js';
-import { LineHighlighter, loadFenceLanguage, themeClass, type StyleSink } from './highlight.js';
+import { codeBlockShell, type CodeBlockHead } from './code-block.js';
+import { LineHighlighter, loadFenceLanguage, LONG_LINE_LENGTH, themeClass, type StyleSink } from './highlight.js';
 import { fenceWord, lineStarts, nestedFenceWords, parseBlocks, renderBlocks, renderRange, topLevelBlocks } from './markdown.js';
 import { sanitizeLang } from './safe-html.js';
 
@@ -27,7 +27,8 @@ export interface RenderContext {
   /** A loaded theme id. */
   theme: string;
   styles: StyleSink;
-  copyLabel: string;
+  /** Labels of a code block's buttons. */
+  buttons: Pick<CodeBlockHead, 'copyLabel' | 'downloadLabel' | 'wrapLabel'>;
 }
 
 /**
@@ -65,6 +66,8 @@ interface OpenCode {
   lines: LineHighlighter;
   /** HTML of the partial line on screen (`''`: none). */
   partial: string;
+  /** The complete lines so far, to colour them again when the theme changes mid-block. */
+  source: string[];
 }
 
 export class SectionRenderer {
@@ -105,6 +108,7 @@ export class SectionRenderer {
       this.buf += '\n';
       this.dirty = true;
     }
+    if (this.code && this.code.lines.theme !== ctx.theme) this.recolourOpenCode(ctx, ops);
     if (!this.dirty && !final) return false;
     this.dirty = false;
     for (;;) {
@@ -221,11 +225,27 @@ export class SectionRenderer {
     return renderBlocks(ctx.md, tokens, topLevelBlocks(tokens), env, ctx.postRender).trim();
   }
 
+  /**
+   * The theme changed while a block streams: its complete lines again, from
+   * the first, in the new theme (O(block), once per change); the partial
+   * line and every later line follow in it.
+   */
+  private recolourOpenCode(ctx: RenderContext, ops: BlockOp[]): void {
+    const code = this.code;
+    if (!code) return;
+    code.lines = new LineHighlighter(ctx.hl, code.lines.lang, ctx.theme, ctx.styles);
+    const lines = code.source.length ? code.lines.lines(code.source) : [];
+    ops.push({ type: 'code-recolour', preClass: themeClass(ctx.hl, ctx.theme, ctx.styles), lines });
+    code.partial = '';
+    this.dirty = true;
+  }
+
   private async openCode(ctx: RenderContext, markup: string, info: string, opener: string, ops: BlockOp[]): Promise<void> {
-    const lang = sanitizeLang(fenceWord(ctx.md.utils.unescapeAll(info).trim()));
+    const word = fenceWord(ctx.md.utils.unescapeAll(info).trim());
+    const lang = sanitizeLang(word);
     const id = await loadFenceLanguage(lang);
     const preClass = themeClass(ctx.hl, ctx.theme, ctx.styles);
-    ops.push({ type: 'code-open', html: codeBlockShell({ lang, preClass, copyLabel: ctx.copyLabel }) });
+    ops.push({ type: 'code-open', html: codeBlockShell({ lang, label: word, preClass, ...ctx.buttons }) });
     this.frozen++;
     this.code = {
       marker: markup.charAt(0),
@@ -233,6 +253,7 @@ export class SectionRenderer {
       indent: /^ */.exec(opener)?.[0].length ?? 0,
       lines: new LineHighlighter(ctx.hl, id, ctx.theme, ctx.styles),
       partial: '',
+      source: [],
     };
   }
 
@@ -253,6 +274,7 @@ export class SectionRenderer {
     const flush = () => {
       if (batch.length === 0) return;
       for (const html of code.lines.lines(batch)) lines.push(html);
+      for (const line of batch) code.source.push(line);
       batch = [];
     };
     let pos = 0;
@@ -266,6 +288,24 @@ export class SectionRenderer {
         closed = true;
         break;
       }
+      const content = stripIndent(line, code.indent);
+      if (content.length >= LONG_LINE_LENGTH) {
+        // A long line is tokenized alone, in a slice that did nothing else
+        // (its cost is that of many batches); the deadline is checked after it.
+        flush();
+        if (lines.length > 0 && deadline !== Infinity) {
+          more = true;
+          break;
+        }
+        lines.push(code.lines.line(content));
+        code.source.push(content);
+        pos = nl + 1;
+        if (performance.now() >= deadline) {
+          more = true;
+          break;
+        }
+        continue;
+      }
       if (batch.length === size) {
         flush();
         size = Math.min(2 * size, LINE_BATCH);
@@ -275,14 +315,18 @@ export class SectionRenderer {
           break;
         }
       }
-      batch.push(stripIndent(line, code.indent));
+      batch.push(content);
       pos = nl + 1;
     }
     flush();
     let rest = more ? '' : text.slice(pos);
     if (!more && !closed && final && rest !== '') {
       // The document ends inside the fence: its last line is a line of code (unless it closes the fence).
-      if (!isClosingFence(rest, code)) lines.push(code.lines.line(stripIndent(rest, code.indent)));
+      if (!isClosingFence(rest, code)) {
+        const line = stripIndent(rest, code.indent);
+        lines.push(code.lines.line(line));
+        code.source.push(line);
+      }
       rest = '';
     }
     if (lines.length > 0) {

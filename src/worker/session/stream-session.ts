@@ -32,6 +32,8 @@ export interface PatchRenderer {
   take(deadline?: number): Promise<{ content?: BlockOp[]; reasoning?: BlockOp[]; styles?: string[]; more?: boolean }>;
   /** Optional warm-up, started with the request; `hint` is the prompt. */
   prepare?(hint?: string): Promise<unknown>;
+  /** Renders in another theme from the next take on. */
+  setTheme?(theme: string): void;
 }
 
 /**
@@ -86,6 +88,12 @@ export class StreamSession {
   /** Ends the reply: the network is aborted and the last patch says `stopped`. */
   stop(): void {
     this.abort.abort();
+  }
+
+  /** Continues in `theme`; the next slice re-colours the open code block even if no text arrives. */
+  setTheme(theme: string): void {
+    this.renderer.setTheme?.(theme);
+    this.notify();
   }
 
   /**

@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { highlightStats, PARTIAL_LINE_CAP, TOKENIZE_MAX_LINE_LENGTH } from '../../../src/worker/render/highlight.js';
+import {
+  getHighlighter,
+  highlightStats,
+  loadFenceLanguage,
+  loadTheme,
+  LONG_LINE_LENGTH,
+  PARTIAL_LINE_CAP,
+  TOKENIZE_MAX_LINE_LENGTH,
+} from '../../../src/worker/render/highlight.js';
 import { markdownStats } from '../../../src/worker/render/markdown.js';
 import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
 import { FIRST_LINE_BATCH } from '../../../src/worker/render/section-renderer.js';
@@ -188,6 +196,45 @@ describe('MessageRenderer', () => {
     const pre = applyAll(patches).querySelector('pre')!;
     expect(pre.querySelectorAll('.line')[1]!.children.length).to.be.greaterThan(100);
     await expectShikiColours(pre, code, 'js', renderOptions.theme);
+  });
+
+  it('colours a line of 5,000+ characters with the tokens of a one-pass Shiki highlight, in a slice of its own', async () => {
+    const long = `const data = [${Array.from({ length: 400 }, (_, i) => `'item${i}', ${i * 7}, f(${i}) /* c */`).join(', ')}];`;
+    expect(long.length).to.be.within(LONG_LINE_LENGTH, TOKENIZE_MAX_LINE_LENGTH);
+    // A string opened before and closed after: the grammar state runs through the long line.
+    const code = `let a = 1;\n${long}\nconst s = \`multi\n${long.slice(0, 6000)}\nend\`;\nlet b = 2;`;
+    const text = `Intro\n\n\`\`\`ts\n${code}\n\`\`\`\n`;
+
+    // Shiki's own one-pass tokens, without any length limit.
+    const hl = await getHighlighter();
+    const theme = await loadTheme(renderOptions.theme);
+    const lang = (await loadFenceLanguage('ts'))!;
+    const shiki = hl.codeToTokensBase(code, { lang, theme, tokenizeMaxLineLength: 0, tokenizeTimeLimit: 0 });
+    expect(shiki[1]!.length, 'Shiki colours the long line').to.be.greaterThan(1000);
+
+    const once = applyAll([await renderOnce(text)]);
+    const pre = once.querySelector('pre')!;
+    expect(pre.textContent).to.equal(code);
+    await expectShikiColours(pre, code, 'ts', renderOptions.theme);
+    const shown = pre.querySelectorAll('.line')[1]!;
+    expect(shown.querySelectorAll('span').length, 'spans on the long line').to.be.greaterThan(500);
+
+    // Streamed with a deadline already passed: every take renders what it must and no more; the
+    // long lines each come in a patch with no other line, and the result equals the one-shot render.
+    const renderer = new MessageRenderer(renderOptions);
+    renderer.feed('content', text);
+    renderer.end();
+    const patches = [];
+    for (let i = 0; i < 50; i++) {
+      const patch = await renderer.take(performance.now());
+      patches.push(patch);
+      if (!patch.more) break;
+    }
+    const codeLines = patches.flatMap(p => p.content ?? []).filter(op => op.type === 'code-lines');
+    for (const op of codeLines) {
+      if (op.type === 'code-lines' && op.lines.some(l => l.length > LONG_LINE_LENGTH)) expect(op.lines).to.have.length(1);
+    }
+    expect(applyAll(patches).innerHTML).to.equal(once.innerHTML);
   });
 
   it('does work per take that does not grow with the length of the answer', async () => {

@@ -3,6 +3,8 @@ import type { RenderOptions } from '../../../src/shared/protocol.js';
 import { MessageRenderer, type RenderedPatch } from '../../../src/worker/render/message-renderer.js';
 import { renderStages, type RenderStage } from '../../../src/worker/render/stages/index.js';
 import { directionSamples } from '../../../src/worker/render/stages/direction.js';
+import { tablesSamples } from '../../../src/worker/render/stages/tables.js';
+import { taskListsSamples } from '../../../src/worker/render/stages/task-lists.js';
 import { mathSamples } from '../../../src/worker/render/stages/math.js';
 import { applyAll, randomChunks, renderOptions, seeded } from '../../support/render-harness.js';
 
@@ -30,6 +32,8 @@ const samples: Record<string, readonly Sample[]> = {
     },
   ],
   math: mathSamples,
+  tables: tablesSamples,
+  'task-lists': taskListsSamples,
   direction: directionSamples,
   'table-align': [
     'Intro\n\n| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n| ~~x~~ | [l](https://e.example) | `c` | |\n\nAfter.\n\n' +

@@ -10,7 +10,9 @@ import { mathStage } from './math.js';
 import type { RenderStage } from './render-stage.js';
 import { safeLinks } from './safe-links.js';
 import { tableAlign } from './table-align.js';
+import { tablesStage } from './tables.js';
+import { taskListsStage } from './task-lists.js';
 
 export type { RenderStage } from './render-stage.js';
 
-export const renderStages: readonly RenderStage[] = [safeLinks, images, tableAlign, mathStage, directionStage];
+export const renderStages: readonly RenderStage[] = [safeLinks, images, tableAlign, tablesStage, taskListsStage, mathStage, directionStage];
