@@ -33,11 +33,11 @@
  * `script-src`) because the module graph is then fully evaluated before the
  * worker's message queue opens, so no Comlink message can arrive before
  * `expose()` ran. Both the blob URL and the direct URL pass through the
- * `vllm-chat` Trusted Types policy.
+ * `vllm-chat` Trusted Types policy (`start-module-worker.ts`).
  */
 import * as Comlink from 'comlink';
 import type { ChatError, WorkerApi } from '../shared/protocol.js';
-import { trustedTypesPolicy } from '../shared/trusted-types.js';
+import { startModuleWorker } from '../shared/start-module-worker.js';
 
 /** How long a silent worker gets before it counts as failed to start. */
 export const WORKER_READY_TIMEOUT_MS = 8_000;
@@ -72,35 +72,10 @@ let local:
   | { worker: globalThis.Worker; remote: Comlink.Remote<WorkerApi>; gated: Comlink.Remote<WorkerApi> }
   | undefined;
 
-/**
- * Stands in for the `Worker` constructor in `startWorker()`. The call there
- * keeps the literal `new Worker(new URL('…', import.meta.url), …)` shape,
- * which Vite rewrites to the built chunk's URL and the test runner serves
- * as is; this function then decides how to start it (a constructor that
- * returns an object makes `new` yield that object).
- */
-const Worker = function (url: URL, options: WorkerOptions): globalThis.Worker {
-  const policy = trustedTypesPolicy();
-  const sameOrigin = url.origin === globalThis.location.origin;
-  // Read `globalThis.Worker` at call time: pages (and tests) may wrap it.
-  const PageWorker = globalThis.Worker;
-  if (sameOrigin) {
-    return new PageWorker(policy.createScriptURL(url.href) as unknown as string, options);
-  }
-  const source = `import ${JSON.stringify(url.href)};\n`;
-  const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  try {
-    return new PageWorker(policy.createScriptURL(blobUrl) as unknown as string, options);
-  } finally {
-    // The constructor resolved the blob URL already (the URL record keeps its
-    // blob entry; HTML "Worker constructor" parses the URL synchronously), so
-    // the worker still loads it; verified in Chromium by the embedding tests.
-    URL.revokeObjectURL(blobUrl);
-  }
-} as unknown as new (url: URL, options: WorkerOptions) => globalThis.Worker;
-
 function startWorker(): globalThis.Worker {
-  return new Worker(new URL('../worker/chat.worker.ts', import.meta.url), { type: 'module', name: 'vllm-chat' });
+  return startModuleWorker(
+    () => new Worker(new URL('../worker/chat.worker.ts', import.meta.url), { type: 'module', name: 'chat.worker' }),
+  );
 }
 
 /** Resolves on the first `pong`; rejects on an `error` event or after the timeout. */

@@ -11,33 +11,15 @@
  * keeps what arrived.
  */
 import type { ChatError, ChatRequest, StreamEnd } from '../../shared/protocol.js';
-import { trustedTypesPolicy } from '../../shared/trusted-types.js';
+import { startModuleWorker } from '../../shared/start-module-worker.js';
 import { streamCompletion, type CompletionDelta } from './completion-stream.js';
 import type { NetworkMessage, StartMessage } from './network.worker.js';
 
-/**
- * Stands in for the `Worker` constructor below, like worker-client.ts: the
- * literal `new Worker(new URL(…), …)` shape is what Vite rewrites to the
- * built chunk. A module of another origin (the chat worker runs from a
- * same-origin blob that imported a cross-origin bundle) is started through a
- * blob of this worker's origin that imports it.
- */
-const Worker = function (url: URL, options: WorkerOptions): globalThis.Worker {
-  const policy = trustedTypesPolicy();
-  if (url.origin === self.location.origin) {
-    return new globalThis.Worker(policy.createScriptURL(url.href) as unknown as string, options);
-  }
-  const blobUrl = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};\n`], { type: 'text/javascript' }));
-  try {
-    return new globalThis.Worker(policy.createScriptURL(blobUrl) as unknown as string, options);
-  } finally {
-    URL.revokeObjectURL(blobUrl);
-  }
-} as unknown as new (url: URL, options: WorkerOptions) => globalThis.Worker;
-
 /** Starts network.worker.ts. */
 export function startNetworkWorker(): globalThis.Worker {
-  return new Worker(new URL('./network.worker.ts', import.meta.url), { type: 'module', name: 'vllm-chat network' });
+  return startModuleWorker(
+    () => new Worker(new URL('./network.worker.ts', import.meta.url), { type: 'module', name: 'network.worker' }),
+  );
 }
 
 export class NetworkThread {
