@@ -9,7 +9,8 @@
 // package-lock.json); only `vllm-chat` is swapped for the tarball.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,10 +25,22 @@ let tarball;
 /** @type {import('playwright-core').Browser} */
 let browser;
 
+const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+
 /** @param {string} cwd @param {string[]} args */
 function npm(cwd, args) {
   try {
-    return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+    return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: npmEnv });
+  } catch (error) {
+    const e = /** @type {{ stdout?: string, stderr?: string }} */ (error);
+    throw new Error(`npm ${args.join(' ')} in ${cwd} failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+}
+
+/** `npm(…)` without blocking: the apps' installs wait on the network, so they run side by side. @param {string} cwd @param {string[]} args */
+async function npmAsync(cwd, args) {
+  try {
+    await promisify(execFile)('npm', args, { cwd, encoding: 'utf8', env: npmEnv, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const e = /** @type {{ stdout?: string, stderr?: string }} */ (error);
     throw new Error(`npm ${args.join(' ')} in ${cwd} failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
@@ -51,7 +64,7 @@ after(async () => {
  * Copies examples/<name> next to the tarball and installs it there.
  * @param {string} name
  */
-function installApp(name) {
+async function installApp(name) {
   const dir = join(work, name);
   cpSync(join(root, 'examples', name), dir, {
     recursive: true,
@@ -60,7 +73,7 @@ function installApp(name) {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   manifest.dependencies['vllm-chat'] = `file:${tarball}`;
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
-  npm(dir, ['install', '--no-audit', '--no-fund', '--loglevel=error']);
+  await npmAsync(dir, ['install', '--no-audit', '--no-fund', '--loglevel=error']);
   return dir;
 }
 
@@ -113,9 +126,20 @@ const apps = [
   { name: 'webpack', served: '.', worker: /^\/dist\/chat\.worker\.js$/, lazy: /^\/dist\/\d+\.js$/ },
 ];
 
+/** @type {Map<string, Promise<string>>} */
+const installs = new Map();
+
 for (const app of apps) {
   test(`${app.name}: the packed package type-checks, builds and streams highlighted code from the app's own output`, async () => {
-    const dir = installApp(app.name);
+    // The first test starts every app's install; each test waits for its own.
+    if (installs.size === 0) {
+      for (const { name } of apps) {
+        const install = installApp(name);
+        install.catch(() => {}); // reported by the test that awaits it
+        installs.set(name, install);
+      }
+    }
+    const dir = await /** @type {Promise<string>} */ (installs.get(app.name));
     npm(dir, ['run', 'typecheck']);
     npm(dir, ['run', 'build']);
     const server = await serveApp(join(dir, app.served));
