@@ -10,12 +10,13 @@
 //   dist/chunks/<theme>-*.js          one chunk per Shiki theme, loaded on first use
 import { defineConfig, type PluginOption, type UserConfig } from 'vite';
 import { litTrustedTypes } from './scripts/lit-trusted-types.js';
+import { bundlerWorkerUrls } from './scripts/bundler-worker-urls.js';
 
 /** Lazy chunks sit in one folder next to the entry, named so a reader of `dist/` can tell them apart. */
 const chunkFileNames = 'chunks/[name]-[hash].js';
 
 export default defineConfig(async ({ command }): Promise<UserConfig> => {
-  const plugins: PluginOption[] = [litTrustedTypes()];
+  const plugins: PluginOption[] = [litTrustedTypes(), bundlerWorkerUrls()];
   // The API plugin serves the demo's /v1; the build does not need it (nor
   // should the bundle's build break on the dev server's code). The URL form
   // keeps the config bundler from inlining it.
@@ -47,6 +48,7 @@ export default defineConfig(async ({ command }): Promise<UserConfig> => {
     },
     worker: {
       format: 'es',
+      plugins: () => [bundlerWorkerUrls()],
       rolldownOptions: { output: { chunkFileNames, entryFileNames: chunkFileNames } },
     },
   };

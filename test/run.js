@@ -1,6 +1,8 @@
 // `npm test`: builds the bundle, runs the Node tests (embedded server,
-// benchmark smoke test) and the browser tests (Chromium), then prints the
-// totals of both as one line: "N passed, N failed".
+// benchmark smoke test, package, deployment behind nginx), the browser tests
+// (Chromium) and the consumer apps (the packed package built into Vue,
+// Svelte and webpack apps: `npm run test:consumers`), then prints the totals
+// of all as one line: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,33 +20,40 @@ function run(cmd, args, extraEnv = {}) {
   return result.status ?? 1;
 }
 
-// The benchmark smoke test and the embedding tests load the production bundle.
-if (run('npx', ['vite', 'build', '--logLevel', 'warn']) !== 0) {
-  console.error('vite build failed');
+// The benchmark smoke test, the embedding and deployment tests load the
+// production bundle; the package tests read its type declarations too.
+if (run('npx', ['vite', 'build', '--logLevel', 'warn']) !== 0 || run('npx', ['tsc', '-p', 'tsconfig.build.json']) !== 0) {
+  console.error('build failed');
   failed++;
 }
 
-const tap = join(dir, 'node.tap');
-const nodeStatus = run('node', [
-  '--test',
-  '--test-reporter=spec',
-  '--test-reporter-destination=stdout',
-  '--test-reporter=tap',
-  `--test-reporter-destination=${tap}`,
-  'test/server/',
-  'test/bench/',
-  'test/package/',
-]);
-if (existsSync(tap)) {
+/**
+ * Runs `node --test` on `paths` and adds its TAP totals.
+ * @param {string} name @param {string[]} paths
+ */
+function nodeTests(name, paths) {
+  const tap = join(dir, `${name}.tap`);
+  const status = run('node', [
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...paths,
+  ]);
+  if (!existsSync(tap)) {
+    failed++;
+    return;
+  }
   const text = readFileSync(tap, 'utf8');
   const count = (/** @type {string} */ key) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
   passed += count('pass');
   failed += count('fail') + count('cancelled');
   skipped += count('skipped');
-  if (nodeStatus !== 0 && count('fail') + count('cancelled') === 0) failed++;
-} else {
-  failed++;
+  if (status !== 0 && count('fail') + count('cancelled') === 0) failed++;
 }
+
+nodeTests('node', ['test/server/', 'test/bench/', 'test/package/', 'test/deploy/']);
 
 const totals = join(dir, 'wtr.json');
 const wtrStatus = run('npx', ['wtr'], { WTR_TOTALS_FILE: totals });
@@ -57,6 +66,10 @@ if (existsSync(totals)) {
 } else {
   failed++;
 }
+
+// Last: they pack the package (its `prepack` rebuilds dist/) and install
+// each app's dependencies from the npm registry.
+nodeTests('consumers', ['test/consumers/']);
 
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

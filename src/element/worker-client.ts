@@ -32,7 +32,8 @@
  */
 import * as Comlink from 'comlink';
 import type { WorkerApi } from '../shared/protocol.js';
-import { watchWorker, Worker, WorkerStartError } from '../shared/start-worker.js';
+import { startModuleWorker } from '../shared/start-module-worker.js';
+import { watchWorker, WorkerStartError } from '../shared/start-worker.js';
 
 export { WORKER_READY_TIMEOUT_MS, WorkerLostError, WorkerStartError } from '../shared/start-worker.js';
 
@@ -72,7 +73,9 @@ function remoteOf(worker: globalThis.Worker): Comlink.Remote<WorkerApi> {
 function start(state: SharedWorkerState): Running {
   let worker: globalThis.Worker;
   try {
-    worker = new Worker(new URL('../worker/chat.worker.ts', import.meta.url), { type: 'module', name: 'vllm-chat' });
+    worker = startModuleWorker(
+      () => new Worker(new URL('../worker/chat.worker.ts', import.meta.url), { type: 'module', name: 'chat.worker' }),
+    );
   } catch (error) {
     // Trusted Types or a SecurityError refused it synchronously.
     const reason = new WorkerStartError(WHAT, error instanceof Error ? error.message : String(error));

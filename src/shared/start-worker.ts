@@ -1,27 +1,11 @@
 /**
- * Starts either worker of vllm-chat (the chat worker, from the page; the
- * network thread, from the chat worker) and watches it for its whole life.
+ * Watches either worker of vllm-chat (the chat worker, from the page; the
+ * network thread, from the chat worker) for its whole life; both are started
+ * by start-module-worker.ts.
  *
  * Exports:
- * - `Worker`: stands in for the `Worker` constructor at each call site, which
- *   keeps the literal `new Worker(new URL('…', import.meta.url), { type:
- *   'module' })` that Vite rewrites to the built chunk's URL (the test runner
- *   serves it as is). A constructor that returns an object makes `new` yield
- *   that object, so the call site gets a real `Worker`.
  * - `watchWorker(worker, options)`: readiness (with a timeout) and death.
  * - `WorkerStartError`, `WorkerLostError`, `WORKER_READY_TIMEOUT_MS`.
- *
- * Cross-origin modules: a worker's top-level script is fetched with request
- * mode "same-origin" (HTML, "fetch a module worker script graph"), and
- * Chromium throws `SecurityError` from `new Worker(url)` for a cross-origin
- * `url`. Such a worker is started from a same-origin `blob:` module whose
- * only line is a static `import` of the real module, so it runs the bundle's
- * code with `import.meta.url` on the bundle's origin and its lazy chunks
- * load from there. A static import (checked against `worker-src`) is used
- * rather than `import()` (checked against `script-src`) because the module
- * graph is then fully evaluated before the worker's message queue opens, so
- * no message can arrive before the module listens. Both the blob URL and the
- * direct URL pass through the `vllm-chat` Trusted Types policy.
  *
  * Death: a worker can end without a word to its parent (`close()`, an
  * out-of-memory kill, `terminate()` by someone else), and messages to a dead
@@ -36,7 +20,6 @@
  * worker is cheaper than a reply that hangs.
  */
 import type { ChatError } from './protocol.js';
-import { trustedTypesPolicy } from './trusted-types.js';
 import { watchLifeLock } from './life-lock.js';
 
 /** How long a silent worker gets before it counts as failed to start. */
@@ -70,25 +53,6 @@ export class WorkerLostError extends Error implements ChatError {
     this.name = 'WorkerLostError';
   }
 }
-
-/** The stand-in for `new Worker(url, options)`: same-origin directly, else through a `blob:` bootstrap. */
-export const Worker = function (url: URL, options: WorkerOptions): globalThis.Worker {
-  const policy = trustedTypesPolicy();
-  // Read `globalThis.Worker` at call time: pages (and tests) may wrap it.
-  const PlatformWorker = globalThis.Worker;
-  if (url.origin === globalThis.location.origin) {
-    return new PlatformWorker(policy.createScriptURL(url.href) as unknown as string, options);
-  }
-  const blobUrl = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};\n`], { type: 'text/javascript' }));
-  try {
-    return new PlatformWorker(policy.createScriptURL(blobUrl) as unknown as string, options);
-  } finally {
-    // The constructor resolved the blob URL already (the URL record keeps its
-    // blob entry; HTML "Worker constructor" parses the URL synchronously), so
-    // the worker still loads it; verified in Chromium by the embedding tests.
-    URL.revokeObjectURL(blobUrl);
-  }
-} as unknown as new (url: URL, options: WorkerOptions) => globalThis.Worker;
 
 export interface WatchOptions {
   /** Names the worker in errors, e.g. "chat worker". */

@@ -12,7 +12,8 @@
  * starts a new thread and is read here while it starts.
  */
 import type { ChatRequest, NetworkReady, NetworkReplyMessage, NetworkStart, NetworkStop, StreamEnd } from '../../shared/protocol.js';
-import { watchWorker, Worker, WorkerLostError, type WatchedWorker } from '../../shared/start-worker.js';
+import { startModuleWorker } from '../../shared/start-module-worker.js';
+import { watchWorker, WorkerLostError, type WatchedWorker } from '../../shared/start-worker.js';
 import { streamCompletion, type CompletionDelta } from './completion-stream.js';
 
 /** Names the thread in its errors. */
@@ -20,7 +21,9 @@ const WHAT = 'thread that reads replies';
 
 /** Starts network.worker.ts. */
 export function startNetworkWorker(): globalThis.Worker {
-  return new Worker(new URL('./network.worker.ts', import.meta.url), { type: 'module', name: 'vllm-chat network' });
+  return startModuleWorker(
+    () => new Worker(new URL('./network.worker.ts', import.meta.url), { type: 'module', name: 'network.worker' }),
+  );
 }
 
 export class NetworkThread {

@@ -100,11 +100,17 @@ const isDigit = (ch: number): boolean => ch >= 0x30 && ch <= 0x39;
  * position after that one fails too, so text with many unclosed openers
  * (`\( \( \( …`) is scanned once, not once per opener: O(text) per parse.
  */
+/** A string this stage stored in a token's `meta` (`''` when absent). */
+function metaText(token: Token, key: 'source' | 'after'): string {
+  const value: unknown = (token.meta as Record<string, unknown> | null)?.[key];
+  return typeof value === 'string' ? value : '';
+}
+
 const missing = new WeakMap<StateInline, Map<string, number>>();
 
 function findCloserOnce(state: StateInline, from: number, close: string): number {
   let misses = missing.get(state);
-  if (!misses) missing.set(state, (misses = new Map()));
+  if (!misses) missing.set(state, (misses = new Map<string, number>()));
   const key = `${close}@${state.posMax}`;
   const missedFrom = misses.get(key);
   if (missedFrom !== undefined && from >= missedFrom) return -1;
@@ -231,14 +237,14 @@ export const mathStage = {
     md.block.ruler.before('fence', 'math_block', mathBlock, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
     md.renderer.rules.math_inline = (tokens: Token[], idx: number) => {
       const token = tokens[idx]!;
-      return mathHtml(token.content, token.info === 'display', String(token.meta?.source ?? ''), false);
+      return mathHtml(token.content, token.info === 'display', metaText(token, 'source'), false);
     };
     md.renderer.rules.math_block = (tokens: Token[], idx: number, _opts, env) => {
       const token = tokens[idx]!;
-      const source = String(token.meta?.source ?? '');
+      const source = metaText(token, 'source');
       // Unclosed: the text as written, until its closing delimiter arrives.
       if (token.info !== 'closed') return paragraphHtml(escapeHtml(source));
-      const after = String(token.meta?.after ?? '');
+      const after = metaText(token, 'after');
       // Text after the closing delimiter shares the block's one element (a
       // top-level block is one element on screen: see the `replace` op).
       if (after) return paragraphHtml(`${mathHtml(token.content, true, source, false)}\n${md.renderInline(after, env)}`);

@@ -1,0 +1,161 @@
+// The package as apps meet it: `npm pack` the project, install the tarball
+// into each example app of examples/ (Vue 3 and Svelte 5 built by Vite, a
+// plain app built by webpack 5), type-check and build it with its own
+// toolchain, serve its output, and stream a reply with highlighted code in
+// Chromium. The worker, its network thread and the grammar must come from the
+// app's own output: every file the page asked for was served, none 404.
+//
+// Each app installs its own pinned dependencies from the npm registry (its
+// package-lock.json); only `vllm-chat` is swapped for the tarball.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { chromiumPath, chromiumArgs } from '../support/chromium.js';
+import { serveApp } from './serve-app.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), 'vllm-chat-consumers-'));
+/** @type {string} */
+let tarball;
+/** @type {import('playwright-core').Browser} */
+let browser;
+
+const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+
+/** @param {string} cwd @param {string[]} args */
+function npm(cwd, args) {
+  try {
+    return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: npmEnv });
+  } catch (error) {
+    const e = /** @type {{ stdout?: string, stderr?: string }} */ (error);
+    throw new Error(`npm ${args.join(' ')} in ${cwd} failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+}
+
+/** `npm(…)` without blocking: the apps' installs wait on the network, so they run side by side. @param {string} cwd @param {string[]} args */
+async function npmAsync(cwd, args) {
+  try {
+    await promisify(execFile)('npm', args, { cwd, encoding: 'utf8', env: npmEnv, maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    const e = /** @type {{ stdout?: string, stderr?: string }} */ (error);
+    throw new Error(`npm ${args.join(' ')} in ${cwd} failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+}
+
+before(async () => {
+  // `prepack` builds dist/ (bundle and type declarations) first.
+  const out = npm(root, ['pack', '--pack-destination', work, '--silent']);
+  tarball = join(work, out.trim().split('\n').at(-1) ?? '');
+  assert.ok(existsSync(tarball), `npm pack wrote ${tarball}`);
+  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
+});
+
+after(async () => {
+  await browser?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/**
+ * Copies examples/<name> next to the tarball and installs it there.
+ * @param {string} name
+ */
+async function installApp(name) {
+  const dir = join(work, name);
+  cpSync(join(root, 'examples', name), dir, {
+    recursive: true,
+    filter: source => !/[\\/](node_modules|dist)$/.test(source),
+  });
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  manifest.dependencies['vllm-chat'] = `file:${tarball}`;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  await npmAsync(dir, ['install', '--no-audit', '--no-fund', '--loglevel=error']);
+  return dir;
+}
+
+/**
+ * Opens the served app, asks for Python code and reports what the page showed.
+ * @param {string} url
+ */
+async function askInBrowser(url) {
+  const page = await browser.newPage();
+  /** @type {string[]} */
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => customElements.get('vllm-chat') && 'askForCode' in window, undefined, { timeout: 15_000 });
+    const result = await page.evaluate(async () => {
+      // Each app puts its typed `askForCode` (src/ask.ts) on window.
+      const app = /** @type {{ askForCode(prompt: string): Promise<import('../../src/shared/chat-message.js').ChatMessage> }} */ (
+        /** @type {unknown} */ (window)
+      );
+      const reply = await app.askForCode('[mock lines=40 lang=py rate=0] a python script');
+      await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const chat = document.querySelector('vllm-chat');
+      const spans = [...(chat?.shadowRoot?.querySelectorAll('pre[part="code-block"] span') ?? [])];
+      return {
+        status: reply.status,
+        error: reply.error ?? null,
+        fence: reply.content.includes('```python'),
+        spans: spans.length,
+        colors: new Set(spans.map(s => getComputedStyle(s).color)).size,
+      };
+    });
+    // The framework saw the element's event (its binding re-rendered the counter).
+    await page.waitForFunction(() => document.getElementById('replies')?.textContent?.includes('1'), undefined, { timeout: 5000 });
+    return { ...result, errors };
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * `served`: the folder the app is served from; `worker`: the worker's file in
+ * the app's output; `lazy`: a chunk loaded only once an answer needs it (the
+ * Python grammar; webpack numbers its chunks).
+ * @type {{ name: string, served: string, worker: RegExp, lazy: RegExp }[]}
+ */
+const apps = [
+  { name: 'vue', served: 'dist', worker: /^\/assets\/chat\.worker-[\w-]+\.js$/, lazy: /^\/assets\/python-[\w-]+\.js$/ },
+  { name: 'svelte', served: 'dist', worker: /^\/assets\/chat\.worker-[\w-]+\.js$/, lazy: /^\/assets\/python-[\w-]+\.js$/ },
+  { name: 'webpack', served: '.', worker: /^\/dist\/chat\.worker\.js$/, lazy: /^\/dist\/\d+\.js$/ },
+];
+
+/** @type {Map<string, Promise<string>>} */
+const installs = new Map();
+
+for (const app of apps) {
+  test(`${app.name}: the packed package type-checks, builds and streams highlighted code from the app's own output`, async () => {
+    // The first test starts every app's install; each test waits for its own.
+    if (installs.size === 0) {
+      for (const { name } of apps) {
+        const install = installApp(name);
+        install.catch(() => {}); // reported by the test that awaits it
+        installs.set(name, install);
+      }
+    }
+    const dir = await /** @type {Promise<string>} */ (installs.get(app.name));
+    npm(dir, ['run', 'typecheck']);
+    npm(dir, ['run', 'build']);
+    const server = await serveApp(join(dir, app.served));
+    try {
+      const shown = await askInBrowser(server.url);
+      assert.deepEqual(shown.errors, [], 'no uncaught error in the page');
+      assert.equal(shown.status, 'done', JSON.stringify(shown.error));
+      assert.ok(shown.fence, 'the reply has the python block');
+      assert.ok(shown.spans > 40 && shown.colors > 2, `code highlighted (${shown.spans} spans, ${shown.colors} colours)`);
+      const paths = server.served.map(s => s.path);
+      assert.deepEqual(server.served.filter(s => s.status !== 200), [], 'every file the page asked for was in the build');
+      assert.ok(paths.some(p => app.worker.test(p)), `the worker came from the app's output (${paths.join(', ')})`);
+      assert.ok(paths.some(p => /network\.worker[\w.-]*\.js$/.test(p)), 'so did its network thread');
+      assert.ok(paths.some(p => app.lazy.test(p)), 'and the grammar, as a chunk of its own');
+    } finally {
+      await server.close();
+    }
+  });
+}
