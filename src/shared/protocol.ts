@@ -148,11 +148,12 @@ export interface WorkerApi {
    * Streams one reply. `onPatch` is called with each patch; the worker waits
    * for the promise it returns before sending the next one (one patch in
    * flight). The element resolves it once the patch is applied: at once when
-   * it arrives while the patches applied since the last animation frame took
-   * less than the element's per-frame budget, otherwise on the next animation
-   * frame. So main-thread patch work between two frames is bounded (the
-   * budget plus one patch), and while a patch waits for its frame, changes
-   * coalesce in the worker. Resolves after the last patch (the one with
+   * it arrives while the patches applied since the last animation frame (by
+   * every element of the page) took less than the page's per-frame budget,
+   * otherwise in a later animation frame, oldest waiting patch first. So
+   * main-thread patch work between two frames is bounded (the budget plus
+   * one patch) however many elements stream, and while a patch waits for its
+   * frame, changes coalesce in the worker. Resolves after the last patch (the one with
    * `end`) was applied. Never rejects for a server or network failure: that
    * is the `end.error`.
    */

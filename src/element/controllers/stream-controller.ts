@@ -1,13 +1,15 @@
 /**
  * Runs one assistant reply at a time: asks the worker to stream it and
- * applies each patch as it arrives, within a per-frame budget.
+ * applies each patch as it arrives, within the page's frame budget.
  *
  * Backpressure: `onPatch` resolves only after its patch was applied, and the
  * worker sends the next patch only then. A patch is applied when it arrives
- * while the patches applied since the last frame took less than the frame
- * budget (frame-budget.ts), otherwise on the next animation frame; so
- * main-thread patch work between two frames stays bounded and a slow page
- * makes patches coalesce in the worker instead of queueing here. Per patch
+ * while the page's patches (every element's) since the last frame took less
+ * than the page's budget and none waits, otherwise in a later animation
+ * frame, after the patches that waited before it (frame-scheduler.ts); so
+ * main-thread patch work between two frames stays bounded however many
+ * elements stream, and a slow page makes patches coalesce in the worker
+ * instead of queueing here. Per patch
  * the work is proportional to the patch: `applyPatch` edits only the tail of
  * a section, the message text grows by string append, the stats line is one
  * text node; scroll following reads the layout of the last, growing code
@@ -18,7 +20,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../../shared/chat-message.js';
 import type { ChatError, ChatRequest, Patch, StreamEnd, WorkerApi } from '../../shared/protocol.js';
 import { applyPatch } from '../view/apply-patch.js';
-import { FrameBudget } from '../view/frame-budget.js';
+import { frameScheduler } from '../view/frame-scheduler.js';
 import { addTokenStyles } from '../view/message-styles.js';
 import type { MessageView } from '../view/message-view.js';
 import type { VllmChatStrings } from '../strings.js';
@@ -108,11 +110,9 @@ export class StreamController implements ReactiveController {
       else {
         const { worker, request } = prepared;
         this.#worker = worker;
-        const budget = new FrameBudget();
-        const onPatch = async (patch: Patch): Promise<void> => {
-          await budget.slot();
+        const scheduler = frameScheduler();
+        const apply = (patch: Patch): void => {
           if (ended) return;
-          const started = performance.now();
           applyMessagePatch(view, patch);
           if (patch.reasoningDelta || patch.reasoning?.length) view.openReasoning(!answerStarted);
           // Reasoning collapses once, when the answer starts; the reader may reopen it.
@@ -125,9 +125,9 @@ export class StreamController implements ReactiveController {
             view.setStats(strings.liveStats(patch.stats.tokens, seconds > 0 ? patch.stats.tokens / seconds : 0));
           }
           if (patch.end) end(patch.end);
-          budget.spend(performance.now() - started);
           this.hooks.applied(view.message);
         };
+        const onPatch = (patch: Patch): Promise<void> => scheduler.run(this, () => apply(patch));
         await worker.stream(id, request, Comlink.proxy(onPatch));
         // The worker resolves after the patch with `end`; a missing end means it gave up silently.
         if (!ended) end(this.#stopRequested ? { status: 'stopped' } : { status: 'error', error: lostWorker() });
