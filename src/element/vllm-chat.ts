@@ -7,6 +7,7 @@ import type { ChatError, ChatRequest, RenderOptions, WorkerApi } from '../shared
 import { AutoScrollController } from './controllers/auto-scroll-controller.js';
 import { buildMessages, resolveEndpoint } from './build-messages.js';
 import { ComposerController } from './controllers/composer-controller.js';
+import { conversationUpdate } from './conversation-update.js';
 import { loadConversation } from './conversation-store.js';
 import { codeBlockSource } from './view/apply-patch.js';
 import { copyWithFeedback } from './copy-feedback.js';
@@ -121,6 +122,9 @@ export class VllmChat extends LitElement {
   #worker: Comlink.Remote<WorkerApi> | undefined;
   #recolourAfterStream = false;
   #lang = '';
+  /** This element's conversation in the worker, and what the worker's copy holds (conversation-update.ts). */
+  readonly #conversation = `conversation-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  #synced: ChatRequest['messages'] = [];
 
   readonly #scroll = new AutoScrollController(this);
   readonly #models = new ModelListController(this);
@@ -157,7 +161,11 @@ export class VllmChat extends LitElement {
     queueMicrotask(() => {
       if (!this.isConnected) this.#stream.stop();
     });
+    const worker = this.#worker;
     this.#worker = undefined;
+    // A reconnected element syncs its whole conversation again; the worker's copy goes now.
+    this.#synced = [];
+    worker?.forgetConversation(this.#conversation).catch(() => undefined);
     releaseWorker();
   }
 
@@ -275,7 +283,25 @@ export class VllmChat extends LitElement {
     }
     const model = await this.#models.resolve(worker, endpoint, this.apiKey, this.model);
     if (typeof model !== 'string') return model;
-    const request: ChatRequest = { endpoint, model, apiKey: this.apiKey, messages, render: this.#renderOptions() };
+    // The worker keeps the conversation: only what changed since the last request crosses to it.
+    try {
+      const update = conversationUpdate(this.#conversation, this.#synced, messages);
+      this.#synced = [];
+      if (!(await worker.syncConversation(update))) {
+        await worker.syncConversation(conversationUpdate(this.#conversation, [], messages));
+      }
+      this.#synced = messages;
+    } catch (error) {
+      return { code: 'worker', message: `The chat worker did not take the conversation (${error instanceof Error ? error.message : String(error)}).` };
+    }
+    const request: ChatRequest = {
+      endpoint,
+      model,
+      apiKey: this.apiKey,
+      messages: [],
+      conversation: this.#conversation,
+      render: this.#renderOptions(),
+    };
     if (this.temperature !== undefined) request.temperature = this.temperature;
     if (this.maxTokens !== undefined) request.maxTokens = this.maxTokens;
     return { worker, request };
