@@ -10,6 +10,7 @@ import { ComposerController } from './controllers/composer-controller.js';
 import { conversationUpdate } from './conversation-update.js';
 import { loadConversation } from './conversation-store.js';
 import { codeBlockSource } from './view/apply-patch.js';
+import { CodeCollapser } from './view/code-collapser.js';
 import { copyWithFeedback } from './copy-feedback.js';
 import { emit } from './emit.js';
 import { messageStyles, tokenStyleSheet } from './view/message-styles.js';
@@ -127,6 +128,8 @@ export class VllmChat extends LitElement {
   #synced: ChatRequest['messages'] = [];
 
   readonly #scroll = new AutoScrollController(this);
+  /** Finished code far off screen kept as text only (code-collapser.ts). */
+  readonly #collapser = new CodeCollapser();
   readonly #models = new ModelListController(this);
   readonly #store = new PersistenceController(
     this,
@@ -161,6 +164,7 @@ export class VllmChat extends LitElement {
     queueMicrotask(() => {
       if (!this.isConnected) this.#stream.stop();
     });
+    this.#collapser.disconnect();
     const worker = this.#worker;
     this.#worker = undefined;
     // A reconnected element syncs its whole conversation again; the worker's copy goes now.
@@ -236,6 +240,7 @@ export class VllmChat extends LitElement {
     this.#messages.splice(index);
     this.#views = this.#views.slice(0, index);
     this.requestUpdate();
+    this.#collapser.prune();
     this.#store.saveNow();
   }
 
@@ -250,6 +255,7 @@ export class VllmChat extends LitElement {
     const run = this.#stream.run(view, () => this.#prepare(history));
     this.requestUpdate();
     await run;
+    this.#collapser.watch(view.content);
     this.requestUpdate();
     this.#store.saveNow();
     const strings = this.#strings();
@@ -349,7 +355,10 @@ export class VllmChat extends LitElement {
       const view = this.#push(message);
       if (message.role !== 'assistant') continue;
       restoreMessage(view, worker, this.#renderOptions(), this.#strings()).then(
-        () => this.#scroll.follow(),
+        () => {
+          this.#scroll.follow();
+          this.#collapser.watch(view.content);
+        },
         (e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e),
       );
     }
@@ -366,10 +375,14 @@ export class VllmChat extends LitElement {
     } catch (error) {
       console.warn(`<vllm-chat>: could not re-colour code blocks for theme "${theme}".`, error);
     }
+    // Re-coloured blocks have new groups: watch those instead.
+    this.#collapser.prune();
+    for (const view of sections) this.#collapser.watch(view.content);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     this.#scroll.observe(this.log);
+    this.#collapser.observe(this.log);
     if ((changed.has('endpoint') || changed.has('apiKey')) && this.#worker) {
       try {
         void this.#models.refresh(this.#worker, resolveEndpoint(this.endpoint), this.apiKey);

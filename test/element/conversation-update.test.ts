@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { conversationUpdate } from '../../src/element/conversation-update.js';
+import type { ChatRequest } from '../../src/shared/protocol.js';
 
-type M = { role: 'system' | 'user' | 'assistant' | 'tool'; content: string };
+type M = ChatRequest['messages'][number];
 const u = (content: string): M => ({ role: 'user', content });
 const a = (content: string): M => ({ role: 'assistant', content });
 
