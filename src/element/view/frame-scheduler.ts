@@ -6,13 +6,20 @@
  * A patch runs at once when it arrives while nothing waits and the page's
  * patches since the last frame took less than `PAGE_BUDGET_MS`: a token then
  * reaches the screen in the very next frame. Otherwise it waits in one queue,
- * and the next frame serves the queue in arrival order until the budget is
- * spent (at least one patch per frame, so every stream moves). Each element
- * has at most one patch in flight (the worker sends the next only after the
- * previous one was applied, protocol.ts `WorkerApi.stream`), so arrival order
- * is a round robin over the elements: no element is served twice while
- * another waits, and a busy element cannot starve a quiet one. Text that
- * waits coalesces in the worker, not here.
+ * and the next frame serves, in arrival order, every patch that waited when
+ * it began (one round), then more while the budget lasts. Each element has
+ * at most one patch in flight (the worker sends the next only after the
+ * previous one was applied, protocol.ts `WorkerApi.stream`), so arrival
+ * order is a round robin over the elements: no element is served twice
+ * while another waits, a busy element cannot starve a quiet one, and a
+ * frame's patch work is at most the budget plus one patch per element. Text
+ * that waits coalesces in the worker, not here, so a patch served a frame
+ * later carries more text instead of being followed by another.
+ *
+ * A round is served whole, past the budget, because the budget is wall-clock
+ * time: when another program takes the cores, one patch alone may outlast
+ * it, and serving only what fits then left each of ten elements a turn every
+ * ten frames, its text seconds behind.
  *
  * Work that must see every patch of the frame (following the scroll: one
  * layout read and write) registers with `afterPatches` and runs once per
@@ -145,10 +152,10 @@ export class FrameScheduler {
   #frame(): void {
     this.stats.frames++;
     this.#spent = 0;
-    // At least one job per frame, then as many as the budget allows, oldest first.
-    let first = true;
-    while (this.#queue.length && (first || this.#spent < this.#budgetMs)) {
-      first = false;
+    // One round (every job that waited when the frame began), then as many as the budget allows, oldest first.
+    let round = this.#queue.length;
+    while (this.#queue.length && (round > 0 || this.#spent < this.#budgetMs)) {
+      round--;
       const job = this.#queue.shift()!;
       for (const waiting of this.#queue) {
         if (waiting.owner === job.owner) continue;

@@ -55,23 +55,43 @@ describe('FrameScheduler', () => {
     expect(scheduler.stats.deferred).to.equal(1);
   });
 
-  it('spends one budget for the whole page, not one per element', async () => {
+  it('spends one budget for the whole page between frames, and serves every waiting element once per frame', async () => {
     const frames = fakeFrames();
     const scheduler = new FrameScheduler(frames.source, 6);
     const log: string[] = [];
     const owners = Array.from({ length: 10 }, () => ({}));
     const runs = owners.map((owner, i) => scheduler.run(owner, job(frames, log, `e${i}`, 2)));
     await settle();
-    // 2 ms each: three fit in the 6 ms budget before the frame, the rest wait.
+    // 2 ms each: three fit in the page's 6 ms budget before the frame, the other seven wait.
     expect(log).to.deep.equal(['e0', 'e1', 'e2']);
-    frames.tick();
+    // Arriving after the budget is spent: waits too, even from an element already served.
+    const again = scheduler.run(owners[0]!, job(frames, log, 'e0 again', 2));
     await settle();
-    // The frame serves as much as the budget allows (at least one), oldest first.
-    expect(log).to.deep.equal(['e0', 'e1', 'e2', 'e3', 'e4', 'e5']);
+    expect(log).to.have.length(3);
     frames.tick();
+    await Promise.all([...runs, again]);
+    // The frame serves the round that waited, oldest first, past the budget: nobody waits a frame more.
+    expect(log).to.deep.equal([...owners.map((_, i) => `e${i}`), 'e0 again']);
+  });
+
+  it('serves patches beyond the round only while the frame budget lasts', async () => {
+    const frames = fakeFrames();
+    const scheduler = new FrameScheduler(frames.source, 6);
+    const log: string[] = [];
+    const a = {};
+    await scheduler.run(a, job(frames, log, 'a0', 7));
+    const waiting = [1, 2, 3].map(i => scheduler.run({}, job(frames, log, `b${i}`, 1)));
     frames.tick();
-    await Promise.all(runs);
-    expect(log).to.deep.equal(owners.map((_, i) => `e${i}`));
+    await Promise.all(waiting);
+    expect(log).to.deep.equal(['a0', 'b1', 'b2', 'b3']);
+    // Budget spent by one long patch between frames: the next one waits for the frame.
+    await scheduler.run(a, job(frames, log, 'a1', 7));
+    const late = scheduler.run(a, job(frames, log, 'a2', 1));
+    await settle();
+    expect(log.at(-1)).to.equal('a1');
+    frames.tick();
+    await late;
+    expect(log.at(-1)).to.equal('a2');
   });
 
   it('serves waiting elements round robin: nobody twice while another waits', async () => {
@@ -126,8 +146,8 @@ describe('FrameScheduler', () => {
     frames.tick();
     frames.tick();
     await Promise.all([pa, pb]);
-    // Budget 0: one patch per frame; the follows ran once, in the first frame, after its patch.
-    expect(log).to.deep.equal(['patch a', 'follow a', 'follow b', 'patch b']);
+    // Both waited when the frame began: served in it, then the follows, once each.
+    expect(log).to.deep.equal(['patch a', 'patch b', 'follow a', 'follow b']);
   });
 
   it('rejects the job that threw and keeps serving the others', async () => {
@@ -138,7 +158,6 @@ describe('FrameScheduler', () => {
       throw new Error('broken patch');
     });
     const good = scheduler.run({}, job(frames, log, 'good', 1));
-    frames.tick();
     frames.tick();
     let error: unknown;
     await bad.catch((e: unknown) => (error = e));
