@@ -66,7 +66,7 @@ describe('<vllm-chat> × 10 on one page', () => {
     }
 
     for (const [i, reply] of replies.entries()) {
-      expect(reply.status, `element ${i}`).to.equal('done');
+      expect(reply.status, `element ${i}: ${reply.error?.message ?? ""}`).to.equal('done');
       expect(reply.content, `element ${i}`).to.equal(expected);
       expect(parts(elements[i]!, 'code-block')[0]!.textContent, `element ${i}`).to.equal(codeOf(expected));
     }
