@@ -15,12 +15,12 @@
 import { insertHtml } from './insert-html.js';
 
 /**
- * How far beyond the log's edges groups stay highlighted: several screens,
- * so scrolling, even by pages, reaches highlighted code. In pixels, not a
- * share of the log: a small log (or one not fully laid out yet) must not
- * shrink "near" to nothing.
+ * How far beyond the log's edges groups stay highlighted: about two groups'
+ * height, so scrolling, even by pages, and measuring the neighbours of what
+ * is on screen meet highlighted code. In pixels, not a share of the log: a
+ * small log (or one not fully laid out yet) must not shrink "near" to nothing.
  */
-const MARGIN = '2500px 0px';
+const MARGIN = '10000px 0px';
 
 const kept = new WeakMap<Element, string>();
 
