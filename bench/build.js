@@ -76,6 +76,8 @@ export async function buildPages() {
       rolldownOptions: {
         input: {
           'vllm-chat': join(benchDir, 'pages', 'vllm-chat.html'),
+          ten: join(benchDir, 'pages', 'ten.html'),
+          session: join(benchDir, 'pages', 'session.html'),
           naive: join(benchDir, 'baselines', 'naive.html'),
           classic: join(benchDir, 'baselines', 'classic.html'),
           'deep-chat': join(benchDir, 'baselines', 'deep-chat.html'),

@@ -36,7 +36,11 @@
 // - A run past its workload's time limit is `timeout`, with the share of the
 //   code shown and what the page could still report.
 //
-// Usage: node bench/run.js [--quick] [--out=DIR] [--only=vllm-chat,naive] [--workloads=long,rate] [--trace=DIR]
+// - Scenarios (bench/scenarios.js), run after the table: `ten` (ten chats on
+//   one page, 200 tokens/s each) and `session` (one element, 60 replies);
+//   alone with `--only=ten` or `--only=session`.
+//
+// Usage: node bench/run.js [--quick] [--out=DIR] [--only=vllm-chat,naive,ten,session] [--workloads=long,rate] [--trace=DIR]
 // `--trace=DIR` writes a Chrome trace of each timed run (DIR/<workload>-<contender>.json,
 // main thread and workers, JS sampled) to open in the Performance panel; tracing
 // slows the page, so its figures are not comparable with an untraced run.
@@ -51,6 +55,7 @@ import { buildPages, distDir, ensureBundle, pagesDir, workerChunk } from './buil
 import { fetchExpected } from './expected.js';
 import { measureRun } from './measure-run.js';
 import { blockingSummary, markdownTables } from './report.js';
+import { runSession, runTen, scenarioTables } from './scenarios.js';
 import { startStaticServer } from './static-server.js';
 import { FULL, QUICK, promptOf } from './workloads.js';
 
@@ -76,10 +81,12 @@ const CONTENDERS = /** @type {const} */ ([
 const only = args.get('only')?.split(',');
 const contenders = CONTENDERS.filter(c => !only || only.includes(c.name));
 const wanted = args.get('workloads')?.split(',');
-const workloads = (quick ? QUICK : FULL).filter(w => !wanted || wanted.includes(w.name));
+const workloads = contenders.length ? (quick ? QUICK : FULL).filter(w => !wanted || wanted.includes(w.name)) : [];
+/** Scenarios run when named in `--only`, or in a run that names nothing. */
+const scenarios = ['ten', 'session'].filter(name => (only ? only.includes(name) : !wanted));
 
 const started = Date.now();
-const bundleProblem = contenders.some(c => c.name === 'vllm-chat') ? ensureBundle() : null;
+const bundleProblem = contenders.some(c => c.name === 'vllm-chat') || scenarios.length ? ensureBundle() : null;
 await buildPages();
 const worker = workerChunk();
 
@@ -92,6 +99,8 @@ const endpoint = `${api.url}/v1`;
 
 /** @type {import('./report.js').Row[]} */
 const rows = [];
+/** @type {{ ten: any[], session: any }} */
+const scenarioResults = { ten: [], session: null };
 try {
   for (const workload of workloads) {
     // The text does not depend on rate or timeline: read it unthrottled.
@@ -118,6 +127,20 @@ try {
       rows.push(row);
       console.log(progressLine(row));
     }
+  }
+  if (bundleProblem && scenarios.length) throw new Error(`The scenarios need the bundle: ${bundleProblem}`);
+  const sctx = { browser, pagesUrl: pages.url, endpoint, apiUrl: api.url, model: MODEL, bundle: bundle.url, quick };
+  if (scenarios.includes('ten')) {
+    for (const contender of /** @type {const} */ (['vllm-chat', 'plain'])) {
+      const r = await runTen(sctx, contender);
+      scenarioResults.ten.push(r);
+      console.log(`ten        ${contender.padEnd(10)} ${r.status} frames p95 ${r.frames.p95.toFixed(1)} ms, write → DOM p95 ${r.latency.p95.toFixed(0)} ms, ${r.longTasks.count} long tasks, ${r.exact}/${r.count} exact`);
+    }
+  }
+  if (scenarios.includes('session')) {
+    scenarioResults.session = await runSession(sctx);
+    const x = scenarioResults.session;
+    console.log(`session    ${x.done}/${x.replies} done, send → request first ${x.first5.requestMs.map(Math.round).join(',')} last ${x.last5.requestMs.map(Math.round).join(',')} ms, ${Math.round(x.nodesPerKB)} nodes/KB`);
   }
 } finally {
   await browser.close().catch(() => {});
@@ -155,15 +178,60 @@ const machine = {
   chromium: browser.version(),
   node: process.version,
 };
-const table = markdownTables(rows, scaling);
-const summary = blockingSummary(rows);
-const result = { date: new Date().toISOString(), quick, machine, seconds: (Date.now() - started) / 1000, rows, scaling };
+const date = new Date().toISOString();
+const seconds = (Date.now() - started) / 1000;
+const header = `${quick ? 'Quick run' : 'Run'} of ${date}: ${machine.cores} cores, ${machine.cpu}, Chromium ${machine.chromium}, Node ${machine.node}; ${Math.round(seconds)} s.`;
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-const header = `${quick ? 'Quick run' : 'Run'} of ${result.date}: ${machine.cores} cores, ${machine.cpu}, Chromium ${machine.chromium}, Node ${machine.node}; ${Math.round(result.seconds)} s.`;
-writeFileSync(join(outDir, 'latest.md'), `${header}\n\n${summary}\n\n${table}\n`);
-console.log(`\n${header}\n\n${summary}\n\n${table}`);
-if (!quick && !args.has('out') && !only && !wanted && !traceDir) updateReadme(header, summary, table);
+const tableRan = rows.length > 0;
+if (tableRan) {
+  const table = markdownTables(rows, scaling);
+  const summary = blockingSummary(rows);
+  const result = { date, quick, machine, seconds, rows, scaling };
+  writeFileSync(join(outDir, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(join(outDir, 'latest.md'), `${header}\n\n${summary}\n\n${table}\n`);
+  console.log(`\n${header}\n\n${summary}\n\n${table}`);
+  if (!quick && !args.has('out') && !only && !wanted && !traceDir) updateReadme(header, summary, table);
+}
+if (scenarios.length) {
+  // Each scenario keeps its last figures when the other one runs alone.
+  const path = join(outDir, 'scenarios.json');
+  /** @type {any} */
+  let kept = {};
+  try {
+    kept = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    // first run into this directory
+  }
+  if (scenarios.includes('ten')) kept.ten = { date, quick, machine, rows: scenarioResults.ten };
+  if (scenarios.includes('session')) kept.session = { date, quick, machine, figures: scenarioResults.session };
+  writeFileSync(path, JSON.stringify(kept, null, 2) + '\n');
+  const text = scenariosMarkdown(kept);
+  writeFileSync(join(outDir, 'scenarios.md'), `${text}\n`);
+  console.log(`\n${text}`);
+  if (!quick && !args.has('out') && !traceDir) updateReadmeScenarios(text);
+}
+
+/** @param {any} kept */
+function scenariosMarkdown(kept) {
+  const when = (/** @type {any} */ x) =>
+    x ? `${x.quick ? 'Quick run' : 'Run'} of ${x.date}: ${x.machine.cores} cores, ${x.machine.cpu}, Chromium ${x.machine.chromium}.` : '';
+  const parts = [];
+  if (kept.ten) parts.push(when(kept.ten), '', scenarioTables(kept.ten.rows, null));
+  if (kept.session) parts.push(...(parts.length ? [''] : []), when(kept.session), '', scenarioTables([], kept.session.figures));
+  return parts.join('\n');
+}
+
+/** Replaces the scenarios' part of the README's benchmark section. @param {string} text */
+function updateReadmeScenarios(text) {
+  const path = join(repo, 'README.md');
+  const readme = readFileSync(path, 'utf8');
+  const open = '<!-- bench:scenarios -->';
+  const close = '<!-- /bench:scenarios -->';
+  const a = readme.indexOf(open);
+  const b = readme.indexOf(close);
+  if (a < 0 || b < a) return;
+  writeFileSync(path, readme.slice(0, a) + `${open}\n${text}\n` + readme.slice(b));
+}
 
 /** @param {import('./report.js').Row} row */
 function progressLine(row) {

@@ -8,8 +8,10 @@ import type { ChatError, ChatRequest, RenderOptions, WorkerApi } from '../shared
 import { AutoScrollController } from './controllers/auto-scroll-controller.js';
 import { buildMessages, resolveEndpoint } from './build-messages.js';
 import { ComposerController } from './controllers/composer-controller.js';
+import { conversationUpdate } from './conversation-update.js';
 import { codeBlockSource } from './view/apply-patch.js';
 import { collapseCodeBlocks, downloadCode, toggleExpand, toggleWrap } from './view/code-block-controls.js';
+import { CodeCollapser } from './view/code-collapser.js';
 import { copyWithFeedback } from './copy-feedback.js';
 import { emit } from './emit.js';
 import { messageStyles, tokenStyleSheet } from './view/message-styles.js';
@@ -138,8 +140,13 @@ export class VllmChat extends LitElement {
   #worker: Comlink.Remote<WorkerApi> | undefined;
   #recolourAfterStream = false;
   #lang = '';
+  /** This element's conversation in the worker, and what the worker's copy holds (conversation-update.ts). */
+  readonly #conversation = `conversation-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  #synced: ChatRequest['messages'] = [];
 
   readonly #scroll = new AutoScrollController(this);
+  /** Finished code far off screen kept as text only (code-collapser.ts). */
+  readonly #collapser = new CodeCollapser();
   readonly #models = new ModelListController(this);
   readonly #store = new PersistenceController(
     this,
@@ -173,7 +180,12 @@ export class VllmChat extends LitElement {
     queueMicrotask(() => {
       if (!this.isConnected) this.#stream.stop();
     });
+    this.#collapser.disconnect();
+    const worker = this.#worker;
     this.#worker = undefined;
+    // A reconnected element syncs its whole conversation again; the worker's copy goes now.
+    this.#synced = [];
+    worker?.forgetConversation(this.#conversation).catch(() => undefined);
     releaseWorker();
   }
 
@@ -245,6 +257,7 @@ export class VllmChat extends LitElement {
     this.#messages.splice(index);
     this.#views = this.#views.slice(0, index);
     this.requestUpdate();
+    this.#collapser.prune();
     this.#store.saveNow();
   }
 
@@ -259,6 +272,7 @@ export class VllmChat extends LitElement {
     const run = this.#stream.run(view, () => this.#prepare(history));
     this.requestUpdate();
     await run;
+    view.watchCode(this.#collapser);
     this.requestUpdate();
     this.#store.saveNow();
     const strings = this.#strings();
@@ -297,7 +311,25 @@ export class VllmChat extends LitElement {
     }
     const model = await this.#models.resolve(worker, endpoint, this.apiKey, this.model);
     if (typeof model !== 'string') return model;
-    const request: ChatRequest = { endpoint, model, apiKey: this.apiKey, messages, render: this.#renderOptions() };
+    // The worker keeps the conversation: only what changed since the last request crosses to it.
+    try {
+      const update = conversationUpdate(this.#conversation, this.#synced, messages);
+      this.#synced = [];
+      if (!(await worker.syncConversation(update))) {
+        await worker.syncConversation(conversationUpdate(this.#conversation, [], messages));
+      }
+      this.#synced = messages;
+    } catch (error) {
+      return { code: 'worker', message: `The chat worker did not take the conversation (${error instanceof Error ? error.message : String(error)}).` };
+    }
+    const request: ChatRequest = {
+      endpoint,
+      model,
+      apiKey: this.apiKey,
+      messages: [],
+      conversation: this.#conversation,
+      render: this.#renderOptions(),
+    };
     if (this.temperature !== undefined) request.temperature = this.temperature;
     if (this.maxTokens !== undefined) request.maxTokens = this.maxTokens;
     return { worker, request };
@@ -369,6 +401,7 @@ export class VllmChat extends LitElement {
         () => {
           this.#collapse(view);
           this.#scroll.follow();
+          view.watchCode(this.#collapser);
         },
         (e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e),
       );
@@ -387,10 +420,14 @@ export class VllmChat extends LitElement {
     } catch (error) {
       console.warn(`<vllm-chat>: could not re-colour code blocks for theme "${theme}".`, error);
     }
+    // Re-coloured blocks have new groups: watch those instead.
+    this.#collapser.prune();
+    for (const view of sections) view.watchCode(this.#collapser);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     this.#scroll.observe(this.log);
+    this.#collapser.observe(this.log);
     if ((changed.has('endpoint') || changed.has('apiKey')) && this.#worker) {
       try {
         void this.#models.refresh(this.#worker, resolveEndpoint(this.endpoint), this.apiKey);

@@ -147,11 +147,32 @@ export interface ChatRequest {
   model: string;
   /** Sent as `Authorization: Bearer …` when non-empty. */
   apiKey: string;
-  /** The conversation to send, system prompt first when there is one. */
+  /**
+   * The conversation to send, system prompt first when there is one. Empty
+   * when `conversation` is set: the worker then sends its own copy.
+   */
   messages: { role: ChatMessage['role']; content: string }[];
+  /**
+   * The id of a conversation the element keeps in step in the worker
+   * (`WorkerApi.syncConversation`), so that a request posts only what changed
+   * since the last one, not the whole history.
+   */
+  conversation?: string;
   temperature?: number;
   maxTokens?: number;
   render: RenderOptions;
+}
+
+/**
+ * What changed in a conversation since the element last synced it: the
+ * worker keeps the first `keep` messages of its copy and appends `append`.
+ * `base` is the length the element believes the worker's copy has.
+ */
+export interface ConversationUpdate {
+  conversation: string;
+  base: number;
+  keep: number;
+  append: ChatRequest['messages'];
 }
 
 /** Result of listing models: ids, or why it failed. */
@@ -172,15 +193,26 @@ export interface WorkerApi {
    * Streams one reply. `onPatch` is called with each patch; the worker waits
    * for the promise it returns before sending the next one (one patch in
    * flight). The element resolves it once the patch is applied: at once when
-   * it arrives while the patches applied since the last animation frame took
-   * less than the element's per-frame budget, otherwise on the next animation
-   * frame. So main-thread patch work between two frames is bounded (the
-   * budget plus one patch), and while a patch waits for its frame, changes
-   * coalesce in the worker. Resolves after the last patch (the one with
+   * it arrives while the patches applied since the last animation frame (by
+   * every element of the page) took less than the page's per-frame budget,
+   * otherwise in a later animation frame, oldest waiting patch first. So
+   * main-thread patch work between two frames is bounded (the budget plus
+   * one patch) however many elements stream, and while a patch waits for its
+   * frame, changes coalesce in the worker. Resolves after the last patch (the one with
    * `end`) was applied. Never rejects for a server or network failure: that
    * is the `end.error`.
    */
   stream(id: string, request: ChatRequest, onPatch: (patch: Patch) => Promise<void>): Promise<void>;
+  /**
+   * Applies `update` to the worker's copy of a conversation. Returns `false`
+   * and changes nothing when `update.keep` > 0 and that copy does not have
+   * `update.base` messages (a worker started since, or an update that never
+   * arrived): the element then sends the whole conversation (`keep` 0, which
+   * always succeeds).
+   */
+  syncConversation(update: ConversationUpdate): boolean;
+  /** Drops the worker's copy of a conversation (the element left the page or was cleared). */
+  forgetConversation(conversation: string): void;
   /** Ends stream `id`; what arrived so far is kept and ends with status `stopped`. */
   stop(id: string): void;
   /**

@@ -6,15 +6,17 @@
  * and lets it notice when this worker dies (shared/life-lock.ts).
  *
  * Each `stream` call runs its own `StreamSession`; sessions are keyed by the
- * element's stream id so `stop(id)` finds them.
+ * element's stream id so `stop(id)` finds them. A request that names a
+ * conversation is sent with the worker's copy of it (session/conversations.ts).
  */
 import * as Comlink from 'comlink';
-import type { Patch, WorkerApi } from '../shared/protocol.js';
+import type { ChatRequest, Patch, WorkerApi } from '../shared/protocol.js';
 import { holdLifeLock } from '../shared/life-lock.js';
 import { loadTheme } from './render/highlight.js';
 import { highlightCode, MessageRenderer } from './render/message-renderer.js';
 import { listModels } from './net/models.js';
 import { networkThread } from './net/network-thread.js';
+import { forgetConversation, requestMessages, syncConversation } from './session/conversations.js';
 import { StreamSession } from './session/stream-session.js';
 
 const sessions = new Map<string, StreamSession>();
@@ -22,7 +24,9 @@ const sessions = new Map<string, StreamSession>();
 const api: WorkerApi = {
   async stream(id, request, onPatch) {
     if (sessions.has(id)) throw new Error(`WorkerApi.stream: stream id "${id}" is already streaming.`);
-    const session = new StreamSession(request, onPatch, new MessageRenderer(request.render));
+    const full: ChatRequest = { ...request, messages: requestMessages(request) };
+    delete full.conversation;
+    const session = new StreamSession(full, onPatch, new MessageRenderer(request.render));
     sessions.set(id, session);
     try {
       await session.run();
@@ -32,6 +36,14 @@ const api: WorkerApi = {
       const release = (onPatch as unknown as Partial<Record<typeof Comlink.releaseProxy, () => void>>)[Comlink.releaseProxy];
       if (typeof release === 'function') release();
     }
+  },
+
+  syncConversation(update) {
+    return syncConversation(update);
+  },
+
+  forgetConversation(conversation) {
+    forgetConversation(conversation);
   },
 
   stop(id) {

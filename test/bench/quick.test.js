@@ -1,5 +1,5 @@
 // Smoke test of the benchmark: `bench/run.js --quick` runs every contender on
-// every workload and produces every figure. It asserts that figures exist and
+// every workload, and both scenarios, and produces every figure. It asserts that figures exist and
 // are finite numbers (or an explicit `timeout`), never what they are: timings
 // belong to the benchmark, not to tests.
 import { test } from 'node:test';
@@ -55,4 +55,19 @@ test('the quick benchmark produces every figure for every contender and workload
     else assert.equal(s, null, `${contender}: scaling of a timed-out run`);
   }
   assert.ok(result.machine.cores > 0 && result.machine.chromium, 'machine description');
+
+  const scenarios = JSON.parse(readFileSync(join(out, 'scenarios.json'), 'utf8'));
+  for (const contender of ['vllm-chat', 'plain']) {
+    const row = scenarios.ten?.rows?.find((/** @type {{ contender: string }} */ r) => r.contender === contender);
+    assert.ok(row, `ten: no row for ${contender}`);
+    for (const key of ['p50', 'p95', 'max', 'over50']) assert.ok(finite(row.frames?.[key]), `ten ${contender}: frames.${key}`);
+    for (const key of ['p50', 'p95', 'max']) assert.ok(finite(row.latency?.[key]), `ten ${contender}: latency.${key}`);
+    assert.ok(finite(row.longTasks?.count) && finite(row.exact), `ten ${contender}: long tasks, exact replies`);
+  }
+  const session = scenarios.session?.figures;
+  assert.ok(session, 'no session figures');
+  for (const key of ['requestMs', 'syncMs', 'firstMs']) {
+    for (const part of ['first5', 'last5']) assert.ok(session[part]?.[key]?.every(finite), `session: ${part}.${key}`);
+  }
+  for (const key of ['nodesPerKB', 'heapKBPerKB', 'textKB']) assert.ok(finite(session[key]), `session: ${key}`);
 });

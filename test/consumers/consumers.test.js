@@ -33,7 +33,7 @@ function npm(cwd, args) {
     return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: npmEnv });
   } catch (error) {
     const e = /** @type {{ stdout?: string, stderr?: string }} */ (error);
-    throw new Error(`npm ${args.join(' ')} in ${cwd} failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    throw new Error(`npm ${args.join(' ')} in ${cwd} failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: error });
   }
 }
 
@@ -43,7 +43,7 @@ async function npmAsync(cwd, args) {
     await promisify(execFile)('npm', args, { cwd, encoding: 'utf8', env: npmEnv, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const e = /** @type {{ stdout?: string, stderr?: string }} */ (error);
-    throw new Error(`npm ${args.join(' ')} in ${cwd} failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    throw new Error(`npm ${args.join(' ')} in ${cwd} failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: error });
   }
 }
 

@@ -19,7 +19,7 @@
  * by more than the slack.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { nextFrame } from '../view/frame-budget.js';
+import { frameScheduler } from '../view/frame-scheduler.js';
 
 /** Distance from the bottom, in CSS pixels, that still counts as "at the bottom". */
 const SLACK = 24;
@@ -69,6 +69,7 @@ export class AutoScrollController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    frameScheduler().cancel(this);
     this.#unlisten();
     this.#scroller = undefined;
   }
@@ -96,19 +97,13 @@ export class AutoScrollController implements ReactiveController {
    * `follow()` in the next animation frame, once however many times it is
    * called before it. Streaming may apply several patches between two frames;
    * following after each would force a style and layout pass per patch, while
-   * in the frame's own callbacks it costs the one pass the frame makes anyway,
-   * before the new text is painted.
+   * in the frame's own callback (the page's one, shared by every element,
+   * frame-scheduler.ts) it costs the one pass the frame makes anyway, before
+   * the new text is painted, and every element's follow shares that pass.
    */
   followSoon(): void {
-    if (this.#followScheduled) return;
-    this.#followScheduled = true;
-    void nextFrame().then(() => {
-      this.#followScheduled = false;
-      this.follow();
-    });
+    frameScheduler().afterPatches(this, () => this.follow());
   }
-
-  #followScheduled = false;
 
   /** Scrolls to the newest content and follows it again. */
   jumpToLatest(): void {

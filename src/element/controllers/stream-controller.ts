@@ -1,23 +1,25 @@
 /**
  * Runs one assistant reply at a time: asks the worker to stream it and
- * applies each patch as it arrives, within a per-frame budget.
+ * applies each patch as it arrives, within the page's frame budget.
  *
  * Backpressure: `onPatch` resolves only after its patch was applied, and the
  * worker sends the next patch only then. A patch is applied when it arrives
- * while the patches applied since the last frame took less than the frame
- * budget (frame-budget.ts), otherwise on the next animation frame; so
- * main-thread patch work between two frames stays bounded and a slow page
- * makes patches coalesce in the worker instead of queueing here. Per patch
+ * while the page's patches (every element's) since the last frame took less
+ * than the page's budget and none waits, otherwise in a later animation
+ * frame, after the patches that waited before it (frame-scheduler.ts); so
+ * main-thread patch work between two frames stays bounded however many
+ * elements stream, and a slow page makes patches coalesce in the worker
+ * instead of queueing here. Per patch
  * the work is proportional to the patch: the message's view (message-view.ts)
- * edits only the tail of a section, the message text grows by string append,
- * the stats line is one text node; scroll following reads the layout of the
- * last, growing code chunk only (the others are skipped, message-styles.ts).
+ * edits only the tail of a section, the message text grows by string append, the stats line is one
+ * text node; scroll following reads the layout of the last, growing code
+ * chunk only (the others are skipped, message-styles.ts).
  */
 import * as Comlink from 'comlink';
 import type { ChatMessage } from '../../shared/chat-message.js';
 import { chatError } from '../../shared/errors.js';
 import type { ChatError, ChatRequest, Patch, StreamEnd, WorkerApi } from '../../shared/protocol.js';
-import { FrameBudget } from '../view/frame-budget.js';
+import { frameScheduler } from '../view/frame-scheduler.js';
 import type { MessageView } from '../view/message-view.js';
 
 /** A request ready to stream, with the worker that streams it. */
@@ -69,17 +71,15 @@ export class StreamController {
       else {
         const { worker, request } = prepared;
         this.#worker = worker;
-        const budget = new FrameBudget();
-        const onPatch = async (patch: Patch): Promise<void> => {
-          await budget.slot();
+        const scheduler = frameScheduler();
+        const apply = (patch: Patch): void => {
           if (ended) return;
-          const started = performance.now();
           // The view ends the message with the patch's `end`; later patches and local ends are ignored.
           if (patch.end) ended = true;
           view.applyPatch(patch);
-          budget.spend(performance.now() - started);
           this.hooks.applied(view.message);
         };
+        const onPatch = (patch: Patch): Promise<void> => scheduler.run(this, () => apply(patch));
         await worker.stream(id, request, Comlink.proxy(onPatch));
         // The worker resolves after the patch with `end`; a missing end means it gave up silently.
         if (!ended) end(this.#stopRequested ? { status: 'stopped' } : { status: 'error', error: lostWorker() });

@@ -156,6 +156,16 @@ export class MessageView {
   }
 
   /**
+   * Hands this message's finished code to `collapser` (code-collapser.ts),
+   * which keeps far off-screen code groups as plain text until they come
+   * near: the one edit of a message's nodes made outside this class, bounded
+   * to whole code groups and undone before they are seen.
+   */
+  watchCode(collapser: { watch(section: Element): void }): void {
+    collapser.watch(this.#content);
+  }
+
+  /**
    * Re-colours this message's code blocks (the theme changed), one block per
    * frame. False when `current()` turned false on the way (a newer theme).
    */

@@ -1,0 +1,94 @@
+/**
+ * Finished code far from the viewport, kept as its text alone: a group of
+ * `CODE_GROUP_LINES` highlighted lines is thousands of nodes (a line, its
+ * tokens, their text), and a long session holds hundreds of such groups that
+ * nobody looks at. A collapsed group holds one text node with exactly the
+ * same text, so the code's `textContent`, copy, selection and the browser's
+ * find-in-page see the same code; it gets its colours back (the markup it
+ * had, kept as a string) before it comes near the viewport.
+ *
+ * Only groups of finished replies are watched: a streaming block's last
+ * group is still growing under `applyPatch`. The markup kept for a group was
+ * serialized from nodes that the worker's safe markup built, and goes back
+ * through `insertHtml`, the one way markup enters the DOM.
+ */
+import { insertHtml } from './insert-html.js';
+
+/**
+ * How far beyond the log's edges groups stay highlighted: about two groups'
+ * height, so scrolling, even by pages, and measuring the neighbours of what
+ * is on screen meet highlighted code. In pixels, not a share of the log: a
+ * small log (or one not fully laid out yet) must not shrink "near" to nothing.
+ */
+const MARGIN = '10000px 0px';
+
+const kept = new WeakMap<Element, string>();
+
+/** Collapses `group` to its text; O(group). Returns whether it changed. */
+export function collapseGroup(group: Element): boolean {
+  if (kept.has(group) || group.childElementCount === 0) return false;
+  const html = group.innerHTML;
+  const text = group.textContent ?? '';
+  kept.set(group, html);
+  group.textContent = text;
+  return true;
+}
+
+/** Restores `group`'s highlighted markup; O(group). Returns whether it changed. */
+export function expandGroup(group: Element): boolean {
+  const html = kept.get(group);
+  if (html === undefined) return false;
+  kept.delete(group);
+  group.replaceChildren();
+  insertHtml(group, 'beforeend', html);
+  return true;
+}
+
+export class CodeCollapser {
+  #root: Element | undefined;
+  #observer: IntersectionObserver | undefined;
+  #watched = new Set<Element>();
+
+  /** The scrolling element whose viewport decides; watched groups move to a new one. */
+  observe(root: Element): void {
+    if (root === this.#root) return;
+    this.#observer?.disconnect();
+    this.#root = root;
+    this.#observer = new IntersectionObserver(entries => this.#onChange(entries), { root, rootMargin: MARGIN });
+    for (const group of this.#watched) this.#observer.observe(group);
+  }
+
+  /** Watches the code groups of a finished message section (again, after its code was re-coloured). */
+  watch(section: Element): void {
+    for (const group of section.querySelectorAll('.code-group')) {
+      if (this.#watched.has(group)) continue;
+      this.#watched.add(group);
+      this.#observer?.observe(group);
+    }
+  }
+
+  /** Stops watching groups that left the document (cleared, re-coloured) and expands nothing. */
+  prune(): void {
+    for (const group of this.#watched) {
+      if (group.isConnected) continue;
+      this.#watched.delete(group);
+      this.#observer?.unobserve(group);
+    }
+  }
+
+  disconnect(): void {
+    this.#observer?.disconnect();
+    this.#observer = undefined;
+    this.#root = undefined;
+  }
+
+  #onChange(entries: IntersectionObserverEntry[]): void {
+    for (const entry of entries) {
+      if (entry.isIntersecting) expandGroup(entry.target);
+      // A log without a height (not laid out yet, or sized to nothing) has no
+      // "far": every group would count as off screen and lose its colours
+      // until the log got a size.
+      else if (entry.target.isConnected && (entry.rootBounds?.height ?? 0) > 0) collapseGroup(entry.target);
+    }
+  }
+}

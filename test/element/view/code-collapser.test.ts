@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { CodeCollapser, collapseGroup, expandGroup } from '../../../src/element/view/code-collapser.js';
+import { applyAll, renderOnce } from '../../support/render-harness.js';
+
+async function frames(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise(r => requestAnimationFrame(r));
+}
+
+/** A reply with one 2,400-line TypeScript block (twelve groups), rendered as the element renders it. */
+async function longCode(): Promise<{ section: HTMLElement; code: string }> {
+  const lines = Array.from({ length: 2400 }, (_, i) => `const value${i} = compute(${i}, "text ${i}") + ${i} * 2; // line ${i}`);
+  const code = lines.join('\n');
+  const section = applyAll([await renderOnce(`Intro.\n\n\`\`\`ts\n${code}\n\`\`\`\n\nDone.\n`)]);
+  return { section, code };
+}
+
+const nodes = (root: Node) => {
+  let n = 0;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ALL);
+  while (walker.nextNode()) n++;
+  return n;
+};
+
+describe('CodeCollapser', () => {
+  it('keeps a collapsed group’s text exactly, and gives it back its markup', async () => {
+    const { section, code } = await longCode();
+    const group = section.querySelector('.code-group')!;
+    const html = group.innerHTML;
+    expect(collapseGroup(group)).to.equal(true);
+    expect(group.childNodes.length).to.equal(1);
+    expect(section.querySelector('pre > code')!.textContent).to.equal(code);
+    expect(expandGroup(group)).to.equal(true);
+    expect(group.innerHTML).to.equal(html);
+    expect(expandGroup(group)).to.equal(false);
+    section.remove();
+  });
+
+  it('collapses finished code far off screen to a fraction of its nodes; find, copy and scrolling back still work', async function () {
+    this.timeout(30_000);
+    const scroller = document.createElement('div');
+    scroller.style.cssText = 'height:200px;overflow:auto';
+    document.body.append(scroller);
+    const { section, code } = await longCode();
+    scroller.append(section);
+    const before = nodes(section);
+    const collapser = new CodeCollapser();
+    collapser.observe(scroller);
+    collapser.watch(section);
+    await frames(4);
+    const after = nodes(section);
+    expect(after * 2, `${before} → ${after} nodes`).to.be.below(before);
+    // The text is all there: the code, and what find-in-page searches.
+    expect(section.querySelector('pre > code')!.textContent).to.equal(code);
+    const groups = [...section.querySelectorAll('.code-group')];
+    expect(groups[0]!.querySelector('.line'), 'the group on screen stays highlighted').to.not.equal(null);
+    expect(groups.at(-1)!.querySelector('.line'), 'the last group, far below, is collapsed').to.equal(null);
+    // Chromium's find-in-page as script sees it (`window.find`, not in the DOM typings).
+    const find = (window as unknown as { find(text: string): boolean }).find;
+    expect(find.call(window, 'line 2387')).to.equal(true);
+    // Scrolled to the end: the groups there are highlighted again, the text unchanged.
+    window.getSelection()?.removeAllRanges();
+    scroller.scrollTop = scroller.scrollHeight;
+    await frames(4);
+    expect(groups.at(-1)!.querySelector('.line')).to.not.equal(null);
+    expect(groups[0]!.querySelector('.line'), 'the first group, now far above, is collapsed').to.equal(null);
+    expect(section.querySelector('pre > code')!.textContent).to.equal(code);
+    collapser.disconnect();
+    scroller.remove();
+  });
+
+  it('forgets groups that left the document', async () => {
+    const scroller = document.createElement('div');
+    scroller.style.cssText = 'height:200px;overflow:auto';
+    document.body.append(scroller);
+    const { section } = await longCode();
+    scroller.append(section);
+    const collapser = new CodeCollapser();
+    collapser.observe(scroller);
+    collapser.watch(section);
+    await frames(3);
+    const last = section.querySelectorAll('.code-group')[11]!;
+    section.remove();
+    collapser.prune();
+    scroller.append(last);
+    await frames(3);
+    // Unwatched: staying as it was left, whatever the viewport does.
+    expect(last.querySelector('.line')).to.equal(null);
+    collapser.disconnect();
+    scroller.remove();
+  });
+});
