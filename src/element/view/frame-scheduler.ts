@@ -102,7 +102,7 @@ export class FrameScheduler {
         this.#execute(job);
         return Promise.resolve();
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     }
     return new Promise<void>((resolve, reject) => {
