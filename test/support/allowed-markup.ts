@@ -6,9 +6,16 @@
  * adds it here, on purpose.
  */
 
-/** Tag (lower case) → the attributes it may carry; `class` is allowed on all. */
+/**
+ * Attributes any element may carry: `class`; `dir` (`ltr`/`rtl`, the
+ * direction stage and code's own left-to-right); `hidden` (a block whose
+ * direction is not decided yet).
+ */
+const GLOBAL_ATTRIBUTES = ['class', 'dir', 'hidden'];
+
+/** HTML tag (lower case) → the attributes it may carry beyond the global ones. */
 export const ALLOWED: Record<string, readonly string[]> = {
-  p: [],
+  p: ['part'],
   br: [],
   hr: [],
   em: [],
@@ -34,10 +41,32 @@ export const ALLOWED: Record<string, readonly string[]> = {
   a: ['href', 'rel', 'target', 'title'],
   img: ['src', 'alt', 'loading', 'referrerpolicy', 'title'],
   div: ['data-lang'],
-  span: [],
+  span: ['part'],
   pre: ['part'],
-  button: ['type', 'part', 'aria-label'],
+  button: ['type', 'part', 'aria-label', 'aria-pressed'],
+  // Task lists: a disabled checkbox, nothing that submits or loads.
+  input: ['type', 'disabled', 'checked'],
 };
+
+/** MathML (the math stage), presentation only: no `href`, no `maction`, no `annotation-xml`. */
+export const ALLOWED_MATHML: Record<string, readonly string[]> = Object.fromEntries(
+  [
+    'math', 'semantics', 'annotation', 'mrow', 'mi', 'mn', 'mo', 'ms', 'mtext', 'mspace',
+    'msub', 'msup', 'msubsup', 'munder', 'mover', 'munderover', 'mmultiscripts', 'mprescripts', 'none',
+    'mfrac', 'msqrt', 'mroot', 'mstyle', 'merror', 'mpadded', 'mphantom', 'mtable', 'mtr', 'mtd', 'menclose',
+  ].map(tag => [
+    tag,
+    [
+      'display', 'displaystyle', 'scriptlevel', 'mathvariant', 'mathsize', 'mathcolor', 'mathbackground',
+      'fence', 'form', 'separator', 'stretchy', 'symmetric', 'largeop', 'movablelimits', 'lspace', 'rspace',
+      'minsize', 'maxsize', 'accent', 'accentunder', 'linethickness', 'width', 'height', 'depth', 'voffset',
+      'notation', 'columnalign', 'rowalign', 'columnspan', 'rowspan', 'encoding',
+    ],
+  ]),
+);
+
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
+const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
 const linkSchemes = ['http:', 'https:', 'mailto:'];
 
@@ -50,14 +79,17 @@ export function markupViolations(root: Element, { images = false } = {}): string
   const problems: string[] = [];
   for (const el of root.querySelectorAll('*')) {
     const tag = el.localName;
-    const allowed = ALLOWED[tag];
-    if (!allowed || el.namespaceURI !== 'http://www.w3.org/1999/xhtml') {
+    const allowed = el.namespaceURI === HTML_NS ? ALLOWED[tag] : el.namespaceURI === MATHML_NS ? ALLOWED_MATHML[tag] : undefined;
+    if (!allowed) {
       problems.push(`<${tag}> (${el.namespaceURI}) is not allowed`);
       continue;
     }
     for (const { name } of el.attributes) {
-      if (name !== 'class' && !allowed.includes(name)) problems.push(`<${tag} ${name}> is not allowed`);
+      if (!GLOBAL_ATTRIBUTES.includes(name) && !allowed.includes(name)) problems.push(`<${tag} ${name}> is not allowed`);
     }
+    const dir = el.getAttribute('dir');
+    if (dir !== null && !['ltr', 'rtl', 'auto'].includes(dir)) problems.push(`<${tag} dir="${dir}"> is not a direction`);
+    if (el instanceof HTMLInputElement && (el.type !== 'checkbox' || !el.disabled)) problems.push(`an input that is not a disabled checkbox: ${el.outerHTML}`);
     if (el instanceof HTMLAnchorElement && el.hasAttribute('href')) {
       const protocol = new URL(el.href).protocol;
       if (!linkSchemes.includes(protocol)) problems.push(`link to ${protocol} (${el.getAttribute('href')})`);

@@ -126,7 +126,7 @@ describe('MessageView', () => {
     expect(view.root.dataset.status).to.equal('error');
     resolve(await renderOnce({ content: 'Half an' }));
     await restoring;
-    expect(view.root.querySelector('.content')?.innerHTML).to.equal('<p>Half an</p>\n');
+    expect(view.root.querySelector('.content')?.innerHTML).to.equal('<p dir="ltr">Half an</p>\n');
     expect(view.message.content).to.equal('Half an');
   });
 });

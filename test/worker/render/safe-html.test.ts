@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { markupViolations } from '../../support/allowed-markup.js';
 import { escapeHtml, isSafeHref, isSafeImageSrc, sanitizeLang } from '../../../src/worker/render/safe-html.js';
 import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
 import { applyAll, randomChunks, renderOptions, seeded } from '../../support/render-harness.js';
@@ -18,27 +19,6 @@ const hostile = [
   '`<b onclick=window.pwned=1>` <a href="javascript:x">a</a> &lt;img&gt; &#60;script&#62;',
   '| <img src=x onerror=window.pwned=1> | b |\n|---|---|\n| [x](javascript:y) | <script>z</script> |',
 ].join('\n\n');
-
-/** Tags and attributes our renderer may produce; anything else is an injection. */
-const allowedTags = new Set(
-  'DIV SPAN P A EM STRONG CODE PRE BUTTON UL OL LI BLOCKQUOTE TABLE THEAD TBODY TR TH TD H1 H2 H3 H4 H5 H6 HR BR S DEL IMG'.split(' '),
-);
-const allowedAttrs = new Set(['class', 'href', 'rel', 'target', 'data-lang', 'part', 'type', 'aria-label', 'src', 'alt', 'loading', 'referrerpolicy', 'start', 'dir', 'hidden']);
-
-function expectInert(root: Element): void {
-  for (const el of root.querySelectorAll('*')) {
-    expect(allowedTags.has(el.tagName), `unexpected <${el.tagName}>`).to.equal(true);
-    for (const { name, value } of [...el.attributes]) {
-      expect(allowedAttrs.has(name), `unexpected attribute ${name} on <${el.tagName}>`).to.equal(true);
-      expect(name.startsWith('on')).to.equal(false);
-      if (name === 'href') expect(isSafeHref(value), `href ${value}`).to.equal(true);
-      if (name === 'src') expect(isSafeImageSrc(value), `src ${value}`).to.equal(true);
-      if (name === 'dir') expect(value, 'dir').to.be.oneOf(['ltr', 'rtl']);
-      if (name === 'hidden') expect(value, 'hidden').to.equal('');
-    }
-    if (el.tagName === 'IMG') expect(el.getAttribute('src')).to.match(/^https?:/);
-  }
-}
 
 async function stream(text: string, section: 'content' | 'reasoning', allowImages = false): Promise<RenderedPatch[]> {
   const renderer = new MessageRenderer({ ...renderOptions, allowImages });
@@ -77,7 +57,8 @@ describe('safe-html', () => {
       it(`never turns hostile ${section} into live HTML (images ${allowImages ? 'allowed' : 'as links'})`, async () => {
         delete (window as { pwned?: unknown }).pwned;
         const root = applyAll(await stream(hostile, section, allowImages), section);
-        expectInert(root);
+        // One allow-list for every hostile-input test (test/support/allowed-markup.ts).
+        expect(markupViolations(root, { images: allowImages })).to.deep.equal([]);
         // The hostile text is still there, as text.
         expect(root.textContent).to.contain('<script>window.pwned=1</script>');
         expect(root.textContent).to.contain('code <img src=x onerror=window.pwned=1>');

@@ -137,7 +137,7 @@ describe('StreamSession', () => {
     expect(got.end?.status).to.equal('error');
     expect(got.end?.error?.message).to.contain('socket closed').and.contain('kept');
     expect(got.text).to.equal('Partial answer');
-    expect(got.html).to.equal('<p>Partial answer</p>\n');
+    expect(got.html).to.equal('<p dir="ltr">Partial answer</p>\n');
   });
 
   it('coalesces patches for a slow consumer, one in flight at a time, and the final text is exact', async () => {
