@@ -88,8 +88,11 @@ describe('<vllm-chat> theme', function () {
     const first = await codeReply(el);
     const done = el.send('[mock rate=150 lines=60 lang=py]');
     const pres = () => el.shadowRoot!.querySelectorAll<HTMLElement>('pre[part~="code-block"]');
-    const pre = await waitFor(() => pres()[1], 'the streaming block', 40_000);
-    await waitFor(() => pre.querySelectorAll('.line').length >= 10, 'ten lines', 40_000);
+    // Re-queried: until its opener line is complete, the fence shows in the tail, and that element is then replaced.
+    const pre = await waitFor(() => {
+      const block = pres()[1];
+      return block && block.querySelectorAll('.line').length >= 10 ? block : undefined;
+    }, 'ten lines of the streaming block', 40_000);
     expect(pre.className).to.contain('t-github-dark');
     el.theme = 'github-light';
     // Before the reply ends, what is shown is already light: the growing block and the one above.
