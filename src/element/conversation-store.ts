@@ -20,6 +20,7 @@
  * where it is and nothing is saved under the key until `clear()`.
  */
 import type { ChatMessage } from '../shared/chat-message.js';
+import { isRecord } from '../shared/is-record.js';
 
 const FORMAT = 'vllm-chat';
 const VERSION = 2;
@@ -28,10 +29,6 @@ const FORMAT_V1 = 'vllm-chat/1';
 
 const roles = new Set<unknown>(['system', 'user', 'assistant']);
 const statuses = new Set<unknown>(['streaming', 'done', 'stopped', 'error']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** One stored message, or `undefined` when it is not one. */
 function readMessage(value: unknown): ChatMessage | undefined {

@@ -53,6 +53,10 @@ export interface FailureParams {
   notInPage: Record<string, never>;
   /** The element's worker stopped answering; `detail` is the cause's own words, if any. */
   workerLost: { detail: string };
+  /** A worker (`what`: "chat worker", "thread that reads replies") could not start. */
+  workerStart: { what: string; detail: string };
+  /** A worker that was running is gone (crashed, out of memory, closed). */
+  workerGone: { what: string; detail: string };
   /** Reading the reply threw in the worker. */
   readFailed: { detail: string };
   /** Rendering the reply threw in the worker. */
@@ -74,6 +78,8 @@ const codes: { readonly [K in Failure]: ChatErrorCode } = {
   noModels: 'protocol',
   notInPage: 'worker',
   workerLost: 'worker',
+  workerStart: 'worker',
+  workerGone: 'worker',
   readFailed: 'worker',
   renderFailed: 'worker',
 };
@@ -141,6 +147,16 @@ const en: ErrorTexts = {
     workerLost: ({ detail }) => ({
       message: `The background worker that renders replies stopped working${detail ? ` (${detail})` : ''}.`,
       hint: 'Reload the page; if it keeps happening, check that the page allows the worker (CSP worker-src).',
+    }),
+    workerStart: ({ what, detail }) => ({
+      message:
+        `The ${what} could not start: the page\u2019s Content-Security-Policy (worker-src) or a missing file blocked it.` +
+        (detail ? ` (${detail})` : ''),
+      hint: 'Allow the bundle\u2019s origin and blob: in worker-src and script-src, and check that the chunks next to vllm-chat.js are served.',
+    }),
+    workerGone: ({ what, detail }) => ({
+      message: `The ${what} stopped unexpectedly (it crashed, ran out of memory or was closed)${detail ? `: ${detail}` : ''}. The text that arrived is kept.`,
+      hint: 'Send the message again: a new worker starts. If it keeps happening, reload the page.',
     }),
     readFailed: ({ detail }) => ({ message: `The reply failed in the worker: ${detail}` }),
     renderFailed: ({ detail }) => ({
@@ -212,6 +228,14 @@ const zh: ErrorTexts = {
     workerLost: ({ detail }) => ({
       message: `负责渲染回答的后台 worker 停止了工作${detail ? `（${detail}）` : ''}。`,
       hint: '请重新加载页面；如果反复出现，请检查页面是否允许该 worker（CSP worker-src）。',
+    }),
+    workerStart: ({ what, detail }) => ({
+      message: `${what} 无法启动：页面的内容安全策略（worker-src）或缺失的文件阻止了它。${detail ? `（${detail}）` : ''}`,
+      hint: '请在 worker-src 和 script-src 中允许该脚本包的来源和 blob:，并检查 vllm-chat.js 旁边的分块文件是否可以访问。',
+    }),
+    workerGone: ({ what, detail }) => ({
+      message: `${what} 意外停止（崩溃、内存不足或被关闭）${detail ? `：${detail}` : ''}。已收到的文本会保留。`,
+      hint: '请再次发送消息：会启动新的 worker。如果反复出现，请重新加载页面。',
     }),
     readFailed: ({ detail }) => ({ message: `worker 读取回答失败：${detail}` }),
     renderFailed: ({ detail }) => ({

@@ -19,6 +19,7 @@
  * counts as death: the worker's state is unknown from then on, and a fresh
  * worker is cheaper than a reply that hangs.
  */
+import { chatError } from './errors.js';
 import type { ChatError } from './protocol.js';
 import { watchLifeLock } from './life-lock.js';
 
@@ -30,27 +31,22 @@ export class WorkerStartError extends Error implements ChatError {
   readonly code = 'worker' as const;
   readonly hint: string;
   constructor(what: string, detail?: string) {
-    super(
-      `The ${what} could not start: the page\u2019s Content-Security-Policy (worker-src) or a missing file blocked it.` +
-        (detail ? ` (${detail})` : ''),
-    );
+    const { message, hint } = chatError('workerStart', { what, detail: detail ?? '' });
+    super(message);
     this.name = 'WorkerStartError';
-    this.hint =
-      'Allow the bundle\u2019s origin and blob: in worker-src and script-src, and check that the chunks next to vllm-chat.js are served.';
+    this.hint = hint ?? '';
   }
 }
 
 /** Why a worker that was running is gone, as a `ChatError` that is also an `Error`. */
 export class WorkerLostError extends Error implements ChatError {
   readonly code = 'worker' as const;
-  readonly hint = 'Send the message again: a new worker starts. If it keeps happening, reload the page.';
+  readonly hint: string;
   constructor(what: string, detail?: string) {
-    super(
-      `The ${what} stopped unexpectedly (it crashed, ran out of memory or was closed)` +
-        (detail ? `: ${detail}` : '') +
-        '. The text that arrived is kept.',
-    );
+    const { message, hint } = chatError('workerGone', { what, detail: detail ?? '' });
+    super(message);
     this.name = 'WorkerLostError';
+    this.hint = hint ?? '';
   }
 }
 

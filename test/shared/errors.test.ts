@@ -14,6 +14,8 @@ const samples: { [K in Failure]: FailureParams[K] } = {
   noModels: {},
   notInPage: {},
   workerLost: { detail: 'terminated' },
+  workerStart: { what: 'chat worker', detail: 'no answer in 8 s' },
+  workerGone: { what: 'thread that reads replies', detail: 'closed' },
   readFailed: { detail: 'boom' },
   renderFailed: { detail: 'boom' },
 };
