@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { SseDecoder, type SseEvent } from '../../../src/worker/net/sse.js';
+import { decodeSse as decode } from '../../support/sse-decode.js';
 
 // Random event streams in every framing the WHATWG rules allow, cut into
 // random byte chunks (inside UTF-8 sequences and `\r\n` pairs too): the
@@ -51,14 +51,6 @@ function model(s: Stream): { text: string; data: string[] } {
     if (values.length && (!last || s.terminated)) data.push(values.join('\n'));
   });
   return { text, data };
-}
-
-function decode(chunks: Uint8Array[]): SseEvent[] {
-  const decoder = new SseDecoder();
-  const events: SseEvent[] = [];
-  for (const chunk of chunks) events.push(...decoder.feed(chunk));
-  events.push(...decoder.end());
-  return events;
 }
 
 function cut(bytes: Uint8Array, offsets: number[]): Uint8Array[] {

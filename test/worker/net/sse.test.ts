@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { SseDecoder, type SseEvent } from '../../../src/worker/net/sse.js';
+import { decodeSse as decode } from '../../support/sse-decode.js';
 import { randomChunks, seeded } from '../../support/random-chunks.js';
 
 // Every line ending, both field forms, CJK and emoji (split inside their UTF-8
@@ -33,14 +34,6 @@ const expected: SseEvent[] = [
   { data: '{"choices":[{"delta":{"content":"代码 ✓"}}]}' },
   { data: '[DONE]' },
 ];
-
-function decode(chunks: Uint8Array[]): SseEvent[] {
-  const decoder = new SseDecoder();
-  const events: SseEvent[] = [];
-  for (const chunk of chunks) events.push(...decoder.feed(chunk));
-  events.push(...decoder.end());
-  return events;
-}
 
 const bytes = new TextEncoder().encode(corpus);
 
