@@ -68,6 +68,10 @@ const optionalNumber = {
  * @csspart wrap-button - soft-wraps a code block's lines (off at first; `aria-pressed`)
  * @csspart expand-button - shows a collapsed code block whole, and collapses it again (`aria-expanded`)
  * @csspart table-copy-button - copies a table as tab-separated text
+ * @csspart copy-reply-button - copies an assistant message's text
+ * @csspart regenerate-button - answers the last user message again
+ * @csspart edit-button - puts a user message's text back into the input
+ * @csspart stats - a reply's tokens/s while it streams, then its usage
  * @csspart input - the text input
  * @csspart send-button - the send button
  * @csspart stop-button - the stop button (replaces the send button while a reply streams)

@@ -73,6 +73,7 @@ export class MessageView {
     footer.className = 'meta';
     this.#stats = doc.createElement('span');
     this.#stats.className = 'stats';
+    this.#stats.setAttribute('part', 'stats');
     const bar = doc.createElement('span');
     bar.className = 'actions';
     footer.append(this.#stats, bar);
@@ -82,6 +83,7 @@ export class MessageView {
       const button = doc.createElement('button');
       button.type = 'button';
       button.className = `action ${className}`;
+      button.setAttribute('part', `${className}-button`);
       button.addEventListener('click', () => run(button));
       bar.append(button);
       this.#buttons.push({ button, label });

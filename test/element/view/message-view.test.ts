@@ -88,6 +88,15 @@ describe('MessageView', () => {
     expect(view.root.querySelector('.content')?.textContent).to.equal('part');
   });
 
+  it('names its stats and actions by the contract\'s parts', () => {
+    const reply = assistantView();
+    const parts = (view: MessageView) => [...view.root.querySelectorAll('[part]')].map(el => el.getAttribute('part'));
+    expect(parts(reply)).to.include.members(['stats', 'copy-reply-button', 'regenerate-button']);
+    const question = new MessageView({ role: 'user', content: 'q', status: 'done' }, strings, actions);
+    document.body.append(question.root);
+    expect(parts(question)).to.include('edit-button');
+  });
+
   it('says "stopped" when a reply is stopped without usage', () => {
     const view = assistantView();
     view.finish({ status: 'stopped' });
