@@ -48,6 +48,18 @@ export function pickAnswer(prompt) {
   return isChinese(prompt) ? answer.zh : answer.en;
 }
 
+/**
+ * The answer with id `id` (the `answer=ID` directive), in Chinese when the
+ * prompt is and the answer has a Chinese version; `undefined` for an unknown id.
+ * @param {string} id @param {string} prompt
+ * @returns {string | undefined}
+ */
+export function answerById(id, prompt) {
+  const answer = load().find(a => a.id === id);
+  if (!answer) return undefined;
+  return (isChinese(prompt) && answer.zh) || answer.en || answer.zh;
+}
+
 /** Every answer id, in matching order (for tests). */
 export function answerIds() {
   return load().map(a => a.id);

@@ -1,6 +1,6 @@
 // What the server "answers": a canned markdown reply picked by keywords of
 // the prompt, or the text a directive asks for.
-import { pickAnswer, isChinese } from './answers.js';
+import { answerById, pickAnswer, isChinese } from './answers.js';
 import { codeLines, CODE_KINDS } from './code-corpus.js';
 import { numberDirective } from './directives.js';
 
@@ -29,7 +29,7 @@ export function composeReply(prompt, directives) {
       ? `下面是 ${lines.length} 行 ${info} 代码：\n\n${code}\n\n以上就是完整的代码。`
       : `Here are ${lines.length} lines of ${info}:\n\n${code}\n\nThat is the whole listing.`;
   } else {
-    content = pickAnswer(prompt);
+    content = (directives.answer !== undefined && answerById(directives.answer, prompt)) || pickAnswer(prompt);
   }
   const steps = Math.floor(numberDirective(directives, 'reasoning', 0));
   const reasoning = steps > 0 ? reasoningText(steps, chinese) : '';

@@ -82,6 +82,41 @@ describe('echo=1', () => {
   });
 });
 
+describe('answer=ID', () => {
+  test('answer=mixed is prose in Chinese and English, three code blocks, math, a table, a task list and a mermaid flowchart', async () => {
+    const content = joined(await (await chat('[mock answer=mixed] anything')).text());
+    assert.match(content, /\p{Script=Han}/u, 'Chinese prose');
+    assert.match(content, /\bthe whole pipeline\b/, 'English prose');
+    const fences = [...content.matchAll(/^```(\w+)\n[\s\S]*?\n```$/gm)].map(m => m[1]);
+    assert.deepEqual(fences, ['ts', 'python', 'bash', 'mermaid']);
+    assert.match(content, /^\$\$\n[^$]+\n\$\$$/m, 'display math between $$');
+    assert.match(content, /^\\\[\n[^\]]+\n\\\]$/m, 'display math between \\[ \\]');
+    assert.match(content, /(^|[^$])\$[^\s$][^$\n]*[^\s$]\$(?!\d)/, 'inline $…$');
+    assert.match(content, /\\\([^)\n]+\)\\\)/, 'inline \\(…\\)');
+    assert.match(content, /^\| :--- \| :---: \| ---: \|$/m, 'a GFM table with aligned columns');
+    assert.match(content, /^- \[x\] /m, 'a done task');
+    assert.match(content, /^- \[ \] /m, 'an open task');
+    assert.match(content, /```mermaid\nflowchart LR\n(\s+\S.*-->.*\n)+/, 'a flowchart with edges');
+  });
+
+  test('answer=mixed streams token by token at rate=N like any answer', async () => {
+    const text = await (await chat('[mock answer=mixed rate=200 timeline=1]')).text();
+    const tokens = chunks(text).slice(1, -1).map(c => c.choices[0].delta.content);
+    assert.ok(tokens.length > 500, `${tokens.length} tokens`);
+    assert.ok(tokens.every(t => [...t].length <= 4 || /^\s+$/.test(t)), 'tokenizer-sized pieces');
+    const { tokenTimes, finishReason } = await lastRecord();
+    assert.equal(finishReason, 'stop');
+    // A lower bound only: the server can never be faster than its schedule.
+    assert.ok(tokenTimes.at(-1) - tokenTimes[0] >= ((tokenTimes.length - 1) / 200) * 1000 - 5);
+  });
+
+  test('answer=ID gives a canned answer by id, whatever the prompt; an unknown id falls back to the keywords', async () => {
+    assert.match(joined(await (await chat('[mock answer=sql] write a factorial')).text()), /```sql\n/);
+    assert.match(joined(await (await chat('[mock answer=nope] write a factorial')).text()), /```python\ndef factorial/);
+    assert.match(joined(await (await chat('[mock answer=factorial] 你好')).text()), /^好的/);
+  });
+});
+
 describe('rate and delay', () => {
   test('rate=N paces token events at N per second', async () => {
     await (await chat('[mock echo=1 rate=40 timeline=1] one two three four five six seven eight nine ten')).text();
