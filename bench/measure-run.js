@@ -76,11 +76,14 @@ export async function measureRun(ctx) {
       endpoint: ctx.endpoint,
       prompt,
       body: JSON.stringify(requestBody(ctx.model, prompt)),
-      codeTail: raw ? expected.rawTail : expected.codeTail,
+      // A rich reply has several blocks, and its last fenced block may not stay
+      // a code block (a diagram): its end is told by the prose after them.
+      codeTail: raw ? expected.rawTail : workload.rich ? '' : expected.codeTail,
       rawTail: expected.rawTail,
       proseTail: expected.proseTail,
       tokenEnds: tracked?.ends,
       keys: !!workload.keys,
+      diagramWaitMs: workload.rich ? workload.diagramWaitMs ?? 10_000 : undefined,
     };
     const floor = await page.evaluate(s => /** @type {any} */ (window).bench.networkFloor(s), spec);
     await fetch(`${ctx.apiUrl}/__mock/requests`, { method: 'DELETE' });
@@ -124,6 +127,12 @@ export async function measureRun(ctx) {
     }
     finished = true;
     const keysSent = await within(presses, 5_000, 0);
+    // Before anything else touches the page (the heap figure forces a GC, a
+    // long task): the diagram's window counts the page's own long tasks.
+    const diagram =
+      workload.rich && result.status === 'done'
+        ? await within(page.evaluate(() => /** @type {any} */ (window).bench.diagram()), (spec.diagramWaitMs ?? 0) + 5_000, null)
+        : null;
     if (ctx.trace) await within(browser.stopTracing(), 30_000, undefined);
 
     const heap = await within(heapUsage(browser, cdp), 10_000, null);
@@ -147,6 +156,7 @@ export async function measureRun(ctx) {
       domNodes: result.domNodes ?? null,
       errors: errors.slice(0, 3),
     };
+    if (diagram) figures.diagram = diagram;
     if (tracked && result.visibleAt) figures.latency = await tokenLatency(ctx.apiUrl, tracked.index, result.visibleAt);
     if (ctx.contender.name === 'vllm-chat' && result.status === 'done') {
       const render = await within(
@@ -155,6 +165,13 @@ export async function measureRun(ctx) {
         undefined,
       );
       figures.renderMs = render ?? null;
+      if (workload.rich) {
+        figures.math = await within(
+          page.evaluate(c => /** @type {any} */ (window).bench.mathCost(c), expected.content),
+          60_000,
+          null,
+        );
+      }
     }
     return figures;
   } catch (error) {

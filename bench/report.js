@@ -46,11 +46,12 @@ export function markdownTables(rows, scaling) {
     // A page frozen at the limit: its block outlasted the run, the figures are lower bounds.
     const ge = x.unresponsive ? '≥ ' : '';
     out.push(
-      `| ${row.workload} (${row.lines.toLocaleString('en')} lines, ${row.tokens.toLocaleString('en')} tokens) | ${row.contender} | ${time(row)} | ${s(x.firstMs)} | ${f0(x.tokensPerSec)} | ${s(x.networkMs)} | ${ratio(row, x.networkMs)} | ${s(x.renderMs)} | ${ratio(row, x.renderMs)} | ${ge}${x.longTasks?.count ?? '–'} | ${ge}${f0(x.longTasks?.longestMs)} | ${ge}${f0(x.longTasks?.blockingMs)} | ${fr ? `${f0(fr.p50)} / ${f0(fr.p95)} / ${ge}${f0(fr.max)}` : '–'} | ${ge}${fr?.over50 ?? '–'} | ${keysCell(x.keys)} | ${f1(x.heapMB)} + ${f1(x.workerHeapMB)} | ${x.domNodes?.toLocaleString('en') ?? '–'} |`,
+      `| ${row.workload} (${row.lines ? `${row.lines.toLocaleString('en')} lines` : 'rich answer'}, ${row.tokens.toLocaleString('en')} tokens) | ${row.contender} | ${time(row)} | ${s(x.firstMs)} | ${f0(x.tokensPerSec)} | ${s(x.networkMs)} | ${ratio(row, x.networkMs)} | ${s(x.renderMs)} | ${ratio(row, x.renderMs)} | ${ge}${x.longTasks?.count ?? '–'} | ${ge}${f0(x.longTasks?.longestMs)} | ${ge}${f0(x.longTasks?.blockingMs)} | ${fr ? `${f0(fr.p50)} / ${f0(fr.p95)} / ${ge}${f0(fr.max)}` : '–'} | ${ge}${fr?.over50 ?? '–'} | ${keysCell(x.keys)} | ${f1(x.heapMB)} + ${f1(x.workerHeapMB)} | ${x.domNodes?.toLocaleString('en') ?? '–'} |`,
     );
   }
-  out.push('', '| contender | server write → token in DOM at 200 tokens/s, p50 / p95 / max (ms) | time per token, 10,000 ÷ 1,000 lines: whole run / after the first code |', '| --- | ---: | ---: |');
-  const contenders = [...new Set(rows.map(r => r.contender))];
+  // Only when a run had the workloads these figures come from (`--workloads=mixed` alone has none).
+  if (rows.some(r => r.workload === 'rate' || r.workload === 'long')) out.push('', '| contender | server write → token in DOM at 200 tokens/s, p50 / p95 / max (ms) | time per token, 10,000 ÷ 1,000 lines: whole run / after the first code |', '| --- | ---: | ---: |');
+  const contenders = rows.some(r => r.workload === 'rate' || r.workload === 'long') ? [...new Set(rows.map(r => r.contender))] : [];
   for (const name of contenders) {
     const lat = rows.find(r => r.contender === name && r.figures.latency)?.figures.latency;
     const sc = scaling[name];
@@ -58,7 +59,30 @@ export function markdownTables(rows, scaling) {
       `| ${name} | ${lat ? `${f0(lat.p50)} / ${f0(lat.p95)} / ${f0(lat.max)}` : '–'} | ${sc ? `${f1(sc.whole, 2)}× / ${sc.streaming === null ? 'all at once at 1,000' : `${f1(sc.streaming, 2)}×`}` : 'timeout'} |`,
     );
   }
+  const rich = rows.filter(r => r.figures.math !== undefined || r.figures.diagram !== undefined);
+  if (rich.length) {
+    out.push(
+      '',
+      '| rich answer | contender | math: worker time per formula (ms) | formulas | one-shot render with / without math (ms) | diagram: last token → diagram on screen (ms) | long tasks meanwhile: count / longest (ms) |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const row of rich) {
+      const m = row.figures.math;
+      out.push(`| ${row.workload} | ${row.contender} | ${f1(m?.perFormulaMs, 2)} | ${m?.formulas ?? '–'} | ${m ? `${f0(m.withMs)} / ${f0(m.withoutMs)}` : '–'} | ${diagramCells(row.figures.diagram)} |`);
+    }
+  }
   return out.join('\n');
+}
+
+/**
+ * The diagram's two cells: `n/a` when no diagram part appeared in time (no
+ * renderer, or it failed), "before the last token" when it was already there.
+ * @param {{ status: string, ms?: number, longTasks?: { count: number, longestMs: number } } | null | undefined} d
+ */
+function diagramCells(d) {
+  if (!d || d.status !== 'done') return 'n/a | n/a';
+  const when = (d.ms ?? 0) <= 0 ? `${f0(d.ms)} (before the last token)` : f0(d.ms);
+  return `${when} | ${d.longTasks?.count ?? '–'} / ${f0(d.longTasks?.longestMs)}`;
 }
 
 /**
@@ -89,7 +113,7 @@ export function blockingSummary(rows) {
       const end = x.status === 'done' ? `done in ${sec(x.ms)}` : `not finished after ${sec(x.ms)} (${Math.round((x.progress ?? 0) * 100)} % shown)`;
       parts.push(`${label}: ${end}, ${blocked}`);
     }
-    out.push(`- **${name}**: ${parts.join('; ')}.`);
+    if (parts.length) out.push(`- **${name}**: ${parts.join('; ')}.`);
   }
   return out.join('\n');
 }

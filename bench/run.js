@@ -11,7 +11,9 @@
 // - Workloads (bench/workloads.js): one fenced block of real TypeScript,
 //   ~10 tokens a line, one token per SSE event: `long` 10,000 lines and `huge`
 //   40,000 lines unthrottled, `rate` ~2,000 tokens at 200 tokens/s, and
-//   `scaling-1k` 1,000 lines to compare with `long`.
+//   `scaling-1k` 1,000 lines to compare with `long`; `mixed`, the server's
+//   rich `answer=mixed` reply (prose, three code blocks, math, table, task
+//   list, mermaid) at 200 tokens/s.
 // - Contenders: vllm-chat (worker renders, element applies patches); naive
 //   (main thread: markdown-it + Shiki, whole reply to innerHTML each frame);
 //   deep-chat (npm element, default settings, OpenAI stream via interceptors,
@@ -29,6 +31,9 @@
 //   read with takeRecords(); rAF intervals by performance.now() inside the
 //   callback; key presses (Playwright keyboard.press every 100 ms while
 //   streaming `long` and `huge`) timed from the keydown's timestamp to the next frame.
+// - `mixed` (vllm-chat): math cost per formula (worker one-shot render with
+//   math minus without, ÷ formulas) and the diagram's render (last token →
+//   `[part~="diagram"]` on screen, long tasks meanwhile; n/a when none appears).
 // - `rate`: each code token's server write time (the server's timeline) vs the
 //   first frame whose code text covers it, one clock (epoch ms).
 // - End state: JS heap after a forced GC (CDP Runtime.getHeapUsage) of the page

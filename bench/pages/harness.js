@@ -15,6 +15,8 @@
  * @property {() => Element | null} messageRoot  the element holding the whole reply
  * @property {'code' | 'raw'} textModel  `code`: `codeRoot` shows the code only; `raw`: it shows the raw reply text
  * @property {(content: string) => Promise<number | undefined>} [renderFloor]  ms for a one-shot render of `content`
+ * @property {(content: string) => Promise<unknown>} [mathCost]  the worker's cost per formula of `content`
+ * @property {() => Element | null} [diagramRoot]  the reply's rendered diagram, once there is one
  */
 
 /**
@@ -28,6 +30,8 @@
  * @property {string} proseTail  last non-whitespace characters of the reply's rendered text
  * @property {number[]} [tokenEnds]  per tracked token, its end offset in the code (or raw) text
  * @property {boolean} keys  record keydown-to-next-frame delays of the probe input
+ * @property {number} [diagramWaitMs]  after the last token, wait this long at most for the contender's
+ *   diagram, timing it (see `diagram()`)
  */
 
 /** Strips all whitespace: renderers differ in newlines and spaces, not in the characters of the text. */
@@ -93,6 +97,42 @@ export function installHarness(contender) {
 
   /** @type {{ abort(): void } | undefined} */
   let current;
+  /** @type {Promise<unknown> | undefined} */
+  let diagramWatch;
+
+  /**
+   * From the reply's last token on screen (`endAt`) to the first frame that
+   * shows the contender's diagram, and the long tasks in between: the cost of
+   * a diagram rendered once its block is complete. `appearedAt` is set when
+   * the frame loop of the run already saw it; otherwise this keeps polling,
+   * once a frame, for `waitMs`. Never found: `{ status: 'n/a' }`.
+   * @param {() => Element | null} find @param {number} endAt @param {number} appearedAt @param {number} waitMs
+   */
+  const watchDiagram = (find, endAt, appearedAt, waitMs) =>
+    new Promise(resolve => {
+      const done = (/** @type {number} */ at) => {
+        longTasks.push(...observer.takeRecords());
+        const during = longTasks.filter(t => t.startTime + t.duration > endAt && t.startTime < at);
+        resolve({
+          status: 'done',
+          // Negative: it was on screen before the reply's last token.
+          ms: at - endAt,
+          longTasks: {
+            count: during.length,
+            longestMs: Math.max(0, ...during.map(t => t.duration)),
+            blockingMs: during.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0),
+          },
+        });
+      };
+      if (appearedAt) return done(appearedAt);
+      const poll = () => {
+        const now = performance.now();
+        if (find()) return done(now);
+        if (now - endAt > waitMs) return resolve({ status: 'n/a', waitedMs: now - endAt });
+        requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+    });
 
   const bench = {
     ready: false,
@@ -134,6 +174,10 @@ export function installHarness(contender) {
         let finished = false;
         let prev = 0;
         let t0 = 0;
+        // Looked for on every frame only when asked: the search walks the reply.
+        const diagramRoot = spec.diagramWaitMs ? contender.diagramRoot : undefined;
+        let diagramAt = 0;
+        diagramWatch = undefined;
 
         const visible = () => {
           const code = contender.codeRoot();
@@ -180,6 +224,8 @@ export function installHarness(contender) {
           finished = true;
           recordKeys = false;
           const codeText = contender.codeRoot()?.textContent ?? '';
+          const endAt = performance.now();
+          if (diagramRoot && status === 'done') diagramWatch = watchDiagram(diagramRoot, endAt, diagramAt, spec.diagramWaitMs ?? 0);
           resolve({
             status,
             ...summary(performance.now()),
@@ -203,6 +249,7 @@ export function installHarness(contender) {
             const code = contender.codeRoot();
             if (code && tailText(code, 1) !== '') firstAt = now;
           }
+          if (diagramRoot && !diagramAt && diagramRoot()) diagramAt = now;
           if (tokenEnds.length > visibleAt.length) {
             // O(reply) per frame: used only by the small `rate` workload.
             const shown = contender.codeRoot()?.textContent?.length ?? 0;
@@ -243,6 +290,10 @@ export function installHarness(contender) {
     },
     /** @param {string} content */
     renderFloor: (content) => contender.renderFloor?.(content),
+    /** @param {string} content */
+    mathCost: (content) => contender.mathCost?.(content),
+    /** The diagram figures of the last run (see `watchDiagram`), or null when not asked for. */
+    diagram: () => diagramWatch ?? null,
   };
   Object.assign(window, { bench });
 }
