@@ -33,9 +33,11 @@ export const TOKENIZE_MAX_LINE_LENGTH = 50_000;
 
 /**
  * Lines this long or longer (up to `TOKENIZE_MAX_LINE_LENGTH`) are coloured,
- * but each in a slice of its own (section-renderer.ts): tokenizing one is
- * tens of milliseconds, so a take never does one after other work, and the
- * deadline is checked again right after it.
+ * but each in a slice of its own (section-renderer.ts), so a take never does
+ * one after other work, and the deadline is checked again right after it.
+ * That slice is not bounded by the budget: a line is one Shiki call (its
+ * tokenizer cannot stop part-way through a line and resume), and its cost
+ * grows faster than its length, far past a slice's budget for real code.
  */
 export const LONG_LINE_LENGTH = 5_000;
 
