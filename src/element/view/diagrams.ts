@@ -17,6 +17,14 @@
  *
  * Source that Mermaid cannot parse or draw stays code, with nothing added.
  * The block's source is its `<code>` text (exactly the code), never markup.
+ *
+ * Mermaid lays a diagram out in a scratch node of the page with inline
+ * styles, and the image is a `data:` URL: a page needs `style-src
+ * 'unsafe-inline'` and `img-src data:` for diagrams, and Trusted Types
+ * enforcement rules Mermaid out. Where the page's policy blocks either
+ * (a `securitypolicyviolation` while drawing, or an image that does not
+ * load), the block stays code with a short note, and no further diagram is
+ * tried on the page; pages with such a policy set `no-diagrams`.
  */
 import type { VllmChatStrings } from '../strings.js';
 import { codeBlockSource } from './apply-patch.js';
@@ -33,6 +41,8 @@ let mermaidModule: Promise<Mermaid> | undefined;
 /** Mermaid keeps one global configuration and scratch DOM: one drawing at a time, page-wide. */
 let queue: Promise<unknown> = Promise.resolve();
 let serial = 0;
+/** The page's policy blocked a diagram: every later one stays code at once (no repeated violations). */
+let blocked = false;
 
 function loadMermaid(): Promise<Mermaid> {
   // A dynamic import: the bundler makes Mermaid chunks next to the entry, loaded from its URL.
@@ -74,31 +84,67 @@ export function svgImageUrl(svg: string): string {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(sized)}`;
 }
 
-/** Renders `source` to SVG text with `theme`; `undefined` when Mermaid cannot parse or draw it. */
-async function renderSvg(source: string, dark: boolean): Promise<string | undefined> {
+/** What became of one drawing: the SVG text, or why there is none. */
+type Drawing = { svg: string } | { failed: 'unparsable' | 'blocked' };
+
+/**
+ * Renders `source` to SVG text, one drawing at a time page-wide: `unparsable`
+ * when Mermaid cannot parse or draw it, `blocked` when the page's policy
+ * stopped it.
+ */
+async function renderSvg(source: string, dark: boolean): Promise<Drawing> {
   const run = queue.then(async () => {
-    const mermaid = await loadMermaid();
-    mermaid.initialize({
-      startOnLoad: false,
-      // Strict: no click handlers, no HTML in labels survives sanitizing.
-      securityLevel: 'strict',
-      theme: dark ? 'dark' : 'default',
-      // SVG text labels: an `<img>` does not render HTML inside `foreignObject` reliably, and none is needed.
-      htmlLabels: false,
-      flowchart: { htmlLabels: false },
-      // A failure throws instead of drawing Mermaid's error picture: the block then stays code.
-      suppressErrorRendering: true,
-    });
-    if (!(await mermaid.parse(source, { suppressErrors: true }))) return undefined;
-    const { svg } = await mermaid.render(`vllm-chat-diagram-${++serial}`, source);
-    return svg;
+    if (blocked) throw new BlockedError();
+    let violated = false;
+    // What Mermaid and the image need; other violations of the page are not ours.
+    const onViolation = (event: SecurityPolicyViolationEvent): void => {
+      if (/^(?:style-src|img-src|trusted-types|require-trusted-types-for)/.test(event.effectiveDirective)) violated = true;
+    };
+    document.addEventListener('securitypolicyviolation', onViolation);
+    let outcome: { svg: string | undefined } | { error: unknown };
+    try {
+      outcome = { svg: await drawSvg(source, dark) };
+    } catch (error) {
+      outcome = { error };
+    }
+    // Violation events are queued as tasks: let those of this drawing arrive.
+    await new Promise(resolve => setTimeout(resolve, 0));
+    document.removeEventListener('securitypolicyviolation', onViolation);
+    if (violated) {
+      blocked = true;
+      throw new BlockedError();
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.svg;
   });
   queue = run.catch(() => undefined);
   try {
-    return await run;
-  } catch {
-    return undefined;
+    const svg = await run;
+    return svg === undefined ? { failed: 'unparsable' } : { svg };
+  } catch (error) {
+    return { failed: error instanceof BlockedError ? 'blocked' : 'unparsable' };
   }
+}
+
+/** The page's Content-Security-Policy or Trusted Types stopped Mermaid. */
+class BlockedError extends Error {}
+
+async function drawSvg(source: string, dark: boolean): Promise<string | undefined> {
+  const mermaid = await loadMermaid();
+  mermaid.initialize({
+    startOnLoad: false,
+    // Strict: no click handlers, no HTML in labels survives sanitizing.
+    securityLevel: 'strict',
+    theme: dark ? 'dark' : 'default',
+    // SVG text labels: an `<img>` does not render HTML inside `foreignObject` reliably, and none is needed.
+    htmlLabels: false,
+    flowchart: { htmlLabels: false },
+    // A failure throws instead of drawing Mermaid's error picture: the block then stays code.
+    suppressErrorRendering: true,
+  });
+  if (!(await mermaid.parse(source, { suppressErrors: true }))) return undefined;
+  const { svg } = await mermaid.render(`vllm-chat-diagram-${++serial}`, source);
+  return svg;
 }
 
 function sourceButton(block: Element): HTMLButtonElement | null {
@@ -132,6 +178,13 @@ function show(block: HTMLElement, url: string, dark: boolean, strings: VllmChatS
     bar.append(button);
     const image = document.createElement('img');
     image.className = 'diagram-image';
+    // An `img-src` without `data:` blocks the image: back to the code, with the note.
+    image.addEventListener('error', () => {
+      blocked = true;
+      box?.remove();
+      block.classList.remove(SHOWN);
+      giveUp(block, true, strings);
+    });
     box.append(bar, image);
     block.prepend(box);
     block.classList.add(SHOWN);
@@ -150,6 +203,18 @@ function relabel(block: Element, strings: VllmChatStrings): void {
   }
   const image = block.querySelector<HTMLImageElement>(':scope > [part~="diagram"] img');
   if (image) image.alt = strings.diagram;
+  const note = block.querySelector(':scope > .diagram-note');
+  if (note) note.textContent = strings.diagramBlocked;
+}
+
+/** The block stays code; with `note` when the page's policy is why. */
+function giveUp(block: HTMLElement, note: boolean, strings: VllmChatStrings): void {
+  block.dataset.diagram = marks.failed;
+  if (!note || block.querySelector(':scope > .diagram-note')) return;
+  const text = document.createElement('p');
+  text.className = 'diagram-note';
+  text.textContent = strings.diagramBlocked;
+  block.prepend(text);
 }
 
 /** Draws one block; the block stays code when Mermaid fails. */
@@ -157,14 +222,14 @@ async function draw(block: HTMLElement, strings: () => VllmChatStrings): Promise
   await idle();
   if (!block.isConnected) return;
   const dark = isDark(block);
-  const svg = await renderSvg(codeBlockSource(block), dark);
+  const drawing = await renderSvg(codeBlockSource(block), dark);
   if (!block.isConnected) return;
-  if (svg === undefined) {
-    block.dataset.diagram = marks.failed;
+  if ('failed' in drawing) {
+    giveUp(block, drawing.failed === 'blocked', strings());
     return;
   }
   block.dataset.diagram = marks.drawn;
-  show(block, svgImageUrl(svg), dark, strings());
+  show(block, svgImageUrl(drawing.svg), dark, strings());
 }
 
 /**
@@ -186,13 +251,15 @@ export function redrawDiagrams(section: Element, strings: () => VllmChatStrings)
     blocks.map(async block => {
       await idle();
       const dark = isDark(block);
-      const svg = await renderSvg(codeBlockSource(block), dark);
-      if (svg !== undefined && block.isConnected) show(block, svgImageUrl(svg), dark, strings());
+      const drawing = await renderSvg(codeBlockSource(block), dark);
+      if ('svg' in drawing && block.isConnected) show(block, svgImageUrl(drawing.svg), dark, strings());
     }),
   ).then(() => undefined);
 }
 
 /** Re-reads the diagrams' words (the language changed). */
 export function relabelDiagrams(section: Element, strings: VllmChatStrings): void {
-  for (const block of section.querySelectorAll(`.code-block[data-diagram="${marks.drawn}"]`)) relabel(block, strings);
+  for (const block of section.querySelectorAll(`.code-block[data-diagram="${marks.drawn}"], .code-block[data-diagram="${marks.failed}"]`)) {
+    relabel(block, strings);
+  }
 }

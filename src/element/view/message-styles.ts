@@ -174,6 +174,12 @@ export const messageStyles = css`
     font-size: 0.8em;
     background: color-mix(in srgb, currentColor 8%, transparent);
   }
+  .diagram-note {
+    margin: 0;
+    padding: 0.2em 0.6em;
+    font-size: 0.8em;
+    opacity: 0.8;
+  }
   .diagram-image {
     display: block;
     max-width: 100%;
