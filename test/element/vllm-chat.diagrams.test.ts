@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { VllmChat } from '../../src/element/vllm-chat.js';
+import { markupViolations } from '../support/allowed-markup.js';
 import { mount, parts, unmountAll, waitFor } from './chat-fixture.js';
 
 const FLOWCHART = 'graph TD\n  A[Parse] --> B{Valid?}\n  B -->|yes| C[Render]\n  B -->|no| D[Show code]';
@@ -125,6 +126,23 @@ describe('<vllm-chat> diagrams', () => {
     expect(button.getAttribute('aria-pressed')).to.equal('false');
     expect(visible(code)).to.equal(false);
     expect(visible(image)).to.equal(true);
+  });
+
+  it('draws hostile labels as inert text: allow-listed markup only, nothing in the SVG that could run', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    const hostile =
+      'graph TD\n  A["<img src=x onerror=alert(1)>"] --> B["<script>alert(2)</script>"]\n' +
+      '  B --> C["<a href=\'javascript:alert(3)\'>x</a>"]\n  click A "javascript:alert(4)"\n  click C callback';
+    await echo(el, fenced(hostile));
+    const image = await diagramImage(el);
+    // Parsed here only to inspect it (the element never parses it): the payloads are text, not markup.
+    const doc = new DOMParser().parseFromString(svgOf(image), 'image/svg+xml');
+    expect(doc.querySelector('parsererror')).to.equal(null);
+    // (`click` makes Mermaid wrap a node in `<a>`: inert in an image, and its URL is sanitized.)
+    expect(doc.querySelectorAll('script, foreignObject, img, iframe, use')).to.have.length(0);
+    const attributes = [...doc.querySelectorAll('*')].flatMap(node => [...node.attributes]);
+    expect(attributes.filter(a => /^on/i.test(a.name) || /javascript:/i.test(a.value)).map(a => `${a.name}=${a.value}`)).to.deep.equal([]);
+    expect(markupViolations(lastReply(el).querySelector('.content')!)).to.deep.equal([]);
   });
 
   it('keeps mermaid source that does not parse as code, with no error', async () => {
