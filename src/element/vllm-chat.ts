@@ -68,7 +68,7 @@ const optionalNumber = {
  * @csspart download-button - saves a code block as a file named after its language's extension
  * @csspart wrap-button - soft-wraps a code block's lines (off at first; `aria-pressed`)
  * @csspart expand-button - shows a collapsed code block whole, and collapses it again (`aria-expanded`)
- * @csspart diagram - a drawn ```` ```mermaid ```` block: a box holding the diagram as an `<img>` (nothing in it runs script)
+ * @csspart diagram - a drawn `mermaid` block: a box holding the diagram as an `<img>` (nothing in it runs script)
  * @csspart diagram-source-button - toggles a diagram to its source shown as a `code-block`, and back (`aria-pressed`)
  * @csspart table-copy-button - copies a table as tab-separated text
  * @csspart copy-reply-button - copies an assistant message's text
