@@ -26,6 +26,12 @@ export interface VllmChatStrings {
   wrap: string;
   /** Text and accessible name of a table's copy button (written by the worker). */
   copyTable: string;
+  /** Text alternative of a drawn diagram's image. */
+  diagram: string;
+  /** Text and accessible name of a diagram's toggle to its source code (`aria-pressed`). */
+  diagramSource: string;
+  /** Above a diagram's code when the page's Content-Security-Policy kept it from being drawn. */
+  diagramBlocked: string;
   /** The button under a collapsed code block that shows all of it. */
   expand: (lines: number) => string;
   /** The same button once the block is shown whole. */
@@ -74,6 +80,9 @@ const en: VllmChatStrings = {
   download: 'Download',
   wrap: 'Wrap',
   copyTable: 'Copy table',
+  diagram: 'Diagram',
+  diagramSource: 'Source',
+  diagramBlocked: 'This page’s Content-Security-Policy does not allow drawing diagrams, so it is shown as code.',
   expand: lines => `Show all ${lines} lines`,
   collapse: 'Collapse',
   copyReply: 'Copy reply',
@@ -113,6 +122,9 @@ const zh: VllmChatStrings = {
   download: '下载',
   wrap: '自动换行',
   copyTable: '复制表格',
+  diagram: '图表',
+  diagramSource: '源代码',
+  diagramBlocked: '本页面的内容安全策略（CSP）不允许绘制图表，因此以代码显示。',
   expand: lines => `展开全部 ${lines} 行`,
   collapse: '收起',
   copyReply: '复制回答',

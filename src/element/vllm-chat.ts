@@ -50,6 +50,7 @@ const optionalNumber = {
  * @attr {string} storage-key - when set, the conversation persists in the browser under this key and is restored on load.
  * @attr {boolean} allow-images - show markdown images (otherwise they are links, so nothing loads by itself).
  * @attr {boolean} no-math - TeX stays text (otherwise `$…$`, `\(…\)`, `$$…$$`, `\[…\]` render as MathML).
+ * @attr {boolean} no-diagrams - `mermaid` fences stay code (otherwise a closed one is drawn as a diagram once the reply ends).
  * @attr {boolean} line-numbers - code blocks show line numbers (never part of the copied text).
  * @attr {number} collapse-lines - a finished code block longer than this shows collapsed (0: never). Default `0`.
  *
@@ -67,6 +68,8 @@ const optionalNumber = {
  * @csspart download-button - saves a code block as a file named after its language's extension
  * @csspart wrap-button - soft-wraps a code block's lines (off at first; `aria-pressed`)
  * @csspart expand-button - shows a collapsed code block whole, and collapses it again (`aria-expanded`)
+ * @csspart diagram - a drawn `mermaid` block: a box holding the diagram as an `<img>` (nothing in it runs script)
+ * @csspart diagram-source-button - toggles a diagram to its source shown as a `code-block`, and back (`aria-pressed`)
  * @csspart table-copy-button - copies a table as tab-separated text
  * @csspart copy-reply-button - copies an assistant message's text
  * @csspart regenerate-button - answers the last user message again
@@ -126,6 +129,8 @@ export class VllmChat extends LitElement {
   @property({ attribute: 'allow-images', type: Boolean, reflect: true }) allowImages = false;
   /** TeX stays text instead of rendering as MathML. */
   @property({ attribute: 'no-math', type: Boolean, reflect: true }) noMath = false;
+  /** `mermaid` fences stay code instead of being drawn as diagrams. */
+  @property({ attribute: 'no-diagrams', type: Boolean, reflect: true }) noDiagrams = false;
   /** Code blocks show line numbers; they are never in the code's text, a copy or a selection. */
   @property({ attribute: 'line-numbers', type: Boolean, reflect: true }) lineNumbers = false;
   /** A finished code block longer than this many lines shows collapsed; 0: never. */
@@ -241,7 +246,7 @@ export class VllmChat extends LitElement {
 
   #renderOptions(): RenderOptions {
     const { copy, download, wrap, copyTable } = this.#strings();
-    return { theme: this.theme, labels: { copy, download, wrap, copyTable }, allowImages: this.allowImages, noMath: this.noMath };
+    return { theme: this.theme, labels: { copy, download, wrap, copyTable }, allowImages: this.allowImages, noMath: this.noMath, noDiagrams: this.noDiagrams };
   }
 
   #push(message: ChatMessage): MessageView {

@@ -42,8 +42,13 @@ export type BlockOp =
   | { type: 'code-lines'; lines: string[] }
   /** Replace the partial last line of the open code block (`''`: none yet). */
   | { type: 'code-tail'; html: string }
-  /** The open code block is frozen as it stands (its partial line, if any, stays as the last line). */
-  | { type: 'code-close' }
+  /**
+   * The open code block is frozen as it stands (its partial line, if any,
+   * stays as the last line). `diagram`: its fence was a ```` ```mermaid ````
+   * block that closed (diagrams are on): the element may draw it; the source
+   * is the block's code text, so the op carries nothing else.
+   */
+  | { type: 'code-close'; diagram?: true }
   /**
    * Frozen block `index` (0-based, in order of freezing: each frozen block,
    * markdown or code, is one element) is replaced by `html`, one element. Sent
@@ -134,6 +139,8 @@ export interface RenderOptions {
   allowImages?: boolean;
   /** TeX stays text (otherwise `$…$`, `\(…\)`, `$$…$$`, `\[…\]` render as MathML). */
   noMath?: boolean;
+  /** ```` ```mermaid ```` fences stay code (otherwise a closed one is marked for the element to draw). */
+  noDiagrams?: boolean;
 }
 
 /** One chat completion request, fully resolved by the element. */

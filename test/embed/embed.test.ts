@@ -5,7 +5,7 @@
  * third origin. Everything runs for real: Chromium, HTTP, the worker, Shiki.
  */
 import { expect } from 'chai';
-import { loadEmbedPage, strictCsp, trustedTypesCsp, apiOrigin, type EmbedResult } from './load-embed-page.js';
+import { loadEmbedPage, strictCsp, trustedTypesCsp, diagramsCsp, apiOrigin, type EmbedResult } from './load-embed-page.js';
 
 /** Every element's reply finished and shows a highlighted 20-line Python block. */
 function expectHighlightedReplies(result: EmbedResult, count: number): void {
@@ -57,6 +57,49 @@ describe('embedding from another origin', () => {
       [true, '\\int_0^1 x\\,dx = \\frac{1}{2}', true],
     ]);
     expect(result.violations).to.deep.equal([]);
+  });
+
+  describe('diagrams', () => {
+    const prompt = '[mock echo=1 rate=0] Flow:\n\n```mermaid\ngraph TD\n  A[Start] --> B{Ok?}\n  B -->|yes| C[Done]\n```\n';
+
+    it('draws a diagram, its chunks from the bundle origin, under a strict CSP with the documented diagram lines, with no violation', async () => {
+      const result = await loadEmbedPage({ prompt, diagrams: '1' }, diagramsCsp, 40_000);
+      expect(result.harnessError, 'harness').to.equal(undefined);
+      expect(result.messages?.[0]?.status).to.equal('done');
+      expect(result.views?.[0]?.diagramStates).to.deep.equal(['drawn']);
+      const [width, height] = result.views?.[0]?.diagramImages[0] ?? [0, 0];
+      expect(width).to.be.greaterThan(0);
+      expect(height).to.be.greaterThan(0);
+      expect(result.diagramChunks).to.be.greaterThan(0);
+      expect(result.violations).to.deep.equal([]);
+    });
+
+    it('no-diagrams under Trusted Types keeps the code, fetches no diagram chunk, with no violation', async () => {
+      const result = await loadEmbedPage({ prompt, diagrams: '1', noDiagrams: '1' }, trustedTypesCsp, 40_000);
+      expect(result.messages?.[0]?.status).to.equal('done');
+      expect(result.views?.[0]?.diagramStates).to.deep.equal(['code']);
+      expect(result.views?.[0]?.codeText).to.equal('graph TD\n  A[Start] --> B{Ok?}\n  B -->|yes| C[Done]');
+      expect(result.diagramChunks).to.equal(0);
+      expect(result.violations).to.deep.equal([]);
+    });
+
+    for (const [name, csp] of [
+      ['a strict CSP without the diagram lines', strictCsp],
+      ['Trusted Types', trustedTypesCsp],
+    ] as const) {
+      it(`under ${name}, a diagram degrades to its code with a note (the policy reports what it blocked)`, async () => {
+        const result = await loadEmbedPage({ prompt, diagrams: '1' }, csp, 40_000);
+        expect(result.harnessError, 'harness').to.equal(undefined);
+        expect(result.messages?.[0]?.status).to.equal('done');
+        expect(result.views?.[0]?.diagramStates).to.deep.equal(['failed']);
+        expect(result.views?.[0]?.diagramImages).to.deep.equal([]);
+        expect(result.views?.[0]?.diagramNotes).to.have.length(1);
+        expect(result.views?.[0]?.diagramNotes[0]).to.contain('Content-Security-Policy');
+        expect(result.views?.[0]?.codeText).to.contain('A[Start]');
+        // Only what diagrams need was refused; the chat itself ran clean.
+        for (const violation of result.violations) expect(violation).to.match(/^(style-src|img-src|trusted-types|require-trusted-types-for)/);
+      });
+    }
   });
 
   it('two elements on a page share one worker', async () => {

@@ -11,9 +11,15 @@ export interface EmbedResult {
   harnessError?: string;
   defined?: boolean;
   messages?: { status: string; content: string; error?: string }[];
-  views?: { codeBlocks: number; codeText: string; tokenColours: number; errorText: string; math: [boolean, string, boolean][] }[];
+  views?: { codeBlocks: number; codeText: string; tokenColours: number; errorText: string; math: [boolean, string, boolean][];
+    diagramNotes: string[];
+    diagramStates: string[];
+    diagramImages: [number, number][];
+  }[];
   /** `effectiveDirective blockedURI` of each CSP violation on the page's document. */
   violations: string[];
+  /** Mermaid chunks the page fetched. */
+  diagramChunks?: number;
   /** `new Worker()` calls on the page. */
   workersStarted: number;
 }
@@ -72,6 +78,12 @@ export const strictCsp = [
   `connect-src ${apiOrigin}`,
   "style-src 'self'",
 ].join('; ');
+
+/**
+ * What diagrams add to `strictCsp` (README, Deploy): Mermaid lays a diagram
+ * out with inline styles, and the image is a `data:` URL.
+ */
+export const diagramsCsp = `${strictCsp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")}; img-src 'self' data:`;
 
 /** `strictCsp` with Trusted Types enforced and only the `vllm-chat` policy allowed. */
 export const trustedTypesCsp = `${strictCsp}; require-trusted-types-for 'script'; trusted-types vllm-chat`;

@@ -36,6 +36,7 @@ function importedNames(text, module) {
 
 const editors = {
   '/recolour-code.js': { names: ['recolourCode'], allowed: ['src/element/view/message-view.ts'] },
+  '/diagrams.js': { names: ['drawDiagrams', 'redrawDiagrams', 'relabelDiagrams'], allowed: ['src/element/view/message-view.ts'] },
   '/apply-patch.js': { names: ['applyPatch', 'restyleCodeBlock'], allowed: ['src/element/view/message-view.ts', 'src/element/view/recolour-code.ts'] },
 };
 

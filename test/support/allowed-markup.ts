@@ -40,7 +40,8 @@ export const ALLOWED: Record<string, readonly string[]> = {
   td: [],
   a: ['href', 'rel', 'target', 'title'],
   img: ['src', 'alt', 'loading', 'referrerpolicy', 'title'],
-  div: ['data-lang'],
+  // `data-diagram`: a closed mermaid fence (empty marker, then its drawing state); `part`: the diagram box.
+  div: ['data-lang', 'data-diagram', 'part'],
   span: ['part'],
   pre: ['part'],
   button: ['type', 'part', 'aria-label', 'aria-pressed'],
@@ -95,7 +96,10 @@ export function markupViolations(root: Element, { images = false } = {}): string
       if (!linkSchemes.includes(protocol)) problems.push(`link to ${protocol} (${el.getAttribute('href')})`);
       if (el.rel !== 'noopener noreferrer' || el.target !== '_blank') problems.push(`link without rel/target: ${el.outerHTML}`);
     }
-    if (el instanceof HTMLImageElement) {
+    if (el instanceof HTMLImageElement && el.parentElement?.matches('[part~="diagram"]')) {
+      // A drawn diagram: Mermaid's SVG as an image (never live markup), whatever allow-images says.
+      if (!el.src.startsWith('data:image/svg+xml')) problems.push(`diagram image from ${el.src.slice(0, 40)}`);
+    } else if (el instanceof HTMLImageElement) {
       if (!images) problems.push(`image while images are off: ${el.outerHTML}`);
       const protocol = new URL(el.src).protocol;
       if (protocol !== 'http:' && protocol !== 'https:') problems.push(`image from ${protocol} (${el.getAttribute('src')})`);

@@ -87,7 +87,9 @@ export function applyPatch(section: HTMLElement, ops: readonly BlockOp[]): void 
         if (op.html) state.open.partial = appendLines(state.open.code, state.open.lines, [op.html]);
         break;
       case 'code-close':
-        // Frozen as it stands, partial line included.
+        // Frozen as it stands, partial line included. A finished diagram fence
+        // is marked for diagrams.ts (an empty marker: the source is the code text).
+        if (op.diagram) state.open?.block.setAttribute('data-diagram', '');
         state.open = null;
         break;
       case 'replace': {

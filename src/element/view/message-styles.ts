@@ -162,6 +162,30 @@ export const messageStyles = css`
     padding: 0.3em;
     background: color-mix(in srgb, currentColor 8%, transparent);
   }
+  /* A drawn diagram (diagrams.ts): the box sits first in its code block and hides the rest until toggled. */
+  .code-block.diagram-shown > :not([part~='diagram']),
+  .code-block:not(.diagram-shown) .diagram-image {
+    display: none;
+  }
+  .diagram-bar {
+    display: flex;
+    justify-content: flex-end;
+    padding: 0.2em 0.6em;
+    font-size: 0.8em;
+    background: color-mix(in srgb, currentColor 8%, transparent);
+  }
+  .diagram-note {
+    margin: 0;
+    padding: 0.2em 0.6em;
+    font-size: 0.8em;
+    opacity: 0.8;
+  }
+  .diagram-image {
+    display: block;
+    max-width: 100%;
+    height: auto;
+    margin: 0.75em auto;
+  }
   pre[part='code-block'] {
     margin: 0;
     padding: 0.7em 0.9em;

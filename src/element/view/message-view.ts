@@ -8,7 +8,7 @@
  * (`applyPatch`), its end (`finish`), a stored message shown again
  * (`restore`), a theme change (`recolour`), a language change (`relabel`).
  * The helpers it uses (apply-patch.ts for the worker's block ops,
- * recolour-code.ts) are called from here only, so one object knows what is on
+ * recolour-code.ts, diagrams.ts) are called from here only, so one object knows what is on
  * screen; test/package/message-view.test.js checks that no other module calls
  * them. (A pressed copy button shows "Copied" for a moment through
  * copy-feedback.ts: feedback on the control, not content of the message.)
@@ -17,6 +17,7 @@ import type { ChatMessage } from '../../shared/chat-message.js';
 import type { ChatError, HighlightedCode, Patch, StreamEnd } from '../../shared/protocol.js';
 import type { VllmChatStrings } from '../strings.js';
 import { applyPatch } from './apply-patch.js';
+import { drawDiagrams, redrawDiagrams, relabelDiagrams } from './diagrams.js';
 import { addTokenStyles } from './message-styles.js';
 import { recolourCode } from './recolour-code.js';
 
@@ -46,6 +47,10 @@ export class MessageView {
   #stats: HTMLElement;
   #error: HTMLElement | undefined;
   #buttons: { button: HTMLButtonElement; label: keyof VllmChatStrings }[] = [];
+  /** A diagram fence closed in the content: drawn once the message stops streaming. */
+  #diagramsPending = false;
+  /** The diagrams being drawn (tests and the element may wait for them). */
+  diagramsDrawn: Promise<void> = Promise.resolve();
 
   constructor(
     readonly message: ChatMessage,
@@ -106,7 +111,10 @@ export class MessageView {
   applyPatch(patch: Patch): void {
     if (patch.styles?.length) addTokenStyles(patch.styles);
     if (patch.reasoning?.length) applyPatch(this.#reasoningSection(), patch.reasoning);
-    if (patch.content?.length) applyPatch(this.#content, patch.content);
+    if (patch.content?.length) {
+      applyPatch(this.#content, patch.content);
+      if (patch.content.some(op => op.type === 'code-close' && op.diagram)) this.#diagramsPending = true;
+    }
     const message = this.message;
     if (patch.reasoningDelta) message.reasoning = (message.reasoning ?? '') + patch.reasoningDelta;
     if (patch.contentDelta) message.content += patch.contentDelta;
@@ -121,6 +129,14 @@ export class MessageView {
       this.#setStats(this.strings.liveStats(patch.stats.tokens, seconds > 0 ? patch.stats.tokens / seconds : 0));
     }
     if (patch.end) this.finish(patch.end);
+    this.#drawDiagrams();
+  }
+
+  /** Draws the content's finished diagram fences in idle time, once nothing streams into it any more. */
+  #drawDiagrams(): void {
+    if (!this.#diagramsPending || this.message.status === 'streaming') return;
+    this.#diagramsPending = false;
+    this.diagramsDrawn = drawDiagrams(this.#content, () => this.strings);
   }
 
   /** Ends the message: status, finish reason, usage and error, into the message and on screen. */
@@ -171,8 +187,11 @@ export class MessageView {
    * Re-colours this message's code blocks (the theme changed), one block per
    * frame. False when `current()` turned false on the way (a newer theme).
    */
-  recolour(highlight: HighlightBlock, current: () => boolean): Promise<boolean> {
-    return recolourCode(this.root, highlight, current);
+  async recolour(highlight: HighlightBlock, current: () => boolean): Promise<boolean> {
+    const done = await recolourCode(this.root, highlight, current);
+    // Diagrams follow the code's theme from dark to light and back.
+    if (done) this.diagramsDrawn = this.diagramsDrawn.then(() => redrawDiagrams(this.#content, () => this.strings));
+    return done;
   }
 
   /** Re-reads every visible word from `strings` (the language changed). */
@@ -184,6 +203,7 @@ export class MessageView {
       if (typeof text === 'string') button.textContent = text;
     }
     if (this.#reasoningSummary) this.#reasoningSummary.textContent = strings.reasoning;
+    relabelDiagrams(this.#content, strings);
   }
 
   /** Mirrors the status on the DOM (`data-status`), for styling and `aria-busy`. */

@@ -142,7 +142,7 @@ export class MessageRenderer {
       };
       const md = createMarkdown(this.options, renderFence, this.stages);
       const postRender = createPostRender(this.options, this.stages);
-      return { md, postRender, hl, theme, styles, buttons };
+      return { md, postRender, hl, theme, styles, buttons, diagrams: !this.options.noDiagrams };
     })();
     return this.context;
   }

@@ -29,7 +29,12 @@ export interface RenderContext {
   styles: StyleSink;
   /** Labels of a code block's buttons. */
   buttons: Pick<CodeBlockHead, 'copyLabel' | 'downloadLabel' | 'wrapLabel'>;
+  /** A closed top-level ```` ```mermaid ```` fence is marked as a diagram (`code-close` with `diagram`). */
+  diagrams: boolean;
 }
+
+/** The fence word of a diagram block (compared after `sanitizeLang`, so `Mermaid` counts too). */
+const DIAGRAM_LANG = 'mermaid';
 
 /**
  * Complete code lines tokenized per Shiki call: enough to spread its per-call
@@ -68,6 +73,8 @@ interface OpenCode {
   partial: string;
   /** The complete lines so far, to colour them again when the theme changes mid-block. */
   source: string[];
+  /** A diagram fence: marked as such when (and only when) its closing fence arrives. */
+  diagram: boolean;
 }
 
 export class SectionRenderer {
@@ -254,6 +261,7 @@ export class SectionRenderer {
       lines: new LineHighlighter(ctx.hl, id, ctx.theme, ctx.styles),
       partial: '',
       source: [],
+      diagram: ctx.diagrams && lang.toLowerCase() === DIAGRAM_LANG,
     };
   }
 
@@ -281,6 +289,7 @@ export class SectionRenderer {
     let closed = false;
     let more = false;
     let size = FIRST_LINE_BATCH;
+    let fenceClosed = false;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
       const line = text.slice(pos, nl);
       if (isClosingFence(line, code)) {
@@ -322,7 +331,9 @@ export class SectionRenderer {
     let rest = more ? '' : text.slice(pos);
     if (!more && !closed && final && rest !== '') {
       // The document ends inside the fence: its last line is a line of code (unless it closes the fence).
-      if (!isClosingFence(rest, code)) {
+      if (isClosingFence(rest, code)) {
+        fenceClosed = true;
+      } else {
         const line = stripIndent(rest, code.indent);
         lines.push(code.lines.line(line));
         code.source.push(line);
@@ -339,7 +350,8 @@ export class SectionRenderer {
     }
     if (closed || final) {
       if (code.partial !== '') ops.push({ type: 'code-tail', html: '' });
-      ops.push({ type: 'code-close' });
+      // A fence cut off by the end of the reply is not a finished diagram: it stays code.
+      ops.push(code.diagram && (closed || fenceClosed) ? { type: 'code-close', diagram: true } : { type: 'code-close' });
       this.code = null;
       this.buf = closed ? rest : '';
       return closed && (!final || rest !== '') ? 'closed' : 'open';

@@ -7,6 +7,8 @@
 //   copies=2     also import a second copy of the module (`vllm-chat.js?v=2`)
 //   twice=1      import the same URL twice
 //   prompt=…     sent by every element (default: a Python code answer)
+//   noDiagrams=1 the elements carry `no-diagrams`
+//   diagrams=1   after the replies, wait until every mermaid block was drawn or given up
 
 /** @typedef {{ status: string, content: string, error?: { message: string } }} Message */
 export {};
@@ -53,7 +55,26 @@ function inspect(element) {
       m.querySelector('annotation')?.textContent ?? '',
       m.namespaceURI === 'http://www.w3.org/1998/Math/MathML' && m.getBoundingClientRect().height > 0,
     ]),
+    // What became of each mermaid block (`drawn`, `failed`…), and each drawn diagram's image size.
+    diagramNotes: [...(root?.querySelectorAll('.diagram-note') ?? [])].map(note => note.textContent ?? ''),
+    diagramStates: [...(root?.querySelectorAll('.code-block[data-lang="mermaid"]') ?? [])].map(b => b.getAttribute('data-diagram') ?? 'code'),
+    diagramImages: [...(root?.querySelectorAll('[part~="diagram"] img') ?? [])].map(img =>
+      img instanceof HTMLImageElement ? [img.naturalWidth, img.naturalHeight] : [0, 0],
+    ),
   };
+}
+
+/** Waits (up to 20 s) until no mermaid block of `elements` is still waiting to be drawn, then for its image. */
+async function diagramsSettled(/** @type {Element[]} */ elements) {
+  const pending = () =>
+    elements.some(el =>
+      [...(el.shadowRoot?.querySelectorAll('.code-block[data-lang="mermaid"]') ?? [])].some(
+        b => b.getAttribute('data-diagram') === '' || b.getAttribute('data-diagram') === 'queued',
+      ),
+    );
+  for (const start = Date.now(); pending() && Date.now() - start < 20_000; ) await new Promise(resolve => setTimeout(resolve, 50));
+  const images = elements.flatMap(el => [...(el.shadowRoot?.querySelectorAll('[part~="diagram"] img') ?? [])]);
+  await Promise.all(images.map(img => (img instanceof HTMLImageElement ? img.decode().catch(() => undefined) : undefined)));
 }
 
 async function scenario() {
@@ -71,6 +92,7 @@ async function scenario() {
     const element = document.createElement('vllm-chat');
     element.setAttribute('endpoint', api);
     element.setAttribute('model', 'MyCoder');
+    if (params.get('noDiagrams')) element.setAttribute('no-diagrams', '');
     return document.body.appendChild(element);
   });
   const messages = /** @type {Message[]} */ (
@@ -78,10 +100,13 @@ async function scenario() {
   );
   // One frame for the last patch to be painted.
   await new Promise(resolve => requestAnimationFrame(() => resolve(undefined)));
+  if (params.get('diagrams')) await diagramsSettled(elements);
   return {
     defined: customElements.get('vllm-chat') !== undefined,
     messages: messages.map(m => ({ status: m.status, content: m.content, error: m.error?.message })),
     views: elements.map(inspect),
+    // Mermaid's chunks fetched from the bundle origin.
+    diagramChunks: performance.getEntriesByType('resource').filter(e => /\/chunks\/mermaid/.test(e.name)).length,
   };
 }
 
