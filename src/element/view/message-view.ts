@@ -45,6 +45,7 @@ export class MessageView {
   #author: HTMLElement;
   #stats: HTMLElement;
   #error: HTMLElement | undefined;
+  #attachments: HTMLElement | undefined;
   #buttons: { button: HTMLButtonElement; label: keyof VllmChatStrings }[] = [];
 
   constructor(
@@ -173,6 +174,13 @@ export class MessageView {
    */
   recolour(highlight: HighlightBlock, current: () => boolean): Promise<boolean> {
     return recolourCode(this.root, highlight, current);
+  }
+
+  /** Shows a user message's files (view/attachment-list.ts) between its text and its actions, replacing any shown. */
+  showAttachments(list: HTMLElement): void {
+    this.#attachments?.remove();
+    this.#attachments = list;
+    this.#content.after(list);
   }
 
   /** Re-reads every visible word from `strings` (the language changed). */
