@@ -94,6 +94,7 @@ export function renderChrome(c: ChromeState): TemplateResult {
             <button type="button" @click=${c.cancelEdit}>${s.cancelEdit}</button>
           </div>`
         : nothing}
+      ${renderAttachButton(c)}
       <textarea
         part="input"
         rows="1"
@@ -105,19 +106,18 @@ export function renderChrome(c: ChromeState): TemplateResult {
         @input=${c.composer.onInput}
         @paste=${(e: ClipboardEvent) => onPaste(e, c.attachments)}
       ></textarea>
-      ${renderAttachments(c)}
       ${c.streaming
         ? html`<button type="button" part="stop-button" class="stop" @click=${c.stop}>${s.stop}</button>`
         : html`<button type="submit" part="send-button" class="send">${s.send}</button>`}
+      ${renderPending(c)}
     </form>
   </div>`;
 }
 
-/** The composer's file controls: pick button, hidden input, pending chips, and why a file was refused. */
-function renderAttachments(c: ChromeState): TemplateResult {
-  const s = c.strings;
+/** The composer's pick button and the hidden file input it opens. */
+function renderAttachButton(c: ChromeState): TemplateResult {
   const a = c.attachments;
-  return html`<button type="button" part="attach-button" class="attach" @click=${c.pickFiles}>${s.attach}</button>
+  return html`<button type="button" part="attach-button" class="attach" @click=${c.pickFiles}>${c.strings.attach}</button>
     <input
       type="file"
       multiple
@@ -130,8 +130,14 @@ function renderAttachments(c: ChromeState): TemplateResult {
         // The same file can be picked again after it was removed.
         input.value = '';
       }}
-    />
-    ${a.pending.length
+    />`;
+}
+
+/** The composer's pending files as removable chips, and why a file was refused. */
+function renderPending(c: ChromeState): TemplateResult {
+  const s = c.strings;
+  const a = c.attachments;
+  return html`${a.pending.length
       ? html`<ul class="pending" aria-label=${s.pendingAttachments}>
           ${a.pending.map((file, i) => {
             const url = a.pendingThumbnail(file);

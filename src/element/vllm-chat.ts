@@ -86,6 +86,11 @@ const optionalNumber = {
  * @csspart jump-button - "jump to latest", shown while the reader has scrolled away from a growing reply
  * @csspart notice - what went wrong with the stored conversation (`storage-key`): unreadable data kept aside, or a save that failed
  * @csspart notice-dismiss - the button that hides the notice
+ * @csspart attach-button - opens the file picker (files can also be pasted or dropped onto the composer)
+ * @csspart attachment - a pending file in the composer (a chip), or a sent one in its user message (an image's thumbnail, a text file's chip)
+ * @csspart attachment-remove - the button that removes a pending file
+ * @csspart attachment-error - why a file offered to the composer was not attached (it names the file)
+ * @csspart attachment-note - under a user message whose files the browser's storage could not keep
  *
  * @cssprop --vllm-chat-background - background of the element
  * @cssprop --vllm-chat-surface - background of messages and the input
