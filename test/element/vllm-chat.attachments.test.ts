@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { VllmChat } from '../../src/element/vllm-chat.js';
+import { markupViolations } from '../support/allowed-markup.js';
 import { clearRequests, lastChatBody, mount, part, parts, requests, servers, unmountAll, waitFor } from './chat-fixture.js';
 
 /** A 1×1 PNG (70 bytes), as the server must receive it. */
@@ -46,6 +47,16 @@ describe('<vllm-chat> attachments', () => {
     expect(thumb.src).to.match(/^blob:/);
     expect(thumb.alt).to.equal('dot.png');
     await waitFor(() => thumb.complete && thumb.naturalWidth === 1, 'the thumbnail to load');
+    expect(markupViolations(part(el, 'user').querySelector('.attachments')!, { images: true, attachments: true })).to.deep.equal([]);
+  });
+
+  it('shows a hostile file name as text', async () => {
+    const el = await mount({ endpoint: servers.crossOrigin, model: 'MyCoder' });
+    const name = '<img src=x onerror=alert(1)>.txt';
+    await el.send('q [mock rate=0]', { attachments: [new File(['x'], name, { type: 'text/plain' })] });
+    const list = part(el, 'user').querySelector('.attachments')!;
+    expect(list.querySelector('[part~="attachment"]')!.textContent).to.equal(name);
+    expect(markupViolations(list, { images: true, attachments: true })).to.deep.equal([]);
   });
 
   it('takes an image by its extension when it has no MIME type, and names a Blob without a name attachment-N.<ext>', async () => {
