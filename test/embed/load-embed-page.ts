@@ -11,7 +11,15 @@ export interface EmbedResult {
   harnessError?: string;
   defined?: boolean;
   messages?: { status: string; content: string; error?: string }[];
-  views?: { codeBlocks: number; codeText: string; tokenColours: number; errorText: string; math: [boolean, string, boolean][] }[];
+  views?: {
+    codeBlocks: number;
+    codeText: string;
+    tokenColours: number;
+    errorText: string;
+    math: [boolean, string, boolean][];
+    /** An attached image's thumbnail: its `src` scheme and loaded width (0: blocked), or null. */
+    thumbnail: [string, number] | null;
+  }[];
   /** `effectiveDirective blockedURI` of each CSP violation on the page's document. */
   violations: string[];
   /** `new Worker()` calls on the page. */
