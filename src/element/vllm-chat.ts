@@ -237,9 +237,8 @@ export class VllmChat extends LitElement {
   }
 
   /** Shows `message`'s files in its view, if it has any. */
-  #showAttachments(message: ChatMessage): void {
+  #showAttachments(message: ChatMessage, view = this.#views.find(v => v.message === message)): void {
     const files = this.#attachments.filesOf(message);
-    const view = this.#views.find(v => v.message === message);
     if (files && view) view.showAttachments(attachmentList(files.files, files.notKept, this.#strings()));
   }
 
@@ -400,6 +399,8 @@ export class VllmChat extends LitElement {
     if (this.#stream.streaming) return;
     this.editing = view;
     this.input.value = view.message.content;
+    // Its files go back to the composer with its text: sending the edit sends them again.
+    this.#attachments.restorePending(view.message);
     this.#composer.resize(this.input);
     this.input.focus();
   }
@@ -502,7 +503,10 @@ export class VllmChat extends LitElement {
     if (changed.has('strings') || lang !== this.#lang) {
       this.#lang = lang;
       const strings = this.#strings();
-      for (const view of this.#views) view.relabel(strings);
+      for (const view of this.#views) {
+        view.relabel(strings);
+        this.#showAttachments(view.message, view);
+      }
     }
   }
 
@@ -525,7 +529,10 @@ export class VllmChat extends LitElement {
       pickModel: model => (this.model = model),
       clear: () => this.clear(),
       jumpToLatest: () => this.#scroll.jumpToLatest(),
-      cancelEdit: () => (this.editing = undefined),
+      cancelEdit: () => {
+        this.editing = undefined;
+        this.#attachments.clearPending();
+      },
       submit: () => this.#submit(),
       stop: () => this.stop(),
       logClick: this.#onLogClick,

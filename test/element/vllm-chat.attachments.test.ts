@@ -144,6 +144,23 @@ describe('<vllm-chat> attachments', () => {
     expect(pending(el)).to.have.length(0);
   });
 
+  it('puts a message’s files back into the composer with its text when it is edited, and sends them again', async () => {
+    const el = await mount({ endpoint: servers.crossOrigin, model: 'MyCoder' });
+    await el.send('first [mock rate=0]', { attachments: [png(), new File(['x = 1\n'], 'a.py')] });
+    part(el, 'edit-button').click();
+    await el.updateComplete;
+    expect((part(el, 'input') as HTMLTextAreaElement).value).to.equal('first [mock rate=0]');
+    expect(pending(el).map(c => c.querySelector('.name')!.textContent)).to.deep.equal(['dot.png', 'a.py']);
+    (part(el, 'input') as HTMLTextAreaElement).value = 'edited [mock rate=0]';
+    part(el, 'send-button').click();
+    await waitFor(() => el.messages.length === 2 && el.messages[1]!.status === 'done' && el.messages[0]!.content.startsWith('edited'), 'the edited reply');
+    expect(((await lastChatBody()) as Body).messages[0]!.content).to.deep.equal([
+      { type: 'text', text: 'edited [mock rate=0]\n\na.py\n```py\nx = 1\n```' },
+      { type: 'image_url', image_url: { url: PNG_URL } },
+    ]);
+    expect(el.messages[0]!.attachments!.map(a => a.name)).to.deep.equal(['dot.png', 'a.py']);
+  });
+
   it('takes pasted and dropped files, sends them, and shows a refusal near the composer in the page’s language', async () => {
     const el = await mount({ endpoint: servers.crossOrigin, model: 'MyCoder' });
     const input = part(el, 'input') as HTMLTextAreaElement;

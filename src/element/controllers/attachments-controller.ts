@@ -101,6 +101,16 @@ export class AttachmentsController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** Puts `message`'s files back into the composer (editing it), as files with their names. */
+  restorePending(message: ChatMessage): void {
+    this.clearPending();
+    const files = (this.#sent.get(message)?.files ?? []).flatMap(f => {
+      const bytes = f.blob ?? (f.kind === 'text' ? f.data : undefined);
+      return bytes === undefined ? [] : [new File([bytes], f.name, { type: f.type })];
+    });
+    this.offer(files);
+  }
+
   dismissRefusal(): void {
     this.refusal = undefined;
     this.host.requestUpdate();
