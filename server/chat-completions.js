@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { tokenize } from './tokenize.js';
 import { parseDirectives, numberDirective, messageText } from './directives.js';
 import { composeReply } from './compose-reply.js';
+import { contentPartsError, describeContent } from './content-parts.js';
 import { directiveError } from './directive-error.js';
 import { vllmError, modelNotFound, contextTooLong } from './error-bodies.js';
 import { sendJson, sendError } from './send.js';
@@ -57,6 +58,8 @@ export async function chatCompletions(req, res, rawBody, ctx) {
   if (!Array.isArray(messages) || messages.length === 0) {
     return sendError(res, record, vllmError('messages: Field required, a non-empty list', 'BadRequestError', 400));
   }
+  const malformed = contentPartsError(messages);
+  if (malformed) return sendError(res, record, malformed);
   let lastUser = -1;
   for (let i = messages.length - 1; i >= 0; i--) {
     if (messages[i] && typeof messages[i] === 'object' && messages[i].role === 'user') {
@@ -96,6 +99,8 @@ export async function chatCompletions(req, res, rawBody, ctx) {
   const maxTokens = asked ?? Infinity;
 
   const reply = composeReply(prompt, directives);
+  // The directive's answer is about the message as received: its text part still holds the directive.
+  if (directives.describe === '1') reply.content = describeContent(messages[lastUser]?.content);
   let reasoning = reply.reasoning ? tokenize(reply.reasoning) : [];
   const steps = Math.floor(numberDirective(directives, 'reasoning', 0));
   if (steps > 0) reasoning = fitTokens(reasoning, steps);

@@ -10,10 +10,15 @@
  * the reader is kept as far as it went: that is what the reader saw.
  */
 import type { ChatMessage } from '../shared/chat-message.js';
-import type { ChatRequest } from '../shared/protocol.js';
+import type { ChatRequest, MessageContent } from '../shared/protocol.js';
 
 /** O(number of messages); called once per request, not per token. */
-export function buildMessages(systemPrompt: string, conversation: readonly ChatMessage[]): ChatRequest['messages'] {
+export function buildMessages(
+  systemPrompt: string,
+  conversation: readonly ChatMessage[],
+  /** A message's content as sent (a user message's files: attachments-controller.ts); default its text. */
+  content: (message: ChatMessage) => MessageContent = m => m.content,
+): ChatRequest['messages'] {
   const out: ChatRequest['messages'] = [];
   if (systemPrompt) out.push({ role: 'system', content: systemPrompt });
   for (let i = 0; i < conversation.length; i++) {
@@ -24,7 +29,7 @@ export function buildMessages(systemPrompt: string, conversation: readonly ChatM
       continue;
     }
     if (message.role === 'assistant' && unanswered(message)) continue;
-    out.push({ role: message.role, content: message.content });
+    out.push({ role: message.role, content: content(message) });
   }
   return out;
 }

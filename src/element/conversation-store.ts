@@ -13,6 +13,14 @@
  * Version 1 (`{ format: 'vllm-chat/1', messages: […] }`, one value) is read
  * and rewritten as version 2 on load.
  *
+ * A user message's record may carry `attachments` (`{name, type, size}`) and,
+ * beside them, `attachmentData`: each file as the request sends it (an
+ * image's `data:` URL, a text file's text), `null` for one not kept. Both are
+ * optional additions to the version 2 record, so older records read as they
+ * are and no migration is needed. When storage refuses a save (quota), the
+ * messages being written are written again without their files
+ * (`AttachmentData.dropped`): the conversation is kept, the files are not.
+ *
  * What comes back is validated field by field: storage is shared with the
  * rest of the origin. Data under the key that cannot be read is not
  * overwritten: it is moved aside to `${key}.unreadable-<time>` (its records
@@ -30,8 +38,38 @@ const FORMAT_V1 = 'vllm-chat/1';
 const roles = new Set<unknown>(['system', 'user', 'assistant']);
 const statuses = new Set<unknown>(['streaming', 'done', 'stopped', 'error']);
 
+/** Where a message's file contents come from and go to; the store keeps them beside the message. */
+export interface AttachmentData {
+  /** The contents of `message`'s files to store (`undefined` entries: not available). */
+  data(message: ChatMessage): readonly (string | undefined)[] | undefined;
+  /** Storage was full: `message` was stored without its files. */
+  dropped(message: ChatMessage): void;
+  /** `message` was read back with these contents (`undefined`: not kept). */
+  restored(message: ChatMessage, data: (string | undefined)[]): void;
+}
+
+/** A stored image is only ever one of the types a request sends, as base64. */
+const storedImage = /^data:image\/(?:png|jpeg|webp|gif);base64,[A-Za-z0-9+/]*={0,2}$/;
+
+/** The files of a stored record, and what storage kept of each (`undefined`: not kept, or not believable). */
+function readAttachments(value: Record<string, unknown>): { records: NonNullable<ChatMessage['attachments']>; data: (string | undefined)[] } | undefined {
+  if (!Array.isArray(value.attachments)) return undefined;
+  const records: NonNullable<ChatMessage['attachments']> = [];
+  for (const a of value.attachments) {
+    if (!isRecord(a) || typeof a.name !== 'string' || typeof a.type !== 'string' || typeof a.size !== 'number') return undefined;
+    records.push({ name: a.name, type: a.type, size: a.size });
+  }
+  const stored = Array.isArray(value.attachmentData) ? value.attachmentData : [];
+  const data = records.map((r, i) => {
+    const d: unknown = stored[i];
+    if (typeof d !== 'string') return undefined;
+    return r.type.startsWith('image/') && !storedImage.test(d) ? undefined : d;
+  });
+  return { records, data };
+}
+
 /** One stored message, or `undefined` when it is not one. */
-function readMessage(value: unknown): ChatMessage | undefined {
+function readMessage(value: unknown, restored?: AttachmentData['restored']): ChatMessage | undefined {
   if (!isRecord(value) || !roles.has(value.role) || !statuses.has(value.status)) return undefined;
   if (typeof value.content !== 'string') return undefined;
   const message: ChatMessage = {
@@ -50,6 +88,11 @@ function readMessage(value: unknown): ChatMessage | undefined {
   if (isRecord(usage) && typeof usage.promptTokens === 'number' && typeof usage.completionTokens === 'number') {
     message.usage = { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens };
   }
+  const files = readAttachments(value);
+  if (files) {
+    message.attachments = files.records;
+    restored?.(message, files.data);
+  }
   return message;
 }
 
@@ -58,8 +101,8 @@ function readMessage(value: unknown): ChatMessage | undefined {
  * by growing while it streams and by how it ends; one edited or replaced is
  * a new object, so it has no record yet.
  */
-function fingerprint(m: ChatMessage): string {
-  return [m.role, m.status, m.content.length, m.content.slice(-32), m.reasoning?.length ?? -1, m.finishReason ?? '', m.error?.message ?? '', m.usage?.completionTokens ?? -1].join('\u0000');
+function fingerprint(m: ChatMessage, data: readonly (string | undefined)[] | undefined): string {
+  return [data?.filter(d => d !== undefined).length ?? -1, m.role, m.status, m.content.length, m.content.slice(-32), m.reasoning?.length ?? -1, m.finishReason ?? '', m.error?.message ?? '', m.usage?.completionTokens ?? -1].join('\u0000');
 }
 
 let counter = 0;
@@ -102,6 +145,7 @@ export class ConversationStore {
   constructor(
     readonly key: string,
     private readonly storage: Storage | undefined = defaultStorage(),
+    private readonly files?: AttachmentData,
   ) {}
 
   /** Reads the stored conversation (migrating an older version); `[]` when there is none. */
@@ -115,7 +159,7 @@ export class ConversationStore {
       return this.#unreadable(raw, [], 'it is not JSON');
     }
     if (isRecord(data) && data.format === FORMAT_V1 && Array.isArray(data.messages)) {
-      const messages = data.messages.map(readMessage);
+      const messages = data.messages.map(m => readMessage(m));
       if (messages.some(m => m === undefined)) return this.#unreadable(raw, [], 'a message has an unknown shape');
       // Rewritten as version 2 now; if that fails, the version 1 value stays until a save succeeds.
       this.#index = undefined;
@@ -132,13 +176,13 @@ export class ConversationStore {
       const record = this.#get(this.#recordKey(id));
       let message: ChatMessage | undefined;
       try {
-        message = record == null ? undefined : readMessage(JSON.parse(record));
+        message = record == null ? undefined : readMessage(JSON.parse(record), this.files?.restored);
       } catch {
         message = undefined;
       }
       if (!message) return this.#unreadable(raw, ids, `message record "${id}" is missing or damaged`);
       messages.push(message);
-      this.#written.set(message, { id, print: fingerprint(message) });
+      this.#written.set(message, { id, print: fingerprint(message, this.files?.data(message)) });
     }
     this.#index = ids;
     return { messages };
@@ -154,7 +198,7 @@ export class ConversationStore {
     const ids: string[] = [];
     const fresh: { id: string; message: ChatMessage; print: string }[] = [];
     for (const message of messages) {
-      const print = fingerprint(message);
+      const print = fingerprint(message, this.files?.data(message));
       const known = this.#written.get(message);
       if (known && known.print === print) ids.push(known.id);
       else {
@@ -165,17 +209,20 @@ export class ConversationStore {
     }
     const previous = this.#index;
     if (fresh.length === 0 && previous && sameList(previous, ids)) return 'unchanged';
-    const written: string[] = [];
-    try {
-      for (const { id, message } of fresh) {
-        storage.setItem(this.#recordKey(id), JSON.stringify(message));
-        written.push(id);
+    let error = this.#write(fresh, ids, true);
+    const withFiles = fresh.filter(f => this.files?.data(f.message)?.some(d => d !== undefined));
+    if (error && withFiles.length > 0) {
+      // Full: the conversation without the files it was adding may still fit.
+      error = this.#write(fresh, ids, false);
+      if (!error) {
+        for (const f of withFiles) {
+          this.files!.dropped(f.message);
+          f.print = fingerprint(f.message, this.files!.data(f.message));
+        }
       }
-      // The index makes the new state the stored one, in one write.
-      storage.setItem(this.key, JSON.stringify({ format: FORMAT, version: VERSION, records: ids }));
-    } catch (error) {
-      for (const id of written) this.#remove(this.#recordKey(id));
-      console.warn(`<vllm-chat>: could not store the conversation under "${this.key}"; the stored copy is unchanged (${String(error)}).`);
+    }
+    if (error) {
+      console.warn(`<vllm-chat>: could not store the conversation under "${this.key}"; the stored copy is unchanged (${error}).`);
       return 'failed';
     }
     for (const { id, message, print } of fresh) this.#written.set(message, { id, print });
@@ -183,6 +230,26 @@ export class ConversationStore {
     for (const id of previous ?? []) if (!kept.has(id)) this.#remove(this.#recordKey(id));
     this.#index = ids;
     return 'saved';
+  }
+
+  /** Writes the fresh records, then the index; on failure removes what it wrote and returns the error. */
+  #write(fresh: readonly { id: string; message: ChatMessage }[], ids: readonly string[], withFiles: boolean): string | undefined {
+    const storage = this.storage!;
+    const written: string[] = [];
+    try {
+      for (const { id, message } of fresh) {
+        const data = withFiles ? this.files?.data(message) : undefined;
+        const record = data ? { ...message, attachmentData: data.map(d => d ?? null) } : message;
+        storage.setItem(this.#recordKey(id), JSON.stringify(record));
+        written.push(id);
+      }
+      // The index makes the new state the stored one, in one write.
+      storage.setItem(this.key, JSON.stringify({ format: FORMAT, version: VERSION, records: ids }));
+      return undefined;
+    } catch (error) {
+      for (const id of written) this.#remove(this.#recordKey(id));
+      return error instanceof Error ? String(error) : 'storage refused the write';
+    }
   }
 
   /** Removes the stored conversation (a user's action: unreadable data left under the key goes too). */

@@ -5,7 +5,8 @@
  * tag picks Chinese. A page overrides single strings through the element's
  * `strings` property.
  */
-import { errorTexts } from '../shared/errors.js';
+import { attachmentRefusalText, errorTexts } from '../shared/errors.js';
+import type { AttachmentRefusal } from '../shared/errors.js';
 
 /** The UI text of `<vllm-chat>`. */
 export interface VllmChatStrings {
@@ -66,6 +67,16 @@ export interface VllmChatStrings {
   storageSaveFailed: string;
   /** Hides a notice. */
   dismiss: string;
+  /** The composer's button that picks files to attach. */
+  attach: string;
+  /** Accessible name of a pending file's remove button. */
+  removeAttachment: (name: string) => string;
+  /** Accessible name of the composer's list of pending files. */
+  pendingAttachments: string;
+  /** Under a message whose files the browser's storage could not keep. */
+  attachmentsNotKept: string;
+  /** Why a file was not attached (the file named); see shared/errors.ts. */
+  attachmentRefused: (refusal: AttachmentRefusal) => string;
 }
 
 const en: VllmChatStrings = {
@@ -108,6 +119,11 @@ const en: VllmChatStrings = {
     `The conversation saved under “${key}” could not be read. It is left as it is, and this chat will not be saved until you clear it.`,
   storageSaveFailed: 'This conversation could not be saved: the browser’s storage is full. The last saved copy is kept.',
   dismiss: 'Dismiss',
+  attach: 'Attach',
+  removeAttachment: name => `Remove ${name}`,
+  pendingAttachments: 'Files to send',
+  attachmentsNotKept: 'The browser’s storage was full: the attached files of this message were not kept, and after a reload they are no longer sent.',
+  attachmentRefused: refusal => attachmentRefusalText(refusal, 'en'),
 };
 
 const zh: VllmChatStrings = {
@@ -148,6 +164,11 @@ const zh: VllmChatStrings = {
   storageUnreadableLeft: key => `无法读取保存在“${key}”下的对话。它保持原样；清空对话之前，本次对话不会被保存。`,
   storageSaveFailed: '无法保存此对话：浏览器存储空间已满。已保留上次保存的版本。',
   dismiss: '关闭',
+  attach: '附件',
+  removeAttachment: name => `移除 ${name}`,
+  pendingAttachments: '待发送的文件',
+  attachmentsNotKept: '浏览器存储空间已满：此消息的附件未被保存，重新加载页面后将不再发送。',
+  attachmentRefused: refusal => attachmentRefusalText(refusal, 'zh'),
 };
 
 /** The strings for a BCP 47 language tag (`zh`, `zh-CN`, `zh-Hant`… → Chinese; anything else → English), with overrides. */

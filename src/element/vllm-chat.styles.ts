@@ -144,6 +144,24 @@ export const vllmChatStyles = css`
   .message.assistant {
     align-self: stretch;
   }
+  .message .attachments {
+    display: flex;
+    flex-wrap: wrap;
+    gap: calc(var(--_space) / 2);
+    margin-top: calc(var(--_space) / 2);
+  }
+  .message .attachments .thumbnail {
+    max-width: 12em;
+    max-height: 8em;
+    border-radius: 4px;
+    object-fit: contain;
+  }
+  .attachment-note {
+    flex-basis: 100%;
+    margin: 0;
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
   .message.assistant[data-status='streaming'] .content:empty::after {
     content: '';
     display: inline-block;
@@ -243,7 +261,7 @@ export const vllmChatStyles = css`
 
   .composer {
     display: grid;
-    grid-template-columns: 1fr auto;
+    grid-template-columns: auto 1fr auto;
     align-items: end;
     gap: var(--_space);
     padding: calc(var(--_space) * 1.5);
@@ -267,6 +285,57 @@ export const vllmChatStyles = css`
     gap: var(--_space);
     font-size: 0.85em;
     color: var(--_muted);
+  }
+  .attach {
+    min-height: 2.6em;
+    padding: 0 calc(var(--_space) * 1.25);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    cursor: pointer;
+  }
+  .pending {
+    grid-column: 1 / -1;
+    display: flex;
+    flex-wrap: wrap;
+    gap: calc(var(--_space) / 2);
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .chip {
+    display: inline-flex;
+    align-items: center;
+    gap: calc(var(--_space) / 2);
+    max-width: 100%;
+    padding: calc(var(--_space) / 4) calc(var(--_space) * 0.75);
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    background: var(--_surface);
+    font-size: 0.85em;
+    overflow-wrap: anywhere;
+  }
+  .chip .thumbnail {
+    width: 1.6em;
+    height: 1.6em;
+    object-fit: cover;
+    border-radius: 4px;
+  }
+  .chip button {
+    border: 0;
+    background: none;
+    color: inherit;
+    cursor: pointer;
+    padding: 0 calc(var(--_space) / 4);
+  }
+  .refusal {
+    grid-column: 1 / -1;
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--_space);
+    color: var(--_error);
+    font-size: 0.85em;
   }
   textarea {
     resize: none;

@@ -7,6 +7,7 @@
 import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import type { AttachmentsController } from './controllers/attachments-controller.js';
 import type { ComposerController } from './controllers/composer-controller.js';
 import type { MessageView } from './view/message-view.js';
 import type { StorageNotice } from './controllers/persistence-controller.js';
@@ -29,6 +30,9 @@ export interface ChromeState {
   following: boolean;
   editing: boolean;
   composer: ComposerController;
+  attachments: AttachmentsController;
+  /** Opens the file picker. */
+  pickFiles(): void;
   pickModel(model: string): void;
   clear(): void;
   jumpToLatest(): void;
@@ -78,13 +82,19 @@ export function renderChrome(c: ChromeState): TemplateResult {
     ${c.following
       ? nothing
       : html`<button type="button" class="jump" part="jump-button" @click=${c.jumpToLatest}>${s.jumpToLatest}</button>`}
-    <form class="composer" @submit=${(e: Event) => (e.preventDefault(), c.submit())}>
+    <form
+      class="composer"
+      @submit=${(e: Event) => (e.preventDefault(), c.submit())}
+      @dragover=${(e: DragEvent) => onDragOver(e)}
+      @drop=${(e: DragEvent) => onDrop(e, c.attachments)}
+    >
       ${c.editing
         ? html`<div class="editing">
             <span>${s.editing}</span>
             <button type="button" @click=${c.cancelEdit}>${s.cancelEdit}</button>
           </div>`
         : nothing}
+      ${renderAttachButton(c)}
       <textarea
         part="input"
         rows="1"
@@ -94,12 +104,82 @@ export function renderChrome(c: ChromeState): TemplateResult {
         @compositionstart=${c.composer.onCompositionStart}
         @compositionend=${c.composer.onCompositionEnd}
         @input=${c.composer.onInput}
+        @paste=${(e: ClipboardEvent) => onPaste(e, c.attachments)}
       ></textarea>
       ${c.streaming
         ? html`<button type="button" part="stop-button" class="stop" @click=${c.stop}>${s.stop}</button>`
         : html`<button type="submit" part="send-button" class="send">${s.send}</button>`}
+      ${renderPending(c)}
     </form>
   </div>`;
+}
+
+/** The composer's pick button and the hidden file input it opens. */
+function renderAttachButton(c: ChromeState): TemplateResult {
+  const a = c.attachments;
+  return html`<button type="button" part="attach-button" class="attach" @click=${c.pickFiles}>${c.strings.attach}</button>
+    <input
+      type="file"
+      multiple
+      hidden
+      tabindex="-1"
+      aria-hidden="true"
+      @change=${(e: Event) => {
+        const input = e.target as HTMLInputElement;
+        a.offer([...(input.files ?? [])]);
+        // The same file can be picked again after it was removed.
+        input.value = '';
+      }}
+    />`;
+}
+
+/** The composer's pending files as removable chips, and why a file was refused. */
+function renderPending(c: ChromeState): TemplateResult {
+  const s = c.strings;
+  const a = c.attachments;
+  return html`${a.pending.length
+      ? html`<ul class="pending" aria-label=${s.pendingAttachments}>
+          ${a.pending.map((file, i) => {
+            const url = a.pendingThumbnail(file);
+            return html`<li part="attachment" class="chip">
+              ${url ? html`<img class="thumbnail" src=${url} alt="" />` : nothing}<span class="name">${file.name}</span>
+              <button type="button" part="attachment-remove" aria-label=${s.removeAttachment(file.name)} @click=${() => a.remove(i)}>×</button>
+            </li>`;
+          })}
+        </ul>`
+      : nothing}
+    ${a.refusal
+      ? html`<div class="refusal" part="attachment-error" role="alert">
+          <span>${s.attachmentRefused(a.refusal)}</span>
+          <button type="button" @click=${() => a.dismissRefusal()}>${s.dismiss}</button>
+        </div>`
+      : nothing}`;
+}
+
+function hasFiles(data: DataTransfer | null): boolean {
+  return !!data && [...data.types].includes('Files');
+}
+
+function onDragOver(e: DragEvent): void {
+  if (!hasFiles(e.dataTransfer)) return;
+  // Accepting the dragover is what makes the composer a drop target.
+  e.preventDefault();
+  e.dataTransfer!.dropEffect = 'copy';
+}
+
+function onDrop(e: DragEvent, a: AttachmentsController): void {
+  const files = [...(e.dataTransfer?.files ?? [])];
+  if (files.length === 0) return;
+  e.preventDefault();
+  a.offer(files);
+}
+
+function onPaste(e: ClipboardEvent, a: AttachmentsController): void {
+  const files = [...(e.clipboardData?.files ?? [])];
+  if (files.length === 0) return;
+  // Files, not their names as text.
+  e.preventDefault();
+  a.offer(files);
 }
 
 function noticeText(s: VllmChatStrings, notice: StorageNotice): string {

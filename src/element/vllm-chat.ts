@@ -5,6 +5,10 @@ import type * as Comlink from 'comlink';
 import type { ChatMessage } from '../shared/chat-message.js';
 import { chatError } from '../shared/errors.js';
 import type { ChatError, ChatRequest, RenderOptions, WorkerApi } from '../shared/protocol.js';
+import { attachmentRefusalText } from '../shared/errors.js';
+import { AttachmentsController } from './controllers/attachments-controller.js';
+import { attachmentRecords, prepareAttachments } from './attachments.js';
+import { attachmentList } from './view/attachment-list.js';
 import { AutoScrollController } from './controllers/auto-scroll-controller.js';
 import { buildMessages, resolveEndpoint } from './build-messages.js';
 import { ComposerController } from './controllers/composer-controller.js';
@@ -85,6 +89,11 @@ const optionalNumber = {
  * @csspart jump-button - "jump to latest", shown while the reader has scrolled away from a growing reply
  * @csspart notice - what went wrong with the stored conversation (`storage-key`): unreadable data kept aside, or a save that failed
  * @csspart notice-dismiss - the button that hides the notice
+ * @csspart attach-button - opens the file picker (files can also be pasted or dropped onto the composer)
+ * @csspart attachment - a pending file in the composer (a chip), or a sent one in its user message (an image's thumbnail, a text file's chip)
+ * @csspart attachment-remove - the button that removes a pending file
+ * @csspart attachment-error - why a file offered to the composer was not attached (it names the file)
+ * @csspart attachment-note - under a user message whose files the browser's storage could not keep
  *
  * @cssprop --vllm-chat-background - background of the element
  * @cssprop --vllm-chat-surface - background of messages and the input
@@ -157,10 +166,19 @@ export class VllmChat extends LitElement {
   /** Finished code far off screen kept as text only (code-collapser.ts). */
   readonly #collapser = new CodeCollapser();
   readonly #models = new ModelListController(this);
+  readonly #attachments = new AttachmentsController(this, () => this.#worker);
   readonly #store = new PersistenceController(
     this,
     () => this.storageKey,
     () => this.#messages,
+    {
+      data: m => this.#attachments.storedData(m),
+      dropped: m => {
+        this.#attachments.notKept(m);
+        this.#showAttachments(m);
+      },
+      restored: (m, data) => this.#attachments.restore(m, data, () => this.#showAttachments(m)),
+    },
   );
   readonly #composer = new ComposerController(this, {
     submit: () => this.#submit(),
@@ -206,14 +224,27 @@ export class VllmChat extends LitElement {
   /**
    * Appends the user message and streams the reply. Resolves with the final
    * assistant message whatever the ending (done, stopped, error); rejects
-   * only when a reply is already streaming.
+   * when a reply is already streaming, or, before anything changes, when an
+   * attachment is of a type it cannot send or over 10 MiB.
    */
-  async send(text: string): Promise<ChatMessage> {
+  async send(text: string, options: { attachments?: readonly (File | Blob)[] } = {}): Promise<ChatMessage> {
     if (this.#stream.streaming) {
       throw new Error('send() was called while a reply is streaming: call stop() or wait for vllm-chat-done.');
     }
-    this.#push({ role: 'user', content: String(text), status: 'done' });
+    const prepared = prepareAttachments(options.attachments ?? []);
+    if ('refusal' in prepared) throw new Error(`send(): ${attachmentRefusalText(prepared.refusal)}`);
+    const message: ChatMessage = { role: 'user', content: String(text), status: 'done' };
+    if (prepared.attachments.length) message.attachments = attachmentRecords(prepared.attachments);
+    this.#attachments.attach(message, prepared.attachments);
+    this.#push(message);
+    this.#showAttachments(message);
     return this.#reply();
+  }
+
+  /** Shows `message`'s files in its view, if it has any. */
+  #showAttachments(message: ChatMessage, view = this.#views.find(v => v.message === message)): void {
+    const files = this.#attachments.filesOf(message);
+    if (files && view) view.showAttachments(attachmentList(files.files, files.notKept, this.#strings()));
   }
 
   /** Streams the last reply again, replacing it. Rejects while a reply streams. */
@@ -263,7 +294,7 @@ export class VllmChat extends LitElement {
 
   /** Drops messages from `index` on (edit, regenerate, clear). */
   #truncate(index: number): void {
-    this.#messages.splice(index);
+    for (const gone of this.#messages.splice(index)) this.#attachments.forget(gone);
     this.#views = this.#views.slice(0, index);
     this.requestUpdate();
     this.#collapser.prune();
@@ -271,14 +302,23 @@ export class VllmChat extends LitElement {
   }
 
   async #reply(): Promise<ChatMessage> {
-    const history = buildMessages(this.systemPrompt, this.#messages);
+    const turns = this.#messages.slice();
     const view = this.#push({ role: 'assistant', content: '', status: 'streaming' });
     const message = view.message;
     this.#scroll.jumpToLatest();
     this.announcement = '';
     emit(this, 'vllm-chat-start', { message });
     this.#store.saveNow();
-    const run = this.#stream.run(view, () => this.#prepare(history));
+    const run = this.#stream.run(view, async () => {
+      // The worker reads the files' bytes the first time a request carries them.
+      try {
+        await this.#attachments.encode(turns);
+      } catch (error) {
+        return { code: 'worker', message: `The attached files could not be read (${error instanceof Error ? error.message : String(error)}).` };
+      }
+      this.#store.saveNow();
+      return this.#prepare(buildMessages(this.systemPrompt, turns, m => this.#attachments.content(m)));
+    });
     this.requestUpdate();
     await run;
     view.watchCode(this.#collapser);
@@ -346,7 +386,8 @@ export class VllmChat extends LitElement {
 
   #submit(): void {
     const text = this.input.value;
-    if (!text.trim() || this.#stream.streaming) return;
+    const files = this.#attachments.pending.map(a => a.blob);
+    if ((!text.trim() && files.length === 0) || this.#stream.streaming) return;
     if (this.editing) {
       const index = this.#views.indexOf(this.editing);
       this.editing = undefined;
@@ -354,13 +395,17 @@ export class VllmChat extends LitElement {
     }
     this.input.value = '';
     this.#composer.resize(this.input);
-    void this.send(text);
+    this.#attachments.clearPending();
+    // The composer's files were checked when offered: this send does not refuse them.
+    void this.send(text, { attachments: files });
   }
 
   #startEdit(view: MessageView): void {
     if (this.#stream.streaming) return;
     this.editing = view;
     this.input.value = view.message.content;
+    // Its files go back to the composer with its text: sending the edit sends them again.
+    this.#attachments.restorePending(view.message);
     this.#composer.resize(this.input);
     this.input.focus();
   }
@@ -405,6 +450,7 @@ export class VllmChat extends LitElement {
     };
     for (const message of this.#store.load()) {
       const view = this.#push(message);
+      this.#showAttachments(message);
       if (message.role !== 'assistant') continue;
       view.restore(render).then(
         () => {
@@ -462,7 +508,10 @@ export class VllmChat extends LitElement {
     if (changed.has('strings') || lang !== this.#lang) {
       this.#lang = lang;
       const strings = this.#strings();
-      for (const view of this.#views) view.relabel(strings);
+      for (const view of this.#views) {
+        view.relabel(strings);
+        this.#showAttachments(view.message, view);
+      }
     }
   }
 
@@ -480,10 +529,15 @@ export class VllmChat extends LitElement {
       following: this.#scroll.attached,
       editing: this.editing !== undefined,
       composer: this.#composer,
+      attachments: this.#attachments,
+      pickFiles: () => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click(),
       pickModel: model => (this.model = model),
       clear: () => this.clear(),
       jumpToLatest: () => this.#scroll.jumpToLatest(),
-      cancelEdit: () => (this.editing = undefined),
+      cancelEdit: () => {
+        this.editing = undefined;
+        this.#attachments.clearPending();
+      },
       submit: () => this.#submit(),
       stop: () => this.stop(),
       logClick: this.#onLogClick,

@@ -20,4 +20,9 @@ export interface ChatMessage {
   error?: { message: string; status?: number };
   /** Token counts from the server's usage chunk, when it sent one. */
   usage?: { promptTokens: number; completionTokens: number };
+  /**
+   * A user message's files, as `send(text, { attachments })` took them (the
+   * text files' text and the images are sent, not repeated in `content`).
+   */
+  attachments?: { name: string; type: string; size: number }[];
 }

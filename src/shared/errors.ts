@@ -302,3 +302,28 @@ export function httpHint(status: number, contextFull: boolean, lang: ErrorLangua
   if (status >= 400) return hints.settings;
   return hints.notTheApi;
 }
+
+/** Why `send()` refused an attachment: a type it cannot send, or a file over the size limit. */
+export type AttachmentRefusal =
+  | { kind: 'type'; name: string; type: string }
+  | { kind: 'size'; name: string; size: number; limit: number };
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+const refusalTexts: { readonly [L in ErrorLanguage]: { readonly [K in AttachmentRefusal['kind']]: (r: Extract<AttachmentRefusal, { kind: K }>) => string } } = {
+  en: {
+    type: r =>
+      `"${r.name}" cannot be attached${r.type ? ` (${r.type})` : ''}: only images (PNG, JPEG, WebP, GIF) and text or code files can. Nothing was sent.`,
+    size: r => `"${r.name}" is ${mib(r.size)}: an attachment may be at most ${mib(r.limit)}. Nothing was sent.`,
+  },
+  zh: {
+    type: r => `无法附加“${r.name}”${r.type ? `（${r.type}）` : ''}：只能附加图片（PNG、JPEG、WebP、GIF）和文本或代码文件。未发送任何内容。`,
+    size: r => `“${r.name}”有 ${mib(r.size)}：附件最大为 ${mib(r.limit)}。未发送任何内容。`,
+  },
+};
+
+/** The sentence for a refused attachment, naming the file. */
+export function attachmentRefusalText(refusal: AttachmentRefusal, lang: ErrorLanguage = 'en'): string {
+  const texts = refusalTexts[lang];
+  return refusal.kind === 'type' ? texts.type(refusal) : texts.size(refusal);
+}

@@ -143,6 +143,25 @@ export interface RenderOptions {
   noDiagrams?: boolean;
 }
 
+/** One OpenAI content part of a message: its text, or an image as a `data:` URL. */
+export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+
+/**
+ * A message's `content` as sent: a string, or (a user message with images)
+ * its text part then one `image_url` part per image.
+ */
+export type MessageContent = string | ContentPart[];
+
+/** A file the worker turns into what a request carries (`WorkerApi.encodeAttachments`). */
+export interface AttachmentFile {
+  /** The file itself (structured-cloned, not copied into a string on the page). */
+  blob: Blob;
+  /** `image`: base64 `data:` URL of `type`; `text`: the file's text (UTF-8). */
+  kind: 'image' | 'text';
+  /** The MIME type the data URL names (an image's type as resolved by name when the file had none). */
+  type: string;
+}
+
 /** One chat completion request, fully resolved by the element. */
 export interface ChatRequest {
   /** Absolute base URL of the OpenAI-compatible API, e.g. `http://gpu-box:8000/v1`. */
@@ -158,7 +177,7 @@ export interface ChatRequest {
    * The conversation to send, system prompt first when there is one. Empty
    * when `conversation` is set: the worker then sends its own copy.
    */
-  messages: { role: ChatMessage['role']; content: string }[];
+  messages: { role: ChatMessage['role']; content: MessageContent }[];
   /**
    * The id of a conversation the element keeps in step in the worker
    * (`WorkerApi.syncConversation`), so that a request posts only what changed
@@ -241,6 +260,13 @@ export interface WorkerApi {
    * correctness: a reply loads whatever it lacks itself.
    */
   warmUp(theme: string): Promise<void>;
+  /**
+   * What each file becomes in a request: an image's base64 `data:` URL, a
+   * text file's text. Base64 runs here, off the page's thread.
+   */
+  encodeAttachments(files: AttachmentFile[]): string[];
+  /** A `data:` URL back into a Blob (a stored image's thumbnail), decoded off the page's thread. */
+  decodeDataUrl(url: string): Blob;
   /** Highlights one code block whole, for restyling on a theme change. */
   highlight(code: string, lang: string, theme: string): Promise<HighlightedCode>;
   /**

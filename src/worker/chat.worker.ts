@@ -14,6 +14,7 @@ import type { ChatRequest, Patch, WorkerApi } from '../shared/protocol.js';
 import { holdLifeLock } from '../shared/life-lock.js';
 import { loadTheme } from './render/highlight.js';
 import { highlightCode, MessageRenderer } from './render/message-renderer.js';
+import { decodeDataUrl, encodeAttachment } from './net/encode-attachment.js';
 import { listModels } from './net/models.js';
 import { networkThread } from './net/network-thread.js';
 import { forgetConversation, requestMessages, syncConversation } from './session/conversations.js';
@@ -73,6 +74,14 @@ const api: WorkerApi = {
 
   async warmUp(theme) {
     await loadTheme(theme);
+  },
+
+  encodeAttachments(files) {
+    return files.map(encodeAttachment);
+  },
+
+  decodeDataUrl(url) {
+    return decodeDataUrl(url);
   },
 
   highlight(code, lang, theme) {

@@ -102,6 +102,20 @@ describe('embedding from another origin', () => {
     }
   });
 
+  it('an attached image is sent under the strict CSP; its blob: thumbnail needs img-src blob: as the README says', async () => {
+    const prompt = 'What is it? [mock describe=1 rate=0]';
+    const blocked = await loadEmbedPage({ attach: '1', prompt }, strictCsp);
+    expect(blocked.messages?.[0]?.status, blocked.messages?.[0]?.error).to.equal('done');
+    expect(blocked.messages?.[0]?.content).to.contain('image, image/png, 70 bytes');
+    expect(blocked.views?.[0]?.thumbnail).to.deep.equal(['blob:', 0]);
+    expect(blocked.violations.filter(v => v.startsWith('img-src'))).to.have.length(1);
+
+    const allowed = await loadEmbedPage({ attach: '1', prompt }, `${trustedTypesCsp}; img-src 'self' blob:`);
+    expect(allowed.messages?.[0]?.content).to.contain('image, image/png, 70 bytes');
+    expect(allowed.views?.[0]?.thumbnail).to.deep.equal(['blob:', 1]);
+    expect(allowed.violations).to.deep.equal([]);
+  });
+
   it('two elements on a page share one worker', async () => {
     const result = await loadEmbedPage({ elements: '2' }, strictCsp);
     expectHighlightedReplies(result, 2);

@@ -11,7 +11,14 @@ export interface EmbedResult {
   harnessError?: string;
   defined?: boolean;
   messages?: { status: string; content: string; error?: string }[];
-  views?: { codeBlocks: number; codeText: string; tokenColours: number; errorText: string; math: [boolean, string, boolean][];
+  views?: {
+    codeBlocks: number;
+    codeText: string;
+    tokenColours: number;
+    errorText: string;
+    math: [boolean, string, boolean][];
+    /** An attached image's thumbnail: its `src` scheme and loaded width (0: blocked), or null. */
+    thumbnail: [string, number] | null;
     diagramNotes: string[];
     diagramStates: string[];
     diagramImages: [number, number][];

@@ -49,6 +49,17 @@ export const ALLOWED: Record<string, readonly string[]> = {
   input: ['type', 'disabled', 'checked'],
 };
 
+/**
+ * The files of a sent user message (element/view/attachment-list.ts): built
+ * on the page with DOM calls, names as text; an image only as a `blob:` URL
+ * of the file itself (`{ attachments: true }`).
+ */
+export const ATTACHMENT_MARKUP: Record<string, readonly string[]> = {
+  img: ['part', 'src', 'alt', 'title'],
+  span: ['part'],
+  p: ['part'],
+};
+
 /** MathML (the math stage), presentation only: no `href`, no `maction`, no `annotation-xml`. */
 export const ALLOWED_MATHML: Record<string, readonly string[]> = Object.fromEntries(
   [
@@ -76,11 +87,12 @@ const linkSchemes = ['http:', 'https:', 'mailto:'];
  * URLs are judged as the browser resolves them (`a.href`, `img.src`), so an
  * obfuscated `java&#x09;script:` is caught by what it became.
  */
-export function markupViolations(root: Element, { images = false } = {}): string[] {
+export function markupViolations(root: Element, { images = false, attachments = false } = {}): string[] {
   const problems: string[] = [];
   for (const el of root.querySelectorAll('*')) {
     const tag = el.localName;
-    const allowed = el.namespaceURI === HTML_NS ? ALLOWED[tag] : el.namespaceURI === MATHML_NS ? ALLOWED_MATHML[tag] : undefined;
+    const table = attachments ? ATTACHMENT_MARKUP : ALLOWED;
+    const allowed = el.namespaceURI === HTML_NS ? table[tag] : el.namespaceURI === MATHML_NS && !attachments ? ALLOWED_MATHML[tag] : undefined;
     if (!allowed) {
       problems.push(`<${tag}> (${el.namespaceURI}) is not allowed`);
       continue;
@@ -102,7 +114,8 @@ export function markupViolations(root: Element, { images = false } = {}): string
     } else if (el instanceof HTMLImageElement) {
       if (!images) problems.push(`image while images are off: ${el.outerHTML}`);
       const protocol = new URL(el.src).protocol;
-      if (protocol !== 'http:' && protocol !== 'https:') problems.push(`image from ${protocol} (${el.getAttribute('src')})`);
+      const schemes = attachments ? ['blob:'] : ['http:', 'https:'];
+      if (!schemes.includes(protocol)) problems.push(`image from ${protocol} (${el.getAttribute('src')})`);
     }
   }
   return problems;

@@ -18,6 +18,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../../shared/chat-message.js';
 import { ConversationStore } from '../conversation-store.js';
+import type { AttachmentData } from '../conversation-store.js';
 
 /** Shortest wait between two periodic saves. */
 export const THROTTLE_MS = 500;
@@ -51,6 +52,8 @@ export class PersistenceController implements ReactiveController {
     /** The storage key; `''`: nothing is stored. */
     private readonly key: () => string,
     private readonly messages: () => readonly ChatMessage[],
+    /** The messages' file contents, stored beside them while storage has room. */
+    private readonly files?: AttachmentData,
   ) {
     host.addController(this);
   }
@@ -124,7 +127,7 @@ export class PersistenceController implements ReactiveController {
   /** The store of `key`; a new key starts a new store (everything is written there on the next save). */
   #storeFor(key: string): ConversationStore | undefined {
     if (!key) return undefined;
-    if (this.#store?.key !== key) this.#store = new ConversationStore(key);
+    if (this.#store?.key !== key) this.#store = new ConversationStore(key, undefined, this.files);
     return this.#store;
   }
 }

@@ -46,6 +46,7 @@ export class MessageView {
   #author: HTMLElement;
   #stats: HTMLElement;
   #error: HTMLElement | undefined;
+  #attachments: HTMLElement | undefined;
   #buttons: { button: HTMLButtonElement; label: keyof VllmChatStrings }[] = [];
   /** A diagram fence closed in the content: drawn once the message stops streaming. */
   #diagramsPending = false;
@@ -192,6 +193,13 @@ export class MessageView {
     // Diagrams follow the code's theme from dark to light and back.
     if (done) this.diagramsDrawn = this.diagramsDrawn.then(() => redrawDiagrams(this.#content, () => this.strings));
     return done;
+  }
+
+  /** Shows a user message's files (view/attachment-list.ts) between its text and its actions, replacing any shown. */
+  showAttachments(list: HTMLElement): void {
+    this.#attachments?.remove();
+    this.#attachments = list;
+    this.#content.after(list);
   }
 
   /** Re-reads every visible word from `strings` (the language changed). */

@@ -103,7 +103,8 @@ export class StreamSession {
    */
   async run(): Promise<void> {
     // Highlighter, theme and the grammars the prompt names load while the request is on its way.
-    const prompt = this.request.messages.findLast(m => m.role === 'user')?.content ?? '';
+    const content = this.request.messages.findLast(m => m.role === 'user')?.content ?? '';
+    const prompt = typeof content === 'string' ? content : content.map(part => (part.type === 'text' ? part.text : '')).join('');
     this.renderer.prepare?.(prompt).catch(() => undefined);
     this.network = this.source(this.request, this.abort.signal, delta => this.receive(delta)).then(
       end => this.finish(end),

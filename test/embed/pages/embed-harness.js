@@ -9,6 +9,7 @@
 //   prompt=…     sent by every element (default: a Python code answer)
 //   noDiagrams=1 the elements carry `no-diagrams`
 //   diagrams=1   after the replies, wait until every mermaid block was drawn or given up
+//   attach=1     every element sends a 1×1 PNG with its prompt; the report says whether its thumbnail loaded
 
 /** @typedef {{ status: string, content: string, error?: { message: string } }} Message */
 export {};
@@ -34,6 +35,9 @@ window.Worker = class extends PageWorker {
   }
 };
 
+/** A 1×1 PNG. */
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
 /** @param {Element} element */
 function inspect(element) {
   const root = element.shadowRoot;
@@ -49,6 +53,11 @@ function inspect(element) {
     codeText: first?.textContent ?? '',
     tokenColours: colours.size,
     errorText: root?.querySelector('[part~="error"]')?.textContent?.trim() ?? '',
+    // The attached image's thumbnail: `[src scheme, loaded width]`, when there is one.
+    thumbnail: (() => {
+      const img = /** @type {HTMLImageElement | null | undefined} */ (root?.querySelector('img[part~="attachment"]'));
+      return img ? [new URL(img.src).protocol, img.naturalWidth] : null;
+    })(),
     // `[display, TeX]` of each formula, and whether the browser laid it out as MathML.
     math: [...(root?.querySelectorAll('math') ?? [])].map(m => [
       m.getAttribute('display') === 'block',
@@ -95,9 +104,21 @@ async function scenario() {
     if (params.get('noDiagrams')) element.setAttribute('no-diagrams', '');
     return document.body.appendChild(element);
   });
+  const options = params.get('attach') ? { attachments: [new Blob([Uint8Array.from(atob(PNG), c => c.charCodeAt(0))], { type: 'image/png' })] } : {};
   const messages = /** @type {Message[]} */ (
-    await Promise.all(elements.map(element => /** @type {{ send(text: string): Promise<Message> }} */ (/** @type {unknown} */ (element)).send(prompt)))
+    await Promise.all(
+      elements.map(element =>
+        /** @type {{ send(text: string, options: object): Promise<Message> }} */ (/** @type {unknown} */ (element)).send(prompt, options),
+      ),
+    )
   );
+  if (params.get('attach')) {
+    // `complete` turns true once the thumbnail loaded or was refused (CSP); its width tells which.
+    const images = elements.map(element => element.shadowRoot?.querySelector('img[part~="attachment"]'));
+    for (let frames = 0; frames < 120 && images.some(img => img instanceof HTMLImageElement && !img.complete); frames++) {
+      await new Promise(resolve => requestAnimationFrame(() => resolve(undefined)));
+    }
+  }
   // One frame for the last patch to be painted.
   await new Promise(resolve => requestAnimationFrame(() => resolve(undefined)));
   if (params.get('diagrams')) await diagramsSettled(elements);
