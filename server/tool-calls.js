@@ -40,7 +40,7 @@ export function toolRequestError(request) {
   if (choice !== undefined && choice !== null && choice !== 'none') {
     if (!Array.isArray(tools)) return badRequest('When using `tool_choice`, `tools` must be set.');
     if (choice !== 'auto' && choice !== 'required' && !isObject(choice)) {
-      return badRequest(`Invalid value for \`tool_choice\`: ${String(choice)}! Only named tools, "none", "auto" or "required" are supported.`);
+      return badRequest(`Invalid value for \`tool_choice\`: ${typeof choice === "string" ? choice : JSON.stringify(choice)}! Only named tools, "none", "auto" or "required" are supported.`);
     }
     if (isObject(choice)) {
       const fn = choice.function;
