@@ -40,7 +40,8 @@ export const ALLOWED: Record<string, readonly string[]> = {
   td: [],
   a: ['href', 'rel', 'target', 'title'],
   img: ['src', 'alt', 'loading', 'referrerpolicy', 'title'],
-  div: ['data-lang'],
+  // `part` on a div: the element's own `tool-call` box (message-view.ts), never from model text.
+  div: ['data-lang', 'part'],
   span: ['part'],
   pre: ['part'],
   button: ['type', 'part', 'aria-label', 'aria-pressed'],
