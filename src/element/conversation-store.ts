@@ -69,7 +69,7 @@ function readMessage(value: unknown): ChatMessage | undefined {
  * a new object, so it has no record yet.
  */
 function fingerprint(m: ChatMessage): string {
-  return [m.role, m.status, m.content.length, m.content.slice(-32), m.reasoning?.length ?? -1, m.finishReason ?? '', m.error?.message ?? '', m.usage?.completionTokens ?? -1, m.toolCalls?.length ?? -1, m.toolCalls?.at(-1)?.arguments.length ?? -1].join('\u0000');
+  return [m.role, m.status, m.content.length, m.content.slice(-32), m.reasoning?.length ?? -1, m.finishReason ?? '', m.error?.message ?? '', m.usage?.completionTokens ?? -1, m.toolCalls?.length ?? -1, m.toolCalls?.[0]?.id ?? '', m.toolCalls?.at(-1)?.arguments.length ?? -1].join('\u0000');
 }
 
 let counter = 0;
