@@ -19,6 +19,7 @@ import { directiveError } from './directive-error.js';
 import { vllmError, modelNotFound, contextTooLong } from './error-bodies.js';
 import { sendJson, sendError } from './send.js';
 import { streamTokens } from './stream-tokens.js';
+import { plannedCalls, toolCallDeltas, toolRequestError, toolResultsReply } from './tool-calls.js';
 
 /**
  * @typedef {object} ChatContext
@@ -60,6 +61,8 @@ export async function chatCompletions(req, res, rawBody, ctx) {
   }
   const malformed = contentPartsError(messages);
   if (malformed) return sendError(res, record, malformed);
+  const toolError = toolRequestError(request);
+  if (toolError) return sendError(res, record, toolError);
   let lastUser = -1;
   for (let i = messages.length - 1; i >= 0; i--) {
     if (messages[i] && typeof messages[i] === 'object' && messages[i].role === 'user') {
@@ -98,17 +101,21 @@ export async function chatCompletions(req, res, rawBody, ctx) {
   // even past 32k tokens (a 10,000-line answer is ~150k tokens).
   const maxTokens = asked ?? Infinity;
 
-  const reply = composeReply(prompt, directives);
+  // A turn that ends with tool results is answered in text that quotes them (tool-calls.js).
+  const afterTools = toolResultsReply(request);
+  const calls = plannedCalls(request, directives);
+  const reply = calls ? { reasoning: '', content: '' } : afterTools !== undefined ? { reasoning: '', content: afterTools } : composeReply(prompt, directives);
   // The directive's answer is about the message as received: its text part still holds the directive.
-  if (directives.describe === '1') reply.content = describeContent(messages[lastUser]?.content);
+  if (!calls && afterTools === undefined && directives.describe === '1') reply.content = describeContent(messages[lastUser]?.content);
   let reasoning = reply.reasoning ? tokenize(reply.reasoning) : [];
   const steps = Math.floor(numberDirective(directives, 'reasoning', 0));
   if (steps > 0) reasoning = fitTokens(reasoning, steps);
   let content = tokenize(reply.content);
   // Generation stops at max_tokens ("length") or after the EOS token ("stop"),
   // which counts as a generated token but adds no text.
-  let finishReason = 'stop';
-  if (reasoning.length + content.length >= maxTokens) {
+  let finishReason = calls ? 'tool_calls' : 'stop';
+  const deltas = calls ? toolCallDeltas(calls) : undefined;
+  if (!calls && reasoning.length + content.length >= maxTokens) {
     finishReason = 'length';
     if (reasoning.length >= maxTokens) {
       reasoning = reasoning.slice(0, maxTokens);
@@ -121,7 +128,7 @@ export async function chatCompletions(req, res, rawBody, ctx) {
   const rate = numberDirective(directives, 'rate', ctx.rate);
   const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
   const created = Math.floor(Date.now() / 1000);
-  const completionTokens = reasoning.length + content.length + (finishReason === 'stop' ? 1 : 0);
+  const completionTokens = (deltas?.length ?? 0) + reasoning.length + content.length + (finishReason === 'stop' ? 1 : 0);
   const usage = { prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens, completion_tokens: completionTokens };
 
   if (request.stream === true) {
@@ -136,6 +143,7 @@ export async function chatCompletions(req, res, rawBody, ctx) {
       reasoning,
       reasoningField: directives.reasoning_field === 'reasoning' ? 'reasoning' : 'reasoning_content',
       content,
+      deltas,
       finishReason,
       usage: includeUsage ? usage : null,
       rate,
@@ -148,7 +156,7 @@ export async function chatCompletions(req, res, rawBody, ctx) {
   }
 
   // Non-streaming: the whole generation happens before the answer.
-  const total = reasoning.length + content.length;
+  const total = (deltas?.length ?? 0) + reasoning.length + content.length;
   if (rate > 0 && total > 0) {
     const gone = await waitOrClose(res, (total * 1000) / rate);
     if (gone) return markAborted(record);
@@ -166,8 +174,8 @@ export async function chatCompletions(req, res, rawBody, ctx) {
         message: {
           role: 'assistant',
           reasoning_content: reasoning.length ? reasoning.join('') : null,
-          content: content.join(''),
-          tool_calls: [],
+          content: calls ? null : content.join(''),
+          tool_calls: (calls ?? []).map(c => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
         },
         logprobs: null,
         finish_reason: finishReason,

@@ -10,6 +10,7 @@ import { pyJson } from './error-bodies.js';
  * @property {string[]} reasoning  tokens sent in `delta[reasoningField]` first
  * @property {'reasoning_content' | 'reasoning'} reasoningField
  * @property {string[]} content  answer tokens, `delta.content`
+ * @property {string[]} [deltas]  tool calls instead: each event's whole `delta` JSON (tool-calls.js); the last finishes
  * @property {string} finishReason  'stop' adds the EOS chunk; 'length' finishes on the last token
  * @property {{ prompt_tokens: number, total_tokens: number, completion_tokens: number } | null} usage
  * @property {number} rate  tokens per second; 0 = as fast as the socket takes them
@@ -34,7 +35,8 @@ export function streamTokens(res, plan) {
   const open = ',"logprobs":null,"finish_reason":null}]}\n\n';
   const finish = `,"logprobs":null,"finish_reason":${JSON.stringify(plan.finishReason)},"stop_reason":null}]}\n\n`;
   const reasoningKey = `{"${plan.reasoningField}":`;
-  const textTokens = reasoning.length + content.length;
+  const deltas = plan.deltas;
+  const textTokens = deltas ? deltas.length : reasoning.length + content.length;
   // The EOS token of a "stop" is one more paced event, with empty content.
   const events = textTokens + (plan.finishReason === 'stop' ? 1 : 0);
   const failAt = plan.failAfter >= 0 && plan.failAfter < textTokens ? plan.failAfter : -1;
@@ -45,6 +47,7 @@ export function streamTokens(res, plan) {
   const event = i => {
     const last = i === events - 1;
     if (i >= textTokens) return `${head}{"content":""}${finish}`;
+    if (deltas) return head + deltas[i] + (last ? finish : open);
     const delta =
       i < reasoning.length
         ? `${reasoningKey}${JSON.stringify(reasoning[i])}}`

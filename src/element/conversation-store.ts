@@ -11,7 +11,9 @@
  * removes what it wrote and leaves the previous state intact.
  *
  * Version 1 (`{ format: 'vllm-chat/1', messages: […] }`, one value) is read
- * and rewritten as version 2 on load.
+ * and rewritten as version 2 on load. Tool calls added optional fields to a
+ * record (`toolCalls`, `toolCallId`) and the role `tool`; records without
+ * them read as before, so the version stayed 2.
  *
  * A user message's record may carry `attachments` (`{name, type, size}`) and,
  * beside them, `attachmentData`: each file as the request sends it (an
@@ -35,7 +37,7 @@ const VERSION = 2;
 /** The single-value shape before version 2. */
 const FORMAT_V1 = 'vllm-chat/1';
 
-const roles = new Set<unknown>(['system', 'user', 'assistant']);
+const roles = new Set<unknown>(['system', 'user', 'assistant', 'tool']);
 const statuses = new Set<unknown>(['streaming', 'done', 'stopped', 'error']);
 
 /** Where a message's file contents come from and go to; the store keeps them beside the message. */
@@ -93,6 +95,14 @@ function readMessage(value: unknown, restored?: AttachmentData['restored']): Cha
     message.attachments = files.records;
     restored?.(message, files.data);
   }
+  if (Array.isArray(value.toolCalls)) {
+    const calls = value.toolCalls.filter(
+      (call): call is NonNullable<ChatMessage['toolCalls']>[number] =>
+        isRecord(call) && typeof call.id === 'string' && typeof call.name === 'string' && typeof call.arguments === 'string',
+    );
+    if (calls.length) message.toolCalls = calls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
+  }
+  if (typeof value.toolCallId === 'string') message.toolCallId = value.toolCallId;
   return message;
 }
 
@@ -102,7 +112,7 @@ function readMessage(value: unknown, restored?: AttachmentData['restored']): Cha
  * a new object, so it has no record yet.
  */
 function fingerprint(m: ChatMessage, data: readonly (string | undefined)[] | undefined): string {
-  return [data?.filter(d => d !== undefined).length ?? -1, m.role, m.status, m.content.length, m.content.slice(-32), m.reasoning?.length ?? -1, m.finishReason ?? '', m.error?.message ?? '', m.usage?.completionTokens ?? -1].join('\u0000');
+  return [data?.filter(d => d !== undefined).length ?? -1, m.role, m.status, m.content.length, m.content.slice(-32), m.reasoning?.length ?? -1, m.finishReason ?? '', m.error?.message ?? '', m.usage?.completionTokens ?? -1, m.toolCalls?.length ?? -1, m.toolCalls?.[0]?.id ?? '', m.toolCalls?.at(-1)?.arguments.length ?? -1].join('\u0000');
 }
 
 let counter = 0;

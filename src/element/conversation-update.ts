@@ -16,6 +16,11 @@ type Messages = ChatRequest['messages'];
 export function conversationUpdate(conversation: string, sent: Messages, messages: Messages): ConversationUpdate {
   let keep = 0;
   const limit = Math.min(sent.length, messages.length);
-  while (keep < limit && sent[keep]!.role === messages[keep]!.role && sent[keep]!.content === messages[keep]!.content) keep++;
+  while (keep < limit && same(sent[keep]!, messages[keep]!)) keep++;
   return { conversation, base: sent.length, keep, append: messages.slice(keep) };
+}
+
+/** Tool calls compare by identity: build-messages.ts passes the message's own array. */
+function same(a: Messages[number], b: Messages[number]): boolean {
+  return a.role === b.role && a.content === b.content && a.toolCalls === b.toolCalls && a.toolCallId === b.toolCallId;
 }

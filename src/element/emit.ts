@@ -11,11 +11,18 @@ export interface VllmChatEventDetail {
   message: ChatMessage;
 }
 
+/** `detail` of `vllm-chat-tool-call`. */
+export interface VllmChatToolCallDetail extends VllmChatEventDetail {
+  /** The calls to answer, each with `addToolResult(call.id, result)`. */
+  calls: NonNullable<ChatMessage['toolCalls']>;
+}
+
 /** The events of `<vllm-chat>`, by name. */
 export interface VllmChatEventMap {
   'vllm-chat-start': CustomEvent<VllmChatEventDetail>;
   'vllm-chat-done': CustomEvent<VllmChatEventDetail>;
   'vllm-chat-error': CustomEvent<VllmChatEventDetail>;
+  'vllm-chat-tool-call': CustomEvent<VllmChatToolCallDetail>;
 }
 
 declare global {

@@ -50,6 +50,10 @@ export interface VllmChatStrings {
   /** Labels of the message author, read by screen readers before each message. */
   user: string;
   assistant: string;
+  /** Label of a message that carries a tool's result. */
+  tool: string;
+  /** Label before the function name of a tool call. */
+  toolCall: string;
   stopped: string;
   /** Polite announcement when a reply has finished (followed by its opening words). */
   replyDone: string;
@@ -107,6 +111,8 @@ const en: VllmChatStrings = {
   reasoning: 'Reasoning',
   user: 'You',
   assistant: 'Assistant',
+  tool: 'Tool',
+  toolCall: 'Tool call',
   stopped: 'Stopped',
   replyDone: 'Reply finished.',
   replyFailed: errorTexts.en.replyFailed,
@@ -154,6 +160,8 @@ const zh: VllmChatStrings = {
   reasoning: '思考过程',
   user: '你',
   assistant: '助手',
+  tool: '工具',
+  toolCall: '调用工具',
   stopped: '已停止',
   replyDone: '回答完成。',
   replyFailed: errorTexts.zh.replyFailed,

@@ -194,6 +194,35 @@ export const vllmChatStyles = css`
     user-select: none;
   }
 
+  /* A tool's result: text as the tool returned it, set apart from the answers. */
+  .message.tool {
+    align-self: stretch;
+    border-inline-start: 3px solid var(--_accent);
+    padding-inline-start: calc(var(--_space) * 1.5);
+    font-family: var(--_code-font);
+    font-size: 0.9em;
+  }
+  .message.tool .text {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .tool-calls:empty {
+    display: none;
+  }
+  .tool-call {
+    margin-top: var(--_space);
+  }
+  .tool-call-head {
+    font-size: 0.9em;
+    color: var(--_muted);
+    margin-bottom: calc(var(--_space) / 2);
+    overflow-wrap: anywhere;
+  }
+  .tool-call-name {
+    font-family: var(--_code-font);
+    color: var(--_text);
+  }
+
   .meta {
     display: flex;
     flex-wrap: wrap;

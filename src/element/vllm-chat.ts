@@ -24,6 +24,8 @@ import { ModelListController } from './controllers/model-list-controller.js';
 import { PersistenceController } from './controllers/persistence-controller.js';
 import { tableText } from './view/table-text.js';
 import { StreamController } from './controllers/stream-controller.js';
+import { ToolController } from './controllers/tool-controller.js';
+import { toolOptions } from './tool-options.js';
 import type { PreparedRequest } from './controllers/stream-controller.js';
 import { stringsFor } from './strings.js';
 import type { VllmChatStrings } from './strings.js';
@@ -57,14 +59,18 @@ const optionalNumber = {
  * @attr {boolean} no-diagrams - `mermaid` fences stay code (otherwise a closed one is drawn as a diagram once the reply ends).
  * @attr {boolean} line-numbers - code blocks show line numbers (never part of the copied text).
  * @attr {number} collapse-lines - a finished code block longer than this shows collapsed (0: never). Default `0`.
+ * @attr {string} tool-choice - sent as `tool_choice` whenever `tools` is sent: `auto`, `none`, `required`, or JSON for the object form (anything else is not sent, with a console warning).
  *
  * @fires vllm-chat-start - `{ message: ChatMessage }` — a reply began (fired for every `send()`, even one that then fails before any byte)
  * @fires vllm-chat-done - `{ message: ChatMessage }` — a reply ended, whatever its status
  * @fires vllm-chat-error - `{ message: ChatMessage }` — a reply ended with status `error`
+ * @fires vllm-chat-tool-call - `{ message: ChatMessage, calls: ChatMessage['toolCalls'] }` — the model asked for tools; answer with `addToolResult`
  *
- * @csspart message - one per message, in order, plus `user` / `assistant`
+ * @csspart message - one per message, in order, plus `user` / `assistant` / `tool`
  * @csspart user - a message of the user
  * @csspart assistant - a message of the assistant
+ * @csspart tool - a tool's result (role `tool`), shown as text
+ * @csspart tool-call - one per tool call of an assistant message: the function name and its arguments, highlighted as JSON
  * @csspart code-block - each fenced code block in an assistant message: a `<pre>` whose text is exactly the code
  * @csspart copy-button - the copy button of a code block
  * @csspart math-error - TeX that could not be typeset, shown as written with its delimiters
@@ -144,6 +150,10 @@ export class VllmChat extends LitElement {
   @property({ attribute: 'line-numbers', type: Boolean, reflect: true }) lineNumbers = false;
   /** A finished code block longer than this many lines shows collapsed; 0: never. */
   @property({ attribute: 'collapse-lines', type: Number, reflect: true }) collapseLines = 0;
+  /** Sent as `tool_choice` with `tools`: `auto`, `none`, `required`, or JSON for the object form. */
+  @property({ attribute: 'tool-choice', reflect: true }) toolChoice: string | undefined;
+  /** OpenAI tool definitions, sent as `tools` when non-empty. */
+  @property({ attribute: false }) tools: unknown[] = [];
   /** Overrides of the UI text (English or Chinese, from `lang`). */
   @property({ attribute: false }) strings: Partial<VllmChatStrings> = {};
 
@@ -183,6 +193,13 @@ export class VllmChat extends LitElement {
   readonly #composer = new ComposerController(this, {
     submit: () => this.#submit(),
     stop: () => (this.#stream.streaming ? this.stop() : (this.editing = undefined)),
+  });
+  readonly #tools = new ToolController({
+    addMessage: message => {
+      this.#push(message);
+      this.#store.saveNow();
+    },
+    followUp: () => this.#reply(),
   });
   readonly #stream = new StreamController({
     applied: () => {
@@ -233,6 +250,7 @@ export class VllmChat extends LitElement {
     }
     const prepared = prepareAttachments(options.attachments ?? []);
     if ('refusal' in prepared) throw new Error(`send(): ${attachmentRefusalText(prepared.refusal)}`);
+    this.#tools.cancel();
     const message: ChatMessage = { role: 'user', content: String(text), status: 'done' };
     if (prepared.attachments.length) message.attachments = attachmentRecords(prepared.attachments);
     this.#attachments.attach(message, prepared.attachments);
@@ -252,18 +270,30 @@ export class VllmChat extends LitElement {
     if (this.#stream.streaming) {
       throw new Error('regenerate() was called while a reply is streaming: call stop() or wait for vllm-chat-done.');
     }
+    this.#tools.cancel();
     const last = this.#messages.length - 1;
     if (this.#messages[last]?.role === 'assistant') this.#truncate(last);
     return this.#reply();
   }
 
-  /** Ends the reply in progress; what arrived so far is kept. */
+  /** Ends the reply in progress, or the wait for tool results; what arrived so far is kept. */
   stop(): void {
+    this.#tools.cancel();
     this.#stream.stop();
+  }
+
+  /**
+   * The page's result of tool call `id` (from `vllm-chat-tool-call`): adds a
+   * message of role `tool`; once every call of the reply has its result, the
+   * follow-up reply streams. Throws for an id that no waiting call has.
+   */
+  addToolResult(id: string, content: string): void {
+    this.#tools.addResult(id, content);
   }
 
   /** Empties the conversation (and the stored copy, with `storage-key`). */
   clear(): void {
+    this.#tools.cancel();
     this.#stream.stop();
     this.#truncate(0);
     this.editing = undefined;
@@ -337,6 +367,7 @@ export class VllmChat extends LitElement {
     this.#collapse(view);
     emit(this, 'vllm-chat-done', { message });
     if (message.status === 'error') emit(this, 'vllm-chat-error', { message });
+    this.#tools.replyEnded(this, message);
     return message;
   }
 
@@ -381,6 +412,7 @@ export class VllmChat extends LitElement {
     };
     if (this.temperature !== undefined) request.temperature = this.temperature;
     if (this.maxTokens !== undefined) request.maxTokens = this.maxTokens;
+    Object.assign(request, toolOptions(this.tools, this.toolChoice));
     return { worker, request };
   }
 
@@ -444,7 +476,7 @@ export class VllmChat extends LitElement {
     const worker = this.#worker;
     if (!worker) return;
     const options = this.#renderOptions();
-    const render = async (text: { content: string; reasoning?: string }) => {
+    const render = async (text: Pick<ChatMessage, 'content' | 'reasoning' | 'toolCalls'>) => {
       await workerReady();
       return worker.render(text, options);
     };

@@ -4,7 +4,7 @@
  */
 export interface ChatMessage {
   /** Who wrote it. */
-  role: 'system' | 'user' | 'assistant';
+  role: 'system' | 'user' | 'assistant' | 'tool';
   /** The answer text exactly as received, reasoning excluded. */
   content: string;
   /**
@@ -25,4 +25,17 @@ export interface ChatMessage {
    * text files' text and the images are sent, not repeated in `content`).
    */
   attachments?: { name: string; type: string; size: number }[];
+  /** The tools the reply asks for, in order; `arguments` is the streamed fragments joined. */
+  toolCalls?: ToolCall[];
+  /** Role `tool`: the id of the call this message answers. */
+  toolCallId?: string;
+}
+
+/** One call of a tool, as the model asked for it. */
+export interface ToolCall {
+  id: string;
+  /** The function's name, as the model wrote it. */
+  name: string;
+  /** The model's arguments: JSON text as streamed, not checked. */
+  arguments: string;
 }

@@ -18,7 +18,7 @@
  * All `html` strings are made by the worker's safe-markup module from escaped
  * text; model or server text never reaches them unescaped.
  */
-import type { ChatMessage } from './chat-message.js';
+import type { ChatMessage, ToolCall } from './chat-message.js';
 import type { ChatErrorCode } from './errors.js';
 
 export type { ChatErrorCode } from './errors.js';
@@ -61,6 +61,27 @@ export type BlockOp =
    * `<pre>` classes; later lines come in the new theme.
    */
   | { type: 'code-recolour'; preClass: string; lines: string[] };
+
+/**
+ * A piece of one tool call of a reply, as parsed from `delta.tool_calls`.
+ * `index` is the call's position in the message (calls in order of first
+ * appearance), not the server's `index` field.
+ */
+export interface ToolCallDelta {
+  index: number;
+  /** Sent once, with the call's first piece. */
+  id?: string;
+  /** Sent once, with the call's first piece. */
+  name?: string;
+  /** A fragment of the arguments' JSON text. */
+  arguments?: string;
+}
+
+/** The rendered arguments of one tool call: `code-*` ops of its one JSON block. */
+export interface ToolCallOps {
+  index: number;
+  ops: BlockOp[];
+}
 
 /** A completion token count and rate for the live stats of a streaming reply. */
 export interface StreamStats {
@@ -108,6 +129,10 @@ export interface Patch {
   contentDelta?: string;
   /** Raw text appended to `ChatMessage.reasoning`. */
   reasoningDelta?: string;
+  /** Raw tool-call pieces, merged into `ChatMessage.toolCalls` in order. */
+  toolCallDeltas?: ToolCallDelta[];
+  /** Each tool call's rendered arguments, in order; a call's first ops open its block. */
+  toolCalls?: ToolCallOps[];
   /**
    * CSS rules for token colour classes used by this patch's HTML that this
    * stream (or render call) has not sent before. Idempotent: the class name is
@@ -177,7 +202,7 @@ export interface ChatRequest {
    * The conversation to send, system prompt first when there is one. Empty
    * when `conversation` is set: the worker then sends its own copy.
    */
-  messages: { role: ChatMessage['role']; content: MessageContent }[];
+  messages: RequestMessage[];
   /**
    * The id of a conversation the element keeps in step in the worker
    * (`WorkerApi.syncConversation`), so that a request posts only what changed
@@ -186,7 +211,22 @@ export interface ChatRequest {
   conversation?: string;
   temperature?: number;
   maxTokens?: number;
+  /** OpenAI tool definitions, sent as `tools` when present (the element leaves it out when empty). */
+  tools?: unknown[];
+  /** Sent as `tool_choice` together with `tools`: `auto`, `none`, `required` or the object form. */
+  toolChoice?: string | Record<string, unknown>;
   render: RenderOptions;
+}
+
+/** One message of a request, as the element builds it (build-messages.ts). */
+export interface RequestMessage {
+  role: ChatMessage['role'];
+  /** A user message with files: OpenAI content parts (attachments-controller.ts); otherwise text. */
+  content: MessageContent;
+  /** Assistant: the calls it made, sent as `tool_calls` (only when every one has its result). */
+  toolCalls?: readonly ToolCall[];
+  /** Tool: the call it answers, sent as `tool_call_id`. */
+  toolCallId?: string;
 }
 
 /**
@@ -253,7 +293,7 @@ export interface WorkerApi {
    * One-shot render of a finished message (restored history, tests): the same
    * patch the streaming path would end with, as one patch without `end`.
    */
-  render(message: { content: string; reasoning?: string }, options: RenderOptions): Promise<Patch>;
+  render(message: { content: string; reasoning?: string; toolCalls?: readonly ToolCall[] }, options: RenderOptions): Promise<Patch>;
   /**
    * Loads the highlighter and `theme` ahead of the first code block (the
    * element asks when it connects and when its theme changes). Optional for
@@ -306,7 +346,7 @@ export interface NetworkStart {
 /** On a reply's port, network thread → chat worker. */
 export type NetworkReplyMessage =
   /** The deltas of one body chunk read, joined; `count` of them. */
-  | { type: 'delta'; content: string; reasoning: string; count: number }
+  | { type: 'delta'; content: string; reasoning: string; count: number; toolCalls?: ToolCallDelta[] }
   /** The reply ended; the last message on the port. */
   | { type: 'end'; end: StreamEnd };
 

@@ -63,10 +63,12 @@ const api: WorkerApi = {
     const renderer = new MessageRenderer(options);
     if (message.reasoning) renderer.feed('reasoning', message.reasoning);
     renderer.feed('content', message.content);
+    message.toolCalls?.forEach((call, index) => renderer.feedToolCall(index, call.arguments));
     renderer.end();
     const rendered = await renderer.take();
     const patch: Patch = {};
     if (rendered.content?.length) patch.content = rendered.content;
+    if (rendered.toolCalls?.length) patch.toolCalls = rendered.toolCalls;
     if (rendered.reasoning?.length) patch.reasoning = rendered.reasoning;
     if (rendered.styles?.length) patch.styles = rendered.styles;
     return patch;

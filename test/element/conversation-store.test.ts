@@ -308,6 +308,29 @@ describe('conversation persistence (storage-key)', () => {
     }
   });
 
+  it('stores tool calls and tool messages, and reads hostile tool fields as absent', () => {
+    const calls = [{ id: 'c1', name: 'calculate', arguments: '{"expression": "6 * 7"}' }];
+    saveConversation('tool-key', [
+      { role: 'user', content: 'q', status: 'done' },
+      { role: 'assistant', content: '', status: 'done', finishReason: 'tool_calls', toolCalls: calls },
+      { role: 'tool', content: '42', status: 'done', toolCallId: 'c1' },
+    ]);
+    const loaded = loadConversation('tool-key');
+    expect(loaded[1]!.toolCalls).to.deep.equal(calls);
+    expect(loaded[2]).to.deep.equal({ role: 'tool', content: '42', status: 'done', toolCallId: 'c1' });
+    // Records written by another script of the origin: wrong types are dropped field by field.
+    const index = JSON.parse(localStorage.getItem('tool-key')!) as { records: string[] };
+    localStorage.setItem(
+      `tool-key#${index.records[1]}`,
+      JSON.stringify({ role: 'assistant', content: '', status: 'done', toolCalls: [null, { id: 1, name: 'x', arguments: '{}' }, { id: 'ok', name: 'f', arguments: '{}', extra: '<b>' }] }),
+    );
+    localStorage.setItem(`tool-key#${index.records[2]}`, JSON.stringify({ role: 'tool', content: '42', status: 'done', toolCallId: { id: 'c1' } }));
+    const hostile = loadConversation('tool-key');
+    removeAll('tool-key');
+    expect(hostile[1]!.toolCalls).to.deep.equal([{ id: 'ok', name: 'f', arguments: '{}' }]);
+    expect(hostile[2]).to.deep.equal({ role: 'tool', content: '42', status: 'done' });
+  });
+
   it('stores what it loads: a stored streaming reply loads as stopped', () => {
     saveConversation('shape-key', [
       { role: 'user', content: 'q', status: 'done' },

@@ -29,6 +29,14 @@ describe('conversationUpdate', () => {
     expect(conversationUpdate('c', sent, [u('new')])).to.deep.include({ base: 3, keep: 0, append: [u('new')] });
   });
 
+  it('tells apart the same text with other tool calls or another tool_call_id', () => {
+    const calls = [{ id: 'c1', name: 'f', arguments: '{}' }];
+    const sent: M[] = [u('q'), { role: 'assistant', content: '', toolCalls: calls }, { role: 'tool', content: '1', toolCallId: 'c1' }];
+    expect(conversationUpdate('c', sent, [...sent])).to.deep.include({ keep: 3 });
+    expect(conversationUpdate('c', sent, [u('q'), a('')])).to.deep.include({ keep: 1 });
+    expect(conversationUpdate('c', sent, [sent[0]!, sent[1]!, { role: 'tool', content: '1', toolCallId: 'c2' }])).to.deep.include({ keep: 2 });
+  });
+
   it('tells apart a changed role or a changed text of the same length', () => {
     const sent = [{ role: 'system', content: 'be brief' } as M, u('abc')];
     expect(conversationUpdate('c', sent, [u('be brief'), u('abc')])).to.deep.include({ keep: 0 });

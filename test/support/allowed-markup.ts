@@ -40,7 +40,8 @@ export const ALLOWED: Record<string, readonly string[]> = {
   td: [],
   a: ['href', 'rel', 'target', 'title'],
   img: ['src', 'alt', 'loading', 'referrerpolicy', 'title'],
-  // `data-diagram`: a closed mermaid fence (empty marker, then its drawing state); `part`: the diagram box.
+  // `data-diagram`: a closed mermaid fence (empty marker, then its drawing state); `part`: the diagram box and
+  // the element's own `tool-call` box (message-view.ts), never from model text.
   div: ['data-lang', 'data-diagram', 'part'],
   span: ['part'],
   pre: ['part'],

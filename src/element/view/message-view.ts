@@ -14,7 +14,7 @@
  * copy-feedback.ts: feedback on the control, not content of the message.)
  */
 import type { ChatMessage } from '../../shared/chat-message.js';
-import type { ChatError, HighlightedCode, Patch, StreamEnd } from '../../shared/protocol.js';
+import type { ChatError, HighlightedCode, Patch, StreamEnd, ToolCallDelta } from '../../shared/protocol.js';
 import type { VllmChatStrings } from '../strings.js';
 import { applyPatch } from './apply-patch.js';
 import { drawDiagrams, redrawDiagrams, relabelDiagrams } from './diagrams.js';
@@ -22,7 +22,7 @@ import { addTokenStyles } from './message-styles.js';
 import { recolourCode } from './recolour-code.js';
 
 /** The text of a message the worker renders in one shot (`WorkerApi.render`). */
-export type RenderMessage = (text: { content: string; reasoning?: string }) => Promise<Patch>;
+export type RenderMessage = (text: Pick<ChatMessage, 'content' | 'reasoning' | 'toolCalls'>) => Promise<Patch>;
 
 /** Highlights one code block whole with the new theme (`WorkerApi.highlight`). */
 export type HighlightBlock = (code: string, lang: string) => Promise<HighlightedCode>;
@@ -52,6 +52,9 @@ export class MessageView {
   #diagramsPending = false;
   /** The diagrams being drawn (tests and the element may wait for them). */
   diagramsDrawn: Promise<void> = Promise.resolve();
+  /** The `tool-call` parts, by the call's position; their box comes after the answer. */
+  #toolCalls: { root: HTMLElement; label: HTMLElement; name: HTMLElement; args: HTMLElement }[] = [];
+  #toolCallBox: HTMLElement | undefined;
 
   constructor(
     readonly message: ChatMessage,
@@ -119,9 +122,11 @@ export class MessageView {
     const message = this.message;
     if (patch.reasoningDelta) message.reasoning = (message.reasoning ?? '') + patch.reasoningDelta;
     if (patch.contentDelta) message.content += patch.contentDelta;
+    if (patch.toolCallDeltas?.length) this.#mergeToolCalls(patch.toolCallDeltas);
+    for (const { index, ops } of patch.toolCalls ?? []) applyPatch(this.#toolCallPart(index).args, ops);
     if (patch.reasoningDelta || patch.reasoning?.length) this.#openReasoning(!this.#answerStarted);
     // Reasoning collapses once, when the answer starts; the reader may reopen it.
-    if (!this.#answerStarted && (patch.contentDelta || patch.content?.length)) {
+    if (!this.#answerStarted && (patch.contentDelta || patch.content?.length || patch.toolCallDeltas?.length)) {
       this.#answerStarted = true;
       this.#openReasoning(false);
     }
@@ -164,11 +169,11 @@ export class MessageView {
    * built), reasoning collapsed.
    */
   async restore(render: RenderMessage): Promise<void> {
-    const { status, error, usage, content, reasoning } = this.message;
+    const { status, error, usage, content, reasoning, toolCalls } = this.message;
     if (status !== 'streaming') {
       this.finish({ status, ...(error ? { error: { code: 'http', ...error } } : {}), ...(usage ? { usage } : {}) });
     }
-    const patch = await render({ content, ...(reasoning ? { reasoning } : {}) });
+    const patch = await render({ content, ...(reasoning ? { reasoning } : {}), ...(toolCalls?.length ? { toolCalls } : {}) });
     // The text is already in the message: only the DOM edits apply.
     this.applyPatch({ ...patch, contentDelta: '', reasoningDelta: '' });
     this.#openReasoning(false);
@@ -205,13 +210,63 @@ export class MessageView {
   /** Re-reads every visible word from `strings` (the language changed). */
   relabel(strings: VllmChatStrings): void {
     this.strings = strings;
-    this.#author.textContent = this.message.role === 'user' ? strings.user : strings.assistant;
+    const role = this.message.role;
+    this.#author.textContent = role === 'user' ? strings.user : role === 'tool' ? strings.tool : strings.assistant;
+    for (const part of this.#toolCalls) part.label.textContent = strings.toolCall;
     for (const { button, label } of this.#buttons) {
       const text = strings[label];
       if (typeof text === 'string') button.textContent = text;
     }
     if (this.#reasoningSummary) this.#reasoningSummary.textContent = strings.reasoning;
     relabelDiagrams(this.#content, strings);
+  }
+
+  /**
+   * Merges streamed tool-call pieces into `message.toolCalls`: the id and
+   * name as first sent, the arguments joined. The name is shown as text.
+   */
+  #mergeToolCalls(pieces: readonly ToolCallDelta[]): void {
+    const calls = (this.message.toolCalls ??= []);
+    for (const piece of pieces) {
+      for (let i = calls.length; i <= piece.index; i++) calls.push({ id: '', name: '', arguments: '' });
+      const call = calls[piece.index]!;
+      if (piece.id && !call.id) call.id = piece.id;
+      if (piece.name && !call.name) {
+        call.name = piece.name;
+        this.#toolCallPart(piece.index).name.textContent = piece.name;
+      }
+      if (piece.arguments) call.arguments += piece.arguments;
+    }
+  }
+
+  /** Part `tool-call` of call `index` (and those before it), made on first use with `textContent` only. */
+  #toolCallPart(index: number): { root: HTMLElement; label: HTMLElement; name: HTMLElement; args: HTMLElement } {
+    const doc = document;
+    if (!this.#toolCallBox) {
+      this.#toolCallBox = doc.createElement('div');
+      this.#toolCallBox.className = 'tool-calls';
+      this.#content.after(this.#toolCallBox);
+    }
+    while (this.#toolCalls.length <= index) {
+      const root = doc.createElement('div');
+      root.setAttribute('part', 'tool-call');
+      root.className = 'tool-call';
+      const head = doc.createElement('div');
+      head.className = 'tool-call-head';
+      const label = doc.createElement('span');
+      label.className = 'tool-call-label';
+      label.textContent = this.strings.toolCall;
+      const name = doc.createElement('code');
+      name.className = 'tool-call-name';
+      name.textContent = this.message.toolCalls?.[this.#toolCalls.length]?.name ?? '';
+      head.append(label, ' ', name);
+      const args = doc.createElement('div');
+      args.className = 'tool-call-args markdown';
+      root.append(head, args);
+      this.#toolCallBox.append(root);
+      this.#toolCalls.push({ root, label, name, args });
+    }
+    return this.#toolCalls[index]!;
   }
 
   /** Mirrors the status on the DOM (`data-status`), for styling and `aria-busy`. */

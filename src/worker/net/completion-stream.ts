@@ -11,7 +11,7 @@
  */
 import { chatError } from '../../shared/errors.js';
 import { isRecord } from '../../shared/is-record.js';
-import type { ChatRequest, StreamEnd } from '../../shared/protocol.js';
+import type { ChatRequest, RequestMessage, StreamEnd, ToolCallDelta } from '../../shared/protocol.js';
 import { apiFetch } from './api-fetch.js';
 import { ChunkShape } from './chunk-shape.js';
 import {
@@ -32,20 +32,49 @@ export interface CompletionDelta {
   reasoning: string;
   /** Chunks this delta joins (batches from the network thread); 1 when absent. */
   count?: number;
+  /** Pieces of tool calls (`delta.tool_calls`), in order. */
+  toolCalls?: ToolCallDelta[];
 }
+
+/**
+ * Most tool calls one reply may make; pieces of further calls are ignored
+ * (a hostile stream could otherwise open a call per chunk).
+ */
+export const MAX_TOOL_CALLS = 64;
 
 /** The request body; unset options are omitted, not sent as null. */
 export function completionBody(request: ChatRequest): string {
   const body: Record<string, unknown> = {
     model: request.model,
-    messages: request.messages.map(({ role, content }) => ({ role, content })),
+    messages: request.messages.map(wireMessage),
     stream: true,
     // The final chunk (`choices: []`) then carries the token counts.
     stream_options: { include_usage: true },
   };
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
+  if (request.tools?.length) {
+    body.tools = request.tools;
+    if (request.toolChoice !== undefined) body.tool_choice = request.toolChoice;
+  }
   return JSON.stringify(body);
+}
+
+/**
+ * A message as the chat completions API takes it: an assistant's calls as
+ * `tool_calls` (its `content` null when it said nothing, as OpenAI and vLLM
+ * send it back), a tool result with its `tool_call_id`.
+ */
+function wireMessage({ role, content, toolCalls, toolCallId }: RequestMessage): Record<string, unknown> {
+  if (role === 'assistant' && toolCalls?.length) {
+    return {
+      role,
+      content: content || null,
+      tool_calls: toolCalls.map(({ id, name, arguments: args }) => ({ id, type: 'function', function: { name, arguments: args } })),
+    };
+  }
+  if (role === 'tool') return { role, tool_call_id: toolCallId ?? '', content };
+  return { role, content };
 }
 
 /**
@@ -100,6 +129,8 @@ class ChunkReader {
   private end: StreamEnd | undefined;
   private finishReason: string | undefined;
   private usage: StreamEnd['usage'];
+  /** The server's tool-call `index` → the call's position in the message. */
+  private readonly toolSlots = new Map<number, number>();
 
   constructor(
     private readonly endpoint: string,
@@ -201,11 +232,43 @@ class ChunkReader {
       // vLLM's reasoning parsers: `reasoning_content` (≤ 0.10), `reasoning` (newer, and Ollama).
       const reasoning = text(delta.reasoning_content) + text(delta.reasoning);
       const split = this.think.feed(text(delta.content));
-      if (reasoning || split.reasoning || split.content) {
-        this.onDelta({ content: split.content, reasoning: reasoning + split.reasoning });
+      const toolCalls = Array.isArray(delta.tool_calls) ? this.toolCalls(delta.tool_calls) : undefined;
+      if (reasoning || split.reasoning || split.content || toolCalls) {
+        const out: CompletionDelta = { content: split.content, reasoning: reasoning + split.reasoning };
+        if (toolCalls) out.toolCalls = toolCalls;
+        this.onDelta(out);
       }
     }
     if (choice && typeof choice.finish_reason === 'string') this.finishReason = choice.finish_reason;
+  }
+
+  /**
+   * The pieces of `delta.tool_calls` (OpenAI's streaming shape, as vLLM's
+   * tool parsers send it): each entry names its call by `index`; the first
+   * entry of a call carries `id`, `type` and `function.name`, later ones only
+   * `function.arguments` fragments. Entries without an integer `index`, and
+   * fields of the wrong type, are ignored. `undefined` when nothing usable.
+   */
+  private toolCalls(entries: unknown[]): ToolCallDelta[] | undefined {
+    let out: ToolCallDelta[] | undefined;
+    for (const entry of entries) {
+      if (!isRecord(entry) || !Number.isSafeInteger(entry.index) || (entry.index as number) < 0) continue;
+      let slot = this.toolSlots.get(entry.index as number);
+      if (slot === undefined) {
+        if (this.toolSlots.size >= MAX_TOOL_CALLS) continue;
+        slot = this.toolSlots.size;
+        this.toolSlots.set(entry.index as number, slot);
+      }
+      const piece: ToolCallDelta = { index: slot };
+      if (typeof entry.id === 'string' && entry.id) piece.id = entry.id;
+      const fn = entry.function;
+      if (isRecord(fn)) {
+        if (typeof fn.name === 'string' && fn.name) piece.name = fn.name;
+        if (typeof fn.arguments === 'string' && fn.arguments) piece.arguments = fn.arguments;
+      }
+      (out ??= []).push(piece);
+    }
+    return out;
   }
 
   /** The body ended cleanly: a reply with a finish reason is complete even without `[DONE]`. */

@@ -12,7 +12,7 @@
  * which this worker answers with `delta` batches and one `end`, and stops
  * when the port receives a `NetworkStop`.
  */
-import type { ChatRequest, NetworkReady, NetworkReplyMessage, NetworkStart, NetworkStop } from '../../shared/protocol.js';
+import type { ChatRequest, NetworkReady, NetworkReplyMessage, NetworkStart, NetworkStop, ToolCallDelta } from '../../shared/protocol.js';
 import { holdLifeLock } from '../../shared/life-lock.js';
 import { streamCompletion } from './completion-stream.js';
 
@@ -30,18 +30,23 @@ async function run(request: ChatRequest, port: MessagePort): Promise<void> {
   let content = '';
   let reasoning = '';
   let count = 0;
+  let toolCalls: ToolCallDelta[] = [];
   let scheduled = false;
   const flush = () => {
     scheduled = false;
     if (count === 0) return;
-    port.postMessage({ type: 'delta', content, reasoning, count } satisfies NetworkReplyMessage);
+    const message: NetworkReplyMessage = { type: 'delta', content, reasoning, count };
+    if (toolCalls.length) message.toolCalls = toolCalls;
+    port.postMessage(message);
     content = '';
     reasoning = '';
     count = 0;
+    toolCalls = [];
   };
   const end = await streamCompletion(request, abort.signal, delta => {
     content += delta.content;
     reasoning += delta.reasoning;
+    if (delta.toolCalls) toolCalls.push(...delta.toolCalls);
     count++;
     // The deltas of one body chunk are decoded in one synchronous run: one message for all of them.
     if (!scheduled) {

@@ -8,7 +8,7 @@
  * rendered at once (`feed` everything, `end`, `take`) goes through the same
  * path, so its patch builds the same DOM as all the streamed patches together.
  */
-import type { BlockOp, HighlightedCode, RenderOptions, RenderSection } from '../../shared/protocol.js';
+import type { BlockOp, HighlightedCode, RenderOptions, RenderSection, ToolCallOps } from '../../shared/protocol.js';
 import { codeBlockHtml } from './code-block.js';
 import {
   getHighlighter,
@@ -25,11 +25,14 @@ import { createMarkdown, createPostRender, fenceWord } from './markdown.js';
 import { sanitizeLang } from './safe-html.js';
 import { SectionRenderer, type RenderContext } from './section-renderer.js';
 import { renderStages, type RenderStage } from './stages/index.js';
+import { ToolCallSection } from './tool-call-section.js';
 
 /** Everything that changed since the previous `take()`. */
 export interface RenderedPatch {
   content?: BlockOp[];
   reasoning?: BlockOp[];
+  /** The rendered arguments of tool calls that changed. */
+  toolCalls?: ToolCallOps[];
   /** CSS rules of token and theme classes this renderer has not sent before. */
   styles?: string[];
   /** Text fed so far is not all rendered yet (the deadline passed): take again. */
@@ -38,6 +41,8 @@ export interface RenderedPatch {
 
 export class MessageRenderer {
   private readonly sections = new Map<RenderSection, SectionRenderer>();
+  /** Tool calls by position; rendered after the content, in order. */
+  private readonly toolCalls: ToolCallSection[] = [];
   private context: Promise<RenderContext> | undefined;
   private ended = false;
   private finished = false;
@@ -68,6 +73,16 @@ export class MessageRenderer {
       this.sections.set(section, renderer);
     }
     renderer.feed(text);
+  }
+
+  /**
+   * Appends a fragment to the arguments of tool call `index` (its position
+   * in the message); a call's first feed, even of `''`, opens its block.
+   */
+  feedToolCall(index: number, text: string): void {
+    if (this.ended) throw new Error('MessageRenderer.feedToolCall() called after end().');
+    for (let i = this.toolCalls.length; i <= index; i++) this.toolCalls.push(new ToolCallSection());
+    this.toolCalls[index]!.feed(text);
   }
 
   /** The text is complete: the next `take()` freezes everything, including open blocks. */
@@ -115,6 +130,15 @@ export class MessageRenderer {
       const ops: BlockOp[] = [];
       more = await renderer.take(ctx, final, ops, deadline);
       if (ops.length) patch[name] = ops;
+    }
+    if (!more) {
+      const calls: ToolCallOps[] = [];
+      for (const [index, call] of this.toolCalls.entries()) {
+        const ops: BlockOp[] = [];
+        await call.take(ctx, final, ops);
+        if (ops.length) calls.push({ index, ops });
+      }
+      if (calls.length) patch.toolCalls = calls;
     }
     const styles = ctx.styles.take();
     if (styles.length) patch.styles = styles;

@@ -20,7 +20,7 @@
  * again here.
  */
 import { chatError } from '../../shared/errors.js';
-import type { BlockOp, ChatRequest, Patch, RenderSection, StreamEnd } from '../../shared/protocol.js';
+import type { BlockOp, ChatRequest, Patch, RenderSection, StreamEnd, ToolCallDelta, ToolCallOps } from '../../shared/protocol.js';
 import type { CompletionDelta } from '../net/completion-stream.js';
 import { streamReply } from '../net/network-thread.js';
 import { yieldToTasks } from '../net/yield-to-tasks.js';
@@ -28,8 +28,10 @@ import { yieldToTasks } from '../net/yield-to-tasks.js';
 /** What the session needs of `MessageRenderer` (message-renderer.ts). */
 export interface PatchRenderer {
   feed(section: RenderSection, text: string): void;
+  /** Appends to the arguments of tool call `index`; its first feed opens its block. */
+  feedToolCall?(index: number, text: string): void;
   end(): void;
-  take(deadline?: number): Promise<{ content?: BlockOp[]; reasoning?: BlockOp[]; styles?: string[]; more?: boolean }>;
+  take(deadline?: number): Promise<{ content?: BlockOp[]; reasoning?: BlockOp[]; toolCalls?: ToolCallOps[]; styles?: string[]; more?: boolean }>;
   /** Optional warm-up, started with the request; `hint` is the prompt. */
   prepare?(hint?: string): Promise<unknown>;
   /** Renders in another theme from the next take on. */
@@ -68,6 +70,7 @@ export class StreamSession {
   private readonly abort = new AbortController();
   private content: string[] = [];
   private reasoning: string[] = [];
+  private toolCalls: ToolCallDelta[] = [];
   private tokens = 0;
   private firstTokenAt: number | undefined;
   private end: StreamEnd | undefined;
@@ -120,9 +123,10 @@ export class StreamSession {
   }
 
   /** Network side: O(delta), never waits. */
-  private receive({ content, reasoning, count }: CompletionDelta): void {
+  private receive({ content, reasoning, count, toolCalls }: CompletionDelta): void {
     if (content) this.content.push(content);
     if (reasoning) this.reasoning.push(reasoning);
+    if (toolCalls) for (const call of toolCalls) this.toolCalls.push(call);
     this.tokens += count ?? 1;
     this.firstTokenAt ??= performance.now();
     this.notify();
@@ -218,20 +222,23 @@ export class StreamSession {
     let end = feeding ? this.end : undefined;
     const contentDelta = feeding ? this.content.join('') : '';
     const reasoningDelta = feeding ? this.reasoning.join('') : '';
+    const toolCalls = feeding ? this.toolCalls : [];
     if (feeding) {
       this.content = [];
       this.reasoning = [];
+      this.toolCalls = [];
     }
     const patch: Patch = {};
     if (contentDelta) patch.contentDelta = contentDelta;
     if (reasoningDelta) patch.reasoningDelta = reasoningDelta;
-    const failure = await this.render(patch, contentDelta, reasoningDelta, end !== undefined);
+    if (toolCalls.length) patch.toolCallDeltas = toolCalls;
+    const failure = await this.render(patch, contentDelta, reasoningDelta, toolCalls, end !== undefined);
     if (this.backlog && !failure) {
       // Not all rendered: the end (if known) goes with the patch that finishes it.
       end = undefined;
       this.dirty = true;
     }
-    if (!end && !failure && !patch.contentDelta && !patch.reasoningDelta && !patch.content && !patch.reasoning) {
+    if (!end && !failure && !patch.contentDelta && !patch.reasoningDelta && !patch.content && !patch.reasoning && !patch.toolCallDeltas && !patch.toolCalls) {
       return undefined;
     }
     patch.stats = {
@@ -244,8 +251,10 @@ export class StreamSession {
       await this.network;
       const lateContent = contentDelta + this.content.join('');
       const lateReasoning = reasoningDelta + this.reasoning.join('');
+      const lateCalls = [...toolCalls, ...this.toolCalls];
       if (lateContent) patch.contentDelta = lateContent;
       if (lateReasoning) patch.reasoningDelta = lateReasoning;
+      if (lateCalls.length) patch.toolCallDeltas = lateCalls;
       patch.end = { ...(this.end ?? {}), status: 'error', error: failure, model: this.end?.model ?? this.request.model };
       return patch;
     }
@@ -254,15 +263,17 @@ export class StreamSession {
   }
 
   /** Feeds the pending text and adds the rendered ops to `patch`; a failure is returned as data. */
-  private async render(patch: Patch, content: string, reasoning: string, last: boolean) {
+  private async render(patch: Patch, content: string, reasoning: string, toolCalls: readonly ToolCallDelta[], last: boolean) {
     try {
       if (reasoning) this.renderer.feed('reasoning', reasoning);
       if (content) this.renderer.feed('content', content);
+      for (const call of toolCalls) this.renderer.feedToolCall?.(call.index, call.arguments ?? '');
       if (last) this.renderer.end();
       const rendered = await this.renderer.take(performance.now() + TAKE_BUDGET_MS);
       this.backlog = rendered.more === true;
       if (rendered.content?.length) patch.content = rendered.content;
       if (rendered.reasoning?.length) patch.reasoning = rendered.reasoning;
+      if (rendered.toolCalls?.length) patch.toolCalls = rendered.toolCalls;
       if (rendered.styles?.length) patch.styles = rendered.styles;
       return undefined;
     } catch (error) {
@@ -292,6 +303,9 @@ export function mergePatches(a: Patch, b: Patch): Patch {
   if (b.reasoningDelta) merged.reasoningDelta = (a.reasoningDelta ?? '') + b.reasoningDelta;
   if (b.content) merged.content = joinOps(a.content, b.content);
   if (b.reasoning) merged.reasoning = joinOps(a.reasoning, b.reasoning);
+  // Tool-call pieces and ops apply in order: later ones go after.
+  if (b.toolCallDeltas) merged.toolCallDeltas = [...(a.toolCallDeltas ?? []), ...b.toolCallDeltas];
+  if (b.toolCalls) merged.toolCalls = [...(a.toolCalls ?? []), ...b.toolCalls];
   if (b.styles) merged.styles = [...(a.styles ?? []), ...b.styles];
   if (b.stats) merged.stats = b.stats;
   if (b.end) merged.end = b.end;

@@ -69,4 +69,12 @@ describe('mergePatches', () => {
     const closing = mergePatches(a, { content: [{ type: 'code-close' }] });
     expect(closing.content?.map(op => op.type)).to.deep.equal(['code-lines', 'code-tail', 'code-close']);
   });
+
+  it('keeps tool-call pieces and ops in order', () => {
+    const a: Patch = { toolCallDeltas: [{ index: 0, id: 'c', name: 'f' }], toolCalls: [{ index: 0, ops: [{ type: 'code-open', html: 'x' }] }] };
+    const b: Patch = { toolCallDeltas: [{ index: 0, arguments: '{}' }], toolCalls: [{ index: 0, ops: [{ type: 'code-tail', html: 'y' }] }] };
+    const merged = mergePatches(a, b);
+    expect(merged.toolCallDeltas).to.deep.equal([...a.toolCallDeltas!, ...b.toolCallDeltas!]);
+    expect(merged.toolCalls).to.deep.equal([...a.toolCalls!, ...b.toolCalls!]);
+  });
 });
