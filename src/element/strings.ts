@@ -60,6 +60,13 @@ export interface VllmChatStrings {
   storageSaveFailed: string;
   /** Hides a notice. */
   dismiss: string;
+  /** Accessible name of a message's version switcher (regenerated or edited messages). */
+  versions: string;
+  /** Accessible names of its buttons. */
+  previousVersion: string;
+  nextVersion: string;
+  /** The toolbar button that downloads the conversation as Markdown. */
+  exportMarkdown: string;
 }
 
 const en: VllmChatStrings = {
@@ -79,7 +86,7 @@ const en: VllmChatStrings = {
   copyReply: 'Copy reply',
   regenerate: 'Regenerate',
   edit: 'Edit',
-  editing: 'Editing an earlier message: sending replaces it and everything after it.',
+  editing: 'Editing an earlier message: sending adds a new version of it; the current one stays under its arrows.',
   cancelEdit: 'Cancel edit',
   clear: 'Clear conversation',
   jumpToLatest: 'Jump to latest',
@@ -99,6 +106,10 @@ const en: VllmChatStrings = {
     `The conversation saved under “${key}” could not be read. It is left as it is, and this chat will not be saved until you clear it.`,
   storageSaveFailed: 'This conversation could not be saved: the browser’s storage is full. The last saved copy is kept.',
   dismiss: 'Dismiss',
+  versions: 'Versions',
+  previousVersion: 'Previous version',
+  nextVersion: 'Next version',
+  exportMarkdown: 'Export',
 };
 
 const zh: VllmChatStrings = {
@@ -118,7 +129,7 @@ const zh: VllmChatStrings = {
   copyReply: '复制回答',
   regenerate: '重新生成',
   edit: '编辑',
-  editing: '正在编辑之前的消息：发送后将替换它及其后的所有内容。',
+  editing: '正在编辑之前的消息：发送后将添加它的新版本，当前版本仍可通过箭头切换查看。',
   cancelEdit: '取消编辑',
   clear: '清空对话',
   jumpToLatest: '跳到最新',
@@ -136,6 +147,10 @@ const zh: VllmChatStrings = {
   storageUnreadableLeft: key => `无法读取保存在“${key}”下的对话。它保持原样；清空对话之前，本次对话不会被保存。`,
   storageSaveFailed: '无法保存此对话：浏览器存储空间已满。已保留上次保存的版本。',
   dismiss: '关闭',
+  versions: '版本',
+  previousVersion: '上一个版本',
+  nextVersion: '下一个版本',
+  exportMarkdown: '导出',
 };
 
 /** The strings for a BCP 47 language tag (`zh`, `zh-CN`, `zh-Hant`… → Chinese; anything else → English), with overrides. */

@@ -8,7 +8,11 @@ import type { ChatError, ChatRequest, RenderOptions, WorkerApi } from '../shared
 import { AutoScrollController } from './controllers/auto-scroll-controller.js';
 import { buildMessages, resolveEndpoint } from './build-messages.js';
 import { ComposerController } from './controllers/composer-controller.js';
+import { conversationJson, parseConversationJson } from './conversation-json.js';
+import { conversationMarkdown } from './conversation-markdown.js';
+import { ConversationTree } from './conversation-tree.js';
 import { conversationUpdate } from './conversation-update.js';
+import { downloadText, markdownFileName } from './view/download-text.js';
 import { codeBlockSource } from './view/apply-patch.js';
 import { collapseCodeBlocks, downloadCode, toggleExpand, toggleWrap } from './view/code-block-controls.js';
 import { CodeCollapser } from './view/code-collapser.js';
@@ -69,8 +73,11 @@ const optionalNumber = {
  * @csspart expand-button - shows a collapsed code block whole, and collapses it again (`aria-expanded`)
  * @csspart table-copy-button - copies a table as tab-separated text
  * @csspart copy-reply-button - copies an assistant message's text
- * @csspart regenerate-button - answers the last user message again
- * @csspart edit-button - puts a user message's text back into the input
+ * @csspart regenerate-button - answers the last user message again, as a new version of the reply
+ * @csspart edit-button - puts a user message's text into the input; sending it adds a version of that message
+ * @csspart branch-prev - shows the previous version of a message that has several (regenerated or edited)
+ * @csspart branch-next - shows the next version of a message that has several
+ * @csspart branch-label - which version of the message is on screen, of how many (`2 / 3`)
  * @csspart stats - a reply's tokens/s while it streams, then its usage
  * @csspart input - the text input
  * @csspart send-button - the send button
@@ -79,6 +86,7 @@ const optionalNumber = {
  * @csspart error - the visible error of a failed reply
  * @csspart model-select - the model picker, shown when the server lists several models
  * @csspart clear-button - the button that clears the conversation
+ * @csspart export-button - downloads the conversation on screen as Markdown
  * @csspart jump-button - "jump to latest", shown while the reader has scrolled away from a growing reply
  * @csspart notice - what went wrong with the stored conversation (`storage-key`): unreadable data kept aside, or a save that failed
  * @csspart notice-dismiss - the button that hides the notice
@@ -139,7 +147,8 @@ export class VllmChat extends LitElement {
   @query('textarea') private input!: HTMLTextAreaElement;
   @query('.log') private log!: HTMLElement;
 
-  #messages: ChatMessage[] = [];
+  /** Every version of every message; `#views` shows its path (conversation-tree.ts). */
+  #tree = new ConversationTree();
   #views: MessageView[] = [];
   #worker: Comlink.Remote<WorkerApi> | undefined;
   #recolourAfterStream = false;
@@ -155,7 +164,7 @@ export class VllmChat extends LitElement {
   readonly #store = new PersistenceController(
     this,
     () => this.storageKey,
-    () => this.#messages,
+    () => this.#tree,
   );
   readonly #composer = new ComposerController(this, {
     submit: () => this.#submit(),
@@ -168,9 +177,9 @@ export class VllmChat extends LitElement {
     },
   });
 
-  /** The conversation, oldest first. */
+  /** The conversation on screen (the chosen branch), oldest first. */
   get messages(): readonly ChatMessage[] {
-    return this.#messages;
+    return this.#tree.messages;
   }
 
   override connectedCallback(): void {
@@ -207,18 +216,26 @@ export class VllmChat extends LitElement {
     if (this.#stream.streaming) {
       throw new Error('send() was called while a reply is streaming: call stop() or wait for vllm-chat-done.');
     }
-    this.#push({ role: 'user', content: String(text), status: 'done' });
-    return this.#reply();
+    return this.#send(String(text), this.messages.length);
   }
 
-  /** Streams the last reply again, replacing it. Rejects while a reply streams. */
+  /** Sends `text` as a new version of the message at `depth` (`messages.length`: a new message). */
+  #send(text: string, depth: number): Promise<ChatMessage> {
+    this.#push({ role: 'user', content: text, status: 'done' }, depth);
+    return this.#reply(depth + 1);
+  }
+
+  /**
+   * Streams the last reply again as a new version of it (the earlier ones
+   * stay, under its `branch-prev`). Rejects while a reply streams.
+   */
   async regenerate(): Promise<ChatMessage> {
     if (this.#stream.streaming) {
       throw new Error('regenerate() was called while a reply is streaming: call stop() or wait for vllm-chat-done.');
     }
-    const last = this.#messages.length - 1;
-    if (this.#messages[last]?.role === 'assistant') this.#truncate(last);
-    return this.#reply();
+    const messages = this.messages;
+    const last = messages.length - 1;
+    return this.#reply(messages[last]?.role === 'assistant' ? last : last + 1);
   }
 
   /** Ends the reply in progress; what arrived so far is kept. */
@@ -229,9 +246,37 @@ export class VllmChat extends LitElement {
   /** Empties the conversation (and the stored copy, with `storage-key`). */
   clear(): void {
     this.#stream.stop();
-    this.#truncate(0);
+    this.#tree = new ConversationTree();
+    this.#showFrom(0);
     this.editing = undefined;
     this.#store.clear();
+  }
+
+  /**
+   * The conversation as text: `'markdown'`, the branch on screen
+   * (conversation-markdown.ts); `'json'`, every branch, for
+   * `importConversation` (conversation-json.ts).
+   */
+  exportConversation(format: 'markdown' | 'json'): string {
+    if (format === 'markdown') return conversationMarkdown(this.messages);
+    if (format === 'json') return conversationJson(this.#tree);
+    throw new Error(`exportConversation() takes 'markdown' or 'json', not ${JSON.stringify(format)}.`);
+  }
+
+  /**
+   * Replaces the conversation (and what `storage-key` holds) with a JSON
+   * export. Throws, changing nothing, for text that is not one, and while a
+   * reply streams.
+   */
+  importConversation(json: string): void {
+    if (this.#stream.streaming) {
+      throw new Error('importConversation() was called while a reply is streaming: call stop() or wait for vllm-chat-done.');
+    }
+    const tree = parseConversationJson(json);
+    this.#tree = tree;
+    this.editing = undefined;
+    this.#showFrom(0);
+    this.#store.replace();
   }
 
   #strings(): VllmChatStrings {
@@ -244,38 +289,100 @@ export class VllmChat extends LitElement {
     return { theme: this.theme, labels: { copy, download, wrap, copyTable }, allowImages: this.allowImages, noMath: this.noMath };
   }
 
-  #push(message: ChatMessage): MessageView {
-    const view = new MessageView(message, this.#strings(), {
+  #view(message: ChatMessage): MessageView {
+    return new MessageView(message, this.#strings(), {
       copyReply: (v, button) => void this.#copy(v.message.content, button),
       regenerate: () => void this.regenerate().catch(() => undefined),
       edit: v => this.#startEdit(v),
+      switchVersion: (v, delta, button) => this.#switchVersion(v, delta, button),
     });
-    this.#messages.push(message);
-    this.#views = [...this.#views, view];
+  }
+
+  /** Adds `message` as a new version at `depth` (or a new message at the end) and shows it, nothing after it. */
+  #push(message: ChatMessage, depth: number): MessageView {
+    this.#tree.add(depth, message);
+    const view = this.#view(message);
+    const dropped = this.#views.length > depth;
+    this.#views = [...this.#views.slice(0, depth), view];
+    if (dropped) this.#collapser.prune();
+    this.#showVersions();
     this.requestUpdate();
     return view;
   }
 
-  /** Drops messages from `index` on (edit, regenerate, clear). */
-  #truncate(index: number): void {
-    this.#messages.splice(index);
-    this.#views = this.#views.slice(0, index);
-    this.requestUpdate();
+  /**
+   * Shows the tree's path from `depth` on: the views above stay, the ones
+   * below are made again from the finished messages, each rendered by the
+   * worker in one shot as a stored conversation is (`MessageView.restore`).
+   */
+  #showFrom(depth: number): void {
+    const worker = this.#worker;
+    const options = this.#renderOptions();
+    const render = async (text: { content: string; reasoning?: string }) => {
+      await workerReady();
+      return worker!.render(text, options);
+    };
+    const shown = this.#tree.messages.slice(depth).map(message => {
+      const view = this.#view(message);
+      if (message.role === 'assistant' && worker) {
+        view.restore(render).then(
+          () => {
+            this.#collapse(view);
+            this.#scroll.follow();
+            view.watchCode(this.#collapser);
+          },
+          (e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e),
+        );
+      }
+      return view;
+    });
+    this.#views = [...this.#views.slice(0, depth), ...shown];
     this.#collapser.prune();
-    this.#store.saveNow();
+    this.#showVersions();
+    this.requestUpdate();
   }
 
-  async #reply(): Promise<ChatMessage> {
-    const history = buildMessages(this.systemPrompt, this.#messages);
-    const view = this.#push({ role: 'assistant', content: '', status: 'streaming' });
+  /** Each view's version switcher, from the tree; disabled while a reply streams. O(messages on screen). */
+  #showVersions(): void {
+    const busy = this.#stream.streaming;
+    this.#views.forEach((view, depth) => {
+      const { index, count } = this.#tree.versions(depth);
+      view.showVersions(index, count, busy);
+    });
+  }
+
+  /** Shows the previous or next version of `view`'s message and what was chosen after it. */
+  #switchVersion(view: MessageView, delta: -1 | 1, button: HTMLButtonElement): void {
+    const depth = this.#views.indexOf(view);
+    if (this.#stream.streaming || depth < 0 || !this.#tree.switch(depth, delta)) return;
+    if (this.editing && this.#views.indexOf(this.editing) >= depth) this.editing = undefined;
+    const focused = (this.renderRoot as ShadowRoot).activeElement === button;
+    this.#showFrom(depth);
+    this.#store.saveNow();
+    if (focused) {
+      // The switched message is a new view: keyboard focus moves to its same button (or the other one at an end).
+      void this.updateComplete.then(() => {
+        const buttons = this.#views[depth]?.branchButtons;
+        const same = delta < 0 ? buttons?.prev : buttons?.next;
+        (same && !same.disabled ? same : delta < 0 ? buttons?.next : buttons?.prev)?.focus();
+      });
+    }
+  }
+
+  /** Streams a reply as the message at `depth`: a new version when one is there already. */
+  async #reply(depth: number): Promise<ChatMessage> {
+    const history = buildMessages(this.systemPrompt, this.messages.slice(0, depth));
+    const view = this.#push({ role: 'assistant', content: '', status: 'streaming' }, depth);
     const message = view.message;
     this.#scroll.jumpToLatest();
     this.announcement = '';
     emit(this, 'vllm-chat-start', { message });
     this.#store.saveNow();
     const run = this.#stream.run(view, () => this.#prepare(history));
+    this.#showVersions();
     this.requestUpdate();
     await run;
+    this.#showVersions();
     view.watchCode(this.#collapser);
     this.requestUpdate();
     this.#store.saveNow();
@@ -342,14 +449,12 @@ export class VllmChat extends LitElement {
   #submit(): void {
     const text = this.input.value;
     if (!text.trim() || this.#stream.streaming) return;
-    if (this.editing) {
-      const index = this.#views.indexOf(this.editing);
-      this.editing = undefined;
-      if (index >= 0) this.#truncate(index);
-    }
+    // An edited message is sent as a new version of it; the old one keeps its own later messages.
+    const edited = this.editing ? this.#views.indexOf(this.editing) : -1;
+    this.editing = undefined;
     this.input.value = '';
     this.#composer.resize(this.input);
-    void this.send(text);
+    void this.#send(text, edited >= 0 ? edited : this.messages.length);
   }
 
   #startEdit(view: MessageView): void {
@@ -389,27 +494,16 @@ export class VllmChat extends LitElement {
     collapseCodeBlocks(view.root, limit, this.#strings());
   }
 
-  /** Shows the stored conversation; assistant bodies are rendered by the worker in one shot. */
+  /** Shows the stored conversation, every branch kept; assistant bodies are rendered by the worker in one shot. */
   #restore(): void {
-    const worker = this.#worker;
-    if (!worker) return;
-    const options = this.#renderOptions();
-    const render = async (text: { content: string; reasoning?: string }) => {
-      await workerReady();
-      return worker.render(text, options);
-    };
-    for (const message of this.#store.load()) {
-      const view = this.#push(message);
-      if (message.role !== 'assistant') continue;
-      view.restore(render).then(
-        () => {
-          this.#collapse(view);
-          this.#scroll.follow();
-          view.watchCode(this.#collapser);
-        },
-        (e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e),
-      );
-    }
+    if (!this.#worker) return;
+    this.#tree = this.#store.load();
+    this.#showFrom(0);
+  }
+
+  /** The `export-button`: the branch on screen as a Markdown file named after the date. */
+  #downloadMarkdown(): void {
+    downloadText(this.exportConversation('markdown'), markdownFileName(new Date()), 'text/markdown;charset=utf-8');
   }
 
   /** Re-colours the code of `views` (default: every reply; a growing block is left to its stream). */
@@ -441,7 +535,7 @@ export class VllmChat extends LitElement {
     }
     // The highlighter and theme load while the reader types, not after the first reply arrived.
     if (changed.has('theme')) this.#worker?.warmUp(this.theme).catch(() => undefined);
-    if (changed.has('storageKey') && this.storageKey && this.#messages.length === 0) this.#restore();
+    if (changed.has('storageKey') && this.storageKey && this.messages.length === 0) this.#restore();
     if (changed.has('theme') && changed.get('theme') !== undefined) {
       // A streaming reply goes on in the new theme; what is shown is re-coloured now.
       if (this.#stream.streaming) {
@@ -477,6 +571,7 @@ export class VllmChat extends LitElement {
       composer: this.#composer,
       pickModel: model => (this.model = model),
       clear: () => this.clear(),
+      exportMarkdown: () => this.#downloadMarkdown(),
       jumpToLatest: () => this.#scroll.jumpToLatest(),
       cancelEdit: () => (this.editing = undefined),
       submit: () => this.#submit(),

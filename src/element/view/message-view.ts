@@ -17,6 +17,7 @@ import type { ChatMessage } from '../../shared/chat-message.js';
 import type { ChatError, HighlightedCode, Patch, StreamEnd } from '../../shared/protocol.js';
 import type { VllmChatStrings } from '../strings.js';
 import { applyPatch } from './apply-patch.js';
+import { BranchNav } from './branch-nav.js';
 import { addTokenStyles } from './message-styles.js';
 import { recolourCode } from './recolour-code.js';
 
@@ -31,6 +32,8 @@ export interface MessageActions {
   copyReply(view: MessageView, button: HTMLButtonElement): void;
   regenerate(view: MessageView): void;
   edit(view: MessageView): void;
+  /** Shows the previous (-1) or next (1) version of this message. */
+  switchVersion(view: MessageView, delta: -1 | 1, button: HTMLButtonElement): void;
 }
 
 export class MessageView {
@@ -46,6 +49,10 @@ export class MessageView {
   #stats: HTMLElement;
   #error: HTMLElement | undefined;
   #buttons: { button: HTMLButtonElement; label: keyof VllmChatStrings }[] = [];
+  /** The version switcher, made the first time the message has several versions. */
+  #branches: BranchNav | undefined;
+  #bar: HTMLElement;
+  #actions: MessageActions;
 
   constructor(
     readonly message: ChatMessage,
@@ -78,6 +85,8 @@ export class MessageView {
     bar.className = 'actions';
     footer.append(this.#stats, bar);
     this.root.append(footer);
+    this.#bar = bar;
+    this.#actions = actions;
 
     const add = (label: keyof VllmChatStrings, className: string, run: (b: HTMLButtonElement) => void) => {
       const button = doc.createElement('button');
@@ -175,9 +184,29 @@ export class MessageView {
     return recolourCode(this.root, highlight, current);
   }
 
+  /** The version switcher's buttons, when it has been shown. */
+  get branchButtons(): { prev: HTMLButtonElement; next: HTMLButtonElement } | undefined {
+    return this.#branches;
+  }
+
+  /**
+   * Shows which version of this message is on screen (1-based `index` of
+   * `count`); nothing while there is one. `busy`: a reply streams, so the
+   * switcher is disabled.
+   */
+  showVersions(index: number, count: number, busy: boolean): void {
+    if (count < 2 && !this.#branches) return;
+    if (!this.#branches) {
+      this.#branches = new BranchNav(this.strings, (delta, button) => this.#actions.switchVersion(this, delta, button));
+      this.#bar.before(this.#branches.root);
+    }
+    this.#branches.show(index, count, busy);
+  }
+
   /** Re-reads every visible word from `strings` (the language changed). */
   relabel(strings: VllmChatStrings): void {
     this.strings = strings;
+    this.#branches?.relabel(strings);
     this.#author.textContent = this.message.role === 'user' ? strings.user : strings.assistant;
     for (const { button, label } of this.#buttons) {
       const text = strings[label];
