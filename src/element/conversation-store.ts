@@ -105,6 +105,8 @@ function indexText(ids: readonly string[], nodes: readonly FlatNode[], root: num
   return JSON.stringify({ format: FORMAT, version: VERSION, records: ids, parents: nodes.map(n => n.parent), chosen: nodes.map(n => n.chosen), root });
 }
 
+const EMPTY_INDEX = indexText([], [], 0);
+
 const isIndexList = (value: unknown, length: number): value is number[] =>
   Array.isArray(value) && value.length === length && value.every(n => Number.isInteger(n));
 
@@ -116,8 +118,8 @@ export class ConversationStore {
   #written = new WeakMap<ChatMessage, { id: string; print: string }>();
   /** The record ids the stored index lists, as this store last read or wrote it; `undefined`: not ours to replace. */
   #index: string[] | undefined = [];
-  /** The stored index as last read or written. */
-  #indexText = '';
+  /** The stored index as last read or written; nothing stored reads as an empty tree. */
+  #indexText = EMPTY_INDEX;
   /** Unreadable data stays under the key: nothing is written until `clear()`. */
   #blocked = false;
 
@@ -233,7 +235,7 @@ export class ConversationStore {
     for (const id of this.#index ?? []) this.#remove(this.#recordKey(id));
     this.#remove(this.key);
     this.#index = [];
-    this.#indexText = '';
+    this.#indexText = EMPTY_INDEX;
     this.#blocked = false;
     this.#written = new WeakMap();
   }
