@@ -344,6 +344,8 @@ export class VllmChat extends LitElement {
 
   /** Each view's version switcher, from the tree; disabled while a reply streams. O(messages on screen). */
   #showVersions(): void {
+    // An edit of a message no longer on screen has nothing to replace.
+    if (this.editing && !this.#views.includes(this.editing)) this.editing = undefined;
     const busy = this.#stream.streaming;
     this.#views.forEach((view, depth) => {
       const { index, count } = this.#tree.versions(depth);

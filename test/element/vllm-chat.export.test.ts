@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { ChatMessage } from '../../src/shared/chat-message.js';
 import { conversationMarkdown } from '../../src/element/conversation-markdown.js';
 import { loadConversation } from '../../src/element/conversation-store.js';
+import { markupViolations } from '../support/allowed-markup.js';
 import { mount, part, parts, unmountAll, waitFor } from './chat-fixture.js';
 
 /** Every key under `key` (its index, its records) with its value. */
@@ -159,6 +160,30 @@ describe('<vllm-chat> export and import', () => {
     } finally {
       removeAll(key);
     }
+  });
+
+  it('shows imported text as text: hostile markup in any message never becomes live HTML', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    const evil = '<img src=x onerror="globalThis.pwned=1"><script>globalThis.pwned=1</script>[x](javascript:alert(1)) **ok**';
+    const message = (role: string, content: string) => ({ role, content, status: 'done', reasoning: evil });
+    el.importConversation(
+      JSON.stringify({
+        format: 'vllm-chat-conversation',
+        version: 1,
+        chosen: 0,
+        nodes: [
+          { parent: -1, chosen: 0, message: message('user', evil) },
+          { parent: 0, chosen: 0, message: message('assistant', evil) },
+        ],
+      }),
+    );
+    await el.updateComplete;
+    const reply = await waitFor(() => parts(el, 'assistant')[0]!.querySelector('strong'), 'the imported reply rendered');
+    expect(reply.textContent).to.equal('ok');
+    expect(parts(el, 'user')[0]!.querySelector('.content')!.textContent).to.equal(evil);
+    for (const shown of el.shadowRoot!.querySelectorAll('.content, .reasoning-body')) expect(markupViolations(shown)).to.deep.equal([]);
+    expect(el.shadowRoot!.querySelectorAll('.content img, .content script, .reasoning-body img, .reasoning-body script')).to.have.length(0);
+    expect((globalThis as { pwned?: number }).pwned).to.equal(undefined);
   });
 
   it('downloads the Markdown with the export button, named after the date', async () => {
