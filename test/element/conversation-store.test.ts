@@ -124,6 +124,8 @@ describe('conversation persistence (storage-key)', () => {
       JSON.stringify({ format: 'vllm-chat/1', messages: [{ role: 'evil' }] }),
       JSON.stringify({ format: 'vllm-chat', version: 2, records: ['gone'] }),
       JSON.stringify({ format: 'vllm-chat', version: 99, records: [] }),
+      JSON.stringify({ format: 'vllm-chat', version: 3, records: [], parents: [], chosen: [], root: 2 }),
+      JSON.stringify({ format: 'vllm-chat', version: 3, records: [] }),
     ];
     const warn = console.warn;
     console.warn = () => undefined;
