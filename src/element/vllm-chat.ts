@@ -250,6 +250,7 @@ export class VllmChat extends LitElement {
     this.#showFrom(0);
     this.editing = undefined;
     this.#store.clear();
+    this.#followBranch();
   }
 
   /**
@@ -277,6 +278,7 @@ export class VllmChat extends LitElement {
     this.editing = undefined;
     this.#showFrom(0);
     this.#store.replace();
+    this.#followBranch();
   }
 
   #strings(): VllmChatStrings {
@@ -361,6 +363,7 @@ export class VllmChat extends LitElement {
     const focused = (this.renderRoot as ShadowRoot).activeElement === button;
     this.#showFrom(depth);
     this.#store.saveNow();
+    this.#followBranch();
     if (focused) {
       // The switched message is a new view: keyboard focus moves to its same button (or the other one at an end).
       void this.updateComplete.then(() => {
@@ -426,12 +429,7 @@ export class VllmChat extends LitElement {
     if (typeof model !== 'string') return model;
     // The worker keeps the conversation: only what changed since the last request crosses to it.
     try {
-      const update = conversationUpdate(this.#conversation, this.#synced, messages);
-      this.#synced = [];
-      if (!(await worker.syncConversation(update))) {
-        await worker.syncConversation(conversationUpdate(this.#conversation, [], messages));
-      }
-      this.#synced = messages;
+      await this.#syncWorker(worker, messages);
     } catch (error) {
       return { code: 'worker', message: `The chat worker did not take the conversation (${error instanceof Error ? error.message : String(error)}).` };
     }
@@ -446,6 +444,36 @@ export class VllmChat extends LitElement {
     if (this.temperature !== undefined) request.temperature = this.temperature;
     if (this.maxTokens !== undefined) request.maxTokens = this.maxTokens;
     return { worker, request };
+  }
+
+  /**
+   * Sends the worker what turns its copy of the conversation into
+   * `messages`. `#synced` moves at the call, so calls made one after another
+   * send consistent updates in order; one the worker refuses (its copy is not
+   * the one assumed) is followed by the whole list.
+   */
+  async #syncWorker(worker: Comlink.Remote<WorkerApi>, messages: ChatRequest['messages']): Promise<void> {
+    const update = conversationUpdate(this.#conversation, this.#synced, messages);
+    this.#synced = messages;
+    try {
+      if (!(await worker.syncConversation(update))) {
+        await worker.syncConversation(conversationUpdate(this.#conversation, [], messages));
+      }
+    } catch (error) {
+      // Unknown state: the next sync replaces the copy whole.
+      this.#synced = [];
+      throw error;
+    }
+  }
+
+  /** After a switch, an import or a clear: the worker's copy becomes the branch on screen now, not at the next request. */
+  #followBranch(): void {
+    const worker = this.#worker;
+    if (!worker) return;
+    const messages = buildMessages(this.systemPrompt, this.messages);
+    workerReady()
+      .then(() => this.#syncWorker(worker, messages))
+      .catch(() => undefined);
   }
 
   #submit(): void {
