@@ -1,27 +1,31 @@
 /**
- * Keeps a conversation in `localStorage` under the element's `storage-key`,
- * without ever losing what was stored.
+ * Keeps a conversation, every branch of it, in `localStorage` under the
+ * element's `storage-key`, without ever losing what was stored.
  *
- * Layout (version 2): `key` holds an index, `{ format: 'vllm-chat',
- * version: 2, records: [id…] }`, and each message is a record of its own
- * under `${key}#${id}`. A save writes only the messages that changed, each
- * under a new id, then the index, then removes the records it replaced: a
- * save is O(changed messages), and until the index is written the stored
- * conversation is the previous one, whole. A write that fails (quota)
- * removes what it wrote and leaves the previous state intact.
+ * Layout (version 3): `key` holds an index, `{ format: 'vllm-chat',
+ * version: 3, records: [id…], parents: [i…], chosen: [i…], root: i }`: the
+ * conversation tree (conversation-tree.ts) in its flat form, node `n` being
+ * the message stored under `${key}#${records[n]}`, a child of node
+ * `parents[n]` (-1: the root) showing its child `chosen[n]`; `root` is the
+ * root's choice. A save writes only the messages that changed, each under a
+ * new id, then the index, then removes the records it replaced: a save is
+ * O(changed messages) in message text (the index is a few numbers per
+ * message), and until the index is written the stored conversation is the
+ * previous one, whole. A write that fails (quota) removes what it wrote and
+ * leaves the previous state intact.
  *
- * Version 1 (`{ format: 'vllm-chat/1', messages: […] }`, one value) is read
- * and rewritten as version 2 on load. Tool calls added optional fields to a
- * record (`toolCalls`, `toolCallId`) and the role `tool`; records without
- * them read as before, so the version stayed 2.
+ * Older versions are read and rewritten as version 3 on load: version 2 (the
+ * same index with `records` only, one branch) keeps its records; version 1
+ * (`{ format: 'vllm-chat/1', messages: […] }`, one value) is split into them.
  *
- * A user message's record may carry `attachments` (`{name, type, size}`) and,
- * beside them, `attachmentData`: each file as the request sends it (an
- * image's `data:` URL, a text file's text), `null` for one not kept. Both are
- * optional additions to the version 2 record, so older records read as they
- * are and no migration is needed. When storage refuses a save (quota), the
- * messages being written are written again without their files
- * (`AttachmentData.dropped`): the conversation is kept, the files are not.
+ * Tool calls added optional fields to a record (`toolCalls`, `toolCallId`)
+ * and the role `tool`. A user message's record may carry `attachments`
+ * (`{name, type, size}`) and, beside them, `attachmentData`: each file as the
+ * request sends it (an image's `data:` URL, a text file's text), `null` for
+ * one not kept. Records without these fields read as before. When storage
+ * refuses a save (quota), the messages being written are written again
+ * without their files (`AttachmentData.dropped`): the conversation is kept,
+ * the files are not.
  *
  * What comes back is validated field by field: storage is shared with the
  * rest of the origin. Data under the key that cannot be read is not
@@ -31,9 +35,13 @@
  */
 import type { ChatMessage } from '../shared/chat-message.js';
 import { isRecord } from '../shared/is-record.js';
+import { ConversationTree } from './conversation-tree.js';
+import type { FlatNode } from './conversation-tree.js';
 
 const FORMAT = 'vllm-chat';
-const VERSION = 2;
+const VERSION = 3;
+/** One branch: an index of `records` only. */
+const VERSION_LINEAR = 2;
 /** The single-value shape before version 2. */
 const FORMAT_V1 = 'vllm-chat/1';
 
@@ -70,8 +78,11 @@ function readAttachments(value: Record<string, unknown>): { records: NonNullable
   return { records, data };
 }
 
-/** One stored message, or `undefined` when it is not one. */
-function readMessage(value: unknown, restored?: AttachmentData['restored']): ChatMessage | undefined {
+/**
+ * One stored (or imported) message, or `undefined` when it is not one: the
+ * known fields, each checked, and nothing else.
+ */
+export function readMessage(value: unknown, restored?: AttachmentData['restored']): ChatMessage | undefined {
   if (!isRecord(value) || !roles.has(value.role) || !statuses.has(value.status)) return undefined;
   if (typeof value.content !== 'string') return undefined;
   const message: ChatMessage = {
@@ -137,9 +148,19 @@ export interface Unreadable {
 }
 
 export interface Loaded {
-  messages: ChatMessage[];
+  tree: ConversationTree;
   unreadable?: Unreadable;
 }
+
+/** The index of version 3 for `ids` in the tree's flat form. */
+function indexText(ids: readonly string[], nodes: readonly FlatNode[], root: number): string {
+  return JSON.stringify({ format: FORMAT, version: VERSION, records: ids, parents: nodes.map(n => n.parent), chosen: nodes.map(n => n.chosen), root });
+}
+
+const EMPTY_INDEX = indexText([], [], 0);
+
+const isIndexList = (value: unknown, length: number): value is number[] =>
+  Array.isArray(value) && value.length === length && value.every(n => Number.isInteger(n));
 
 /** `'unchanged'`: nothing to write; `'failed'`: storage refused, the previous state is intact. */
 export type SaveResult = 'saved' | 'unchanged' | 'failed';
@@ -149,8 +170,15 @@ export class ConversationStore {
   #written = new WeakMap<ChatMessage, { id: string; print: string }>();
   /** The record ids the stored index lists, as this store last read or wrote it; `undefined`: not ours to replace. */
   #index: string[] | undefined = [];
+  /** The stored index as last read or written; nothing stored reads as an empty tree. */
+  #indexText = EMPTY_INDEX;
   /** Unreadable data stays under the key: nothing is written until `clear()`. */
   #blocked = false;
+
+  /** True while unreadable data is left under the key (nothing is written there until `clear()`). */
+  get blocked(): boolean {
+    return this.#blocked;
+  }
 
   constructor(
     readonly key: string,
@@ -158,10 +186,10 @@ export class ConversationStore {
     private readonly files?: AttachmentData,
   ) {}
 
-  /** Reads the stored conversation (migrating an older version); `[]` when there is none. */
+  /** Reads the stored conversation (migrating an older version); an empty tree when there is none. */
   load(): Loaded {
     const raw = this.#get(this.key);
-    if (raw == null) return { messages: [] };
+    if (raw == null) return { tree: new ConversationTree() };
     let data: unknown;
     try {
       data = JSON.parse(raw);
@@ -171,16 +199,17 @@ export class ConversationStore {
     if (isRecord(data) && data.format === FORMAT_V1 && Array.isArray(data.messages)) {
       const messages = data.messages.map(m => readMessage(m));
       if (messages.some(m => m === undefined)) return this.#unreadable(raw, [], 'a message has an unknown shape');
-      // Rewritten as version 2 now; if that fails, the version 1 value stays until a save succeeds.
+      // Rewritten as version 3 now; if that fails, the version 1 value stays until a save succeeds.
+      const tree = ConversationTree.linear(messages as ChatMessage[]);
       this.#index = undefined;
-      this.save(messages as ChatMessage[]);
-      return { messages: messages as ChatMessage[] };
+      this.save(tree);
+      return { tree };
     }
     if (!isRecord(data) || data.format !== FORMAT || !Array.isArray(data.records) || !data.records.every(id => typeof id === 'string')) {
       return this.#unreadable(raw, [], 'it is not a vllm-chat conversation');
     }
     const ids = data.records as string[];
-    if (data.version !== VERSION) return this.#unreadable(raw, ids, `version ${String(data.version)} is not known`);
+    if (data.version !== VERSION && data.version !== VERSION_LINEAR) return this.#unreadable(raw, ids, `version ${String(data.version)} is not known`);
     const messages: ChatMessage[] = [];
     for (const id of ids) {
       const record = this.#get(this.#recordKey(id));
@@ -194,20 +223,33 @@ export class ConversationStore {
       messages.push(message);
       this.#written.set(message, { id, print: fingerprint(message, this.files?.data(message)) });
     }
+    let tree: ConversationTree | string;
+    if (data.version === VERSION_LINEAR) tree = ConversationTree.linear(messages);
+    else if (!isIndexList(data.parents, ids.length) || !isIndexList(data.chosen, ids.length) || !Number.isInteger(data.root)) {
+      tree = 'its tree is incomplete';
+    } else {
+      const { parents, chosen } = data;
+      tree = ConversationTree.fromFlat({ chosen: data.root as number, nodes: messages.map((message, i) => ({ parent: parents[i]!, chosen: chosen[i]!, message })) });
+    }
+    if (typeof tree === 'string') return this.#unreadable(raw, ids, tree);
     this.#index = ids;
-    return { messages };
+    this.#indexText = raw;
+    // Version 2 is rewritten as version 3 now: its records stay, only the index is written.
+    if (data.version === VERSION_LINEAR) this.save(tree);
+    return { tree };
   }
 
   /**
-   * Stores `messages`, writing only those that changed since the last save
-   * and nothing at all when none did. Never throws.
+   * Stores `tree`, writing only the messages that changed since the last
+   * save and nothing at all when nothing did. Never throws.
    */
-  save(messages: readonly ChatMessage[]): SaveResult {
+  save(tree: ConversationTree): SaveResult {
     const storage = this.storage;
     if (!storage || this.#blocked) return 'unchanged';
+    const flat = tree.flatten();
     const ids: string[] = [];
     const fresh: { id: string; message: ChatMessage; print: string }[] = [];
-    for (const message of messages) {
+    for (const { message } of flat.nodes) {
       const print = fingerprint(message, this.files?.data(message));
       const known = this.#written.get(message);
       if (known && known.print === print) ids.push(known.id);
@@ -218,12 +260,13 @@ export class ConversationStore {
       }
     }
     const previous = this.#index;
-    if (fresh.length === 0 && previous && sameList(previous, ids)) return 'unchanged';
-    let error = this.#write(fresh, ids, true);
+    const index = indexText(ids, flat.nodes, flat.chosen);
+    if (fresh.length === 0 && previous && index === this.#indexText) return 'unchanged';
+    let error = this.#write(fresh, index, true);
     const withFiles = fresh.filter(f => this.files?.data(f.message)?.some(d => d !== undefined));
     if (error && withFiles.length > 0) {
       // Full: the conversation without the files it was adding may still fit.
-      error = this.#write(fresh, ids, false);
+      error = this.#write(fresh, index, false);
       if (!error) {
         for (const f of withFiles) {
           this.files!.dropped(f.message);
@@ -239,11 +282,12 @@ export class ConversationStore {
     const kept = new Set(ids);
     for (const id of previous ?? []) if (!kept.has(id)) this.#remove(this.#recordKey(id));
     this.#index = ids;
+    this.#indexText = index;
     return 'saved';
   }
 
   /** Writes the fresh records, then the index; on failure removes what it wrote and returns the error. */
-  #write(fresh: readonly { id: string; message: ChatMessage }[], ids: readonly string[], withFiles: boolean): string | undefined {
+  #write(fresh: readonly { id: string; message: ChatMessage }[], index: string, withFiles: boolean): string | undefined {
     const storage = this.storage!;
     const written: string[] = [];
     try {
@@ -254,7 +298,7 @@ export class ConversationStore {
         written.push(id);
       }
       // The index makes the new state the stored one, in one write.
-      storage.setItem(this.key, JSON.stringify({ format: FORMAT, version: VERSION, records: ids }));
+      storage.setItem(this.key, index);
       return undefined;
     } catch (error) {
       for (const id of written) this.#remove(this.#recordKey(id));
@@ -267,6 +311,7 @@ export class ConversationStore {
     for (const id of this.#index ?? []) this.#remove(this.#recordKey(id));
     this.#remove(this.key);
     this.#index = [];
+    this.#indexText = EMPTY_INDEX;
     this.#blocked = false;
     this.#written = new WeakMap();
   }
@@ -294,12 +339,12 @@ export class ConversationStore {
       this.#blocked = true;
       this.#index = undefined;
       console.warn(`<vllm-chat>: the data stored under storage-key "${this.key}" cannot be read (${reason}); it is left as it is and nothing will be saved there until clear().`);
-      return { messages: [], unreadable: { reason } };
+      return { tree: new ConversationTree(), unreadable: { reason } };
     }
     for (const id of ids) this.#remove(this.#recordKey(id));
     this.#remove(this.key);
     console.warn(`<vllm-chat>: the data stored under storage-key "${this.key}" cannot be read (${reason}); it was moved to "${asideKey}".`);
-    return { messages: [], unreadable: { reason, asideKey } };
+    return { tree: new ConversationTree(), unreadable: { reason, asideKey } };
   }
 
   #get(key: string): string | null {
@@ -319,16 +364,12 @@ export class ConversationStore {
   }
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** The conversation stored under `key` (what a new element would show). */
+/** The branch on screen of the conversation stored under `key` (what a new element would show). */
 export function loadConversation(key: string): ChatMessage[] {
-  return new ConversationStore(key).load().messages;
+  return [...new ConversationStore(key).load().tree.messages];
 }
 
-/** Stores `messages` under `key` as a new element's first save would. */
+/** Stores `messages` (one branch) under `key` as a new element's first save would. */
 export function saveConversation(key: string, messages: readonly ChatMessage[]): SaveResult {
-  return new ConversationStore(key).save(messages);
+  return new ConversationStore(key).save(ConversationTree.linear(messages));
 }

@@ -81,6 +81,13 @@ export interface VllmChatStrings {
   attachmentsNotKept: string;
   /** Why a file was not attached (the file named); see shared/errors.ts. */
   attachmentRefused: (refusal: AttachmentRefusal) => string;
+  /** Accessible name of a message's version switcher (regenerated or edited messages). */
+  versions: string;
+  /** Accessible names of its buttons. */
+  previousVersion: string;
+  nextVersion: string;
+  /** The toolbar button that downloads the conversation as Markdown. */
+  exportMarkdown: string;
 }
 
 const en: VllmChatStrings = {
@@ -103,7 +110,7 @@ const en: VllmChatStrings = {
   copyReply: 'Copy reply',
   regenerate: 'Regenerate',
   edit: 'Edit',
-  editing: 'Editing an earlier message: sending replaces it and everything after it.',
+  editing: 'Editing an earlier message: sending adds a new version of it; the current one stays under its arrows.',
   cancelEdit: 'Cancel edit',
   clear: 'Clear conversation',
   jumpToLatest: 'Jump to latest',
@@ -130,6 +137,10 @@ const en: VllmChatStrings = {
   pendingAttachments: 'Files to send',
   attachmentsNotKept: 'The browser’s storage was full: the attached files of this message were not kept, and after a reload they are no longer sent.',
   attachmentRefused: refusal => attachmentRefusalText(refusal, 'en'),
+  versions: 'Versions',
+  previousVersion: 'Previous version',
+  nextVersion: 'Next version',
+  exportMarkdown: 'Export',
 };
 
 const zh: VllmChatStrings = {
@@ -152,7 +163,7 @@ const zh: VllmChatStrings = {
   copyReply: '复制回答',
   regenerate: '重新生成',
   edit: '编辑',
-  editing: '正在编辑之前的消息：发送后将替换它及其后的所有内容。',
+  editing: '正在编辑之前的消息：发送后将添加它的新版本，当前版本仍可通过箭头切换查看。',
   cancelEdit: '取消编辑',
   clear: '清空对话',
   jumpToLatest: '跳到最新',
@@ -177,6 +188,10 @@ const zh: VllmChatStrings = {
   pendingAttachments: '待发送的文件',
   attachmentsNotKept: '浏览器存储空间已满：此消息的附件未被保存，重新加载页面后将不再发送。',
   attachmentRefused: refusal => attachmentRefusalText(refusal, 'zh'),
+  versions: '版本',
+  previousVersion: '上一个版本',
+  nextVersion: '下一个版本',
+  exportMarkdown: '导出',
 };
 
 /** The strings for a BCP 47 language tag (`zh`, `zh-CN`, `zh-Hant`… → Chinese; anything else → English), with overrides. */

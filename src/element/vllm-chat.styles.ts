@@ -253,6 +253,18 @@ export const vllmChatStyles = css`
   .action:hover {
     opacity: 1;
   }
+  .branches {
+    display: inline-flex;
+    align-items: center;
+    gap: calc(var(--_space) / 2);
+  }
+  .branches[hidden] {
+    display: none;
+  }
+  .branch-label {
+    font-variant-numeric: tabular-nums;
+    unicode-bidi: isolate;
+  }
   /* While a reply streams, and on any reply but the last, history cannot be rewritten. */
   .log.busy .action.regenerate,
   .log.busy .action.edit,

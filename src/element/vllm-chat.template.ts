@@ -35,6 +35,8 @@ export interface ChromeState {
   pickFiles(): void;
   pickModel(model: string): void;
   clear(): void;
+  /** Downloads the branch on screen as Markdown. */
+  exportMarkdown(): void;
   jumpToLatest(): void;
   cancelEdit(): void;
   submit(): void;
@@ -55,6 +57,7 @@ export function renderChrome(c: ChromeState): TemplateResult {
             </select></label
           >`
         : nothing}
+      <button type="button" class="export" part="export-button" ?disabled=${c.views.length === 0} @click=${c.exportMarkdown}>${s.exportMarkdown}</button>
       <button type="button" class="clear" part="clear-button" ?disabled=${c.views.length === 0} @click=${c.clear}>${s.clear}</button>
     </div>
     <div

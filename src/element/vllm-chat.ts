@@ -7,12 +7,16 @@ import { chatError } from '../shared/errors.js';
 import type { ChatError, ChatRequest, RenderOptions, WorkerApi } from '../shared/protocol.js';
 import { attachmentRefusalText } from '../shared/errors.js';
 import { AttachmentsController } from './controllers/attachments-controller.js';
-import { attachmentRecords, prepareAttachments } from './attachments.js';
+import { attachmentRecords, prepareAttachments, type Attachment } from './attachments.js';
 import { attachmentList } from './view/attachment-list.js';
 import { AutoScrollController } from './controllers/auto-scroll-controller.js';
 import { buildMessages, resolveEndpoint } from './build-messages.js';
 import { ComposerController } from './controllers/composer-controller.js';
+import { conversationJson, parseConversationJson } from './conversation-json.js';
+import { conversationMarkdown } from './conversation-markdown.js';
+import { ConversationTree } from './conversation-tree.js';
 import { conversationUpdate } from './conversation-update.js';
+import { downloadText, markdownFileName } from './view/download-text.js';
 import { codeBlockSource } from './view/apply-patch.js';
 import { collapseCodeBlocks, downloadCode, toggleExpand, toggleWrap } from './view/code-block-controls.js';
 import { CodeCollapser } from './view/code-collapser.js';
@@ -82,8 +86,11 @@ const optionalNumber = {
  * @csspart diagram-source-button - toggles a diagram to its source shown as a `code-block`, and back (`aria-pressed`)
  * @csspart table-copy-button - copies a table as tab-separated text
  * @csspart copy-reply-button - copies an assistant message's text
- * @csspart regenerate-button - answers the last user message again
- * @csspart edit-button - puts a user message's text back into the input
+ * @csspart regenerate-button - answers the last user message again, as a new version of the reply
+ * @csspart edit-button - puts a user message's text into the input; sending it adds a version of that message
+ * @csspart branch-prev - shows the previous version of a message that has several (regenerated or edited)
+ * @csspart branch-next - shows the next version of a message that has several
+ * @csspart branch-label - which version of the message is on screen, of how many (`2 / 3`)
  * @csspart stats - a reply's tokens/s while it streams, then its usage
  * @csspart input - the text input
  * @csspart send-button - the send button
@@ -92,6 +99,7 @@ const optionalNumber = {
  * @csspart error - the visible error of a failed reply
  * @csspart model-select - the model picker, shown when the server lists several models
  * @csspart clear-button - the button that clears the conversation
+ * @csspart export-button - downloads the conversation on screen as Markdown
  * @csspart jump-button - "jump to latest", shown while the reader has scrolled away from a growing reply
  * @csspart notice - what went wrong with the stored conversation (`storage-key`): unreadable data kept aside, or a save that failed
  * @csspart notice-dismiss - the button that hides the notice
@@ -163,7 +171,8 @@ export class VllmChat extends LitElement {
   @query('textarea') private input!: HTMLTextAreaElement;
   @query('.log') private log!: HTMLElement;
 
-  #messages: ChatMessage[] = [];
+  /** Every version of every message; `#views` shows its path (conversation-tree.ts). */
+  #tree = new ConversationTree();
   #views: MessageView[] = [];
   #worker: Comlink.Remote<WorkerApi> | undefined;
   #recolourAfterStream = false;
@@ -180,7 +189,7 @@ export class VllmChat extends LitElement {
   readonly #store = new PersistenceController(
     this,
     () => this.storageKey,
-    () => this.#messages,
+    () => this.#tree,
     {
       data: m => this.#attachments.storedData(m),
       dropped: m => {
@@ -196,10 +205,10 @@ export class VllmChat extends LitElement {
   });
   readonly #tools = new ToolController({
     addMessage: message => {
-      this.#push(message);
+      this.#push(message, this.messages.length);
       this.#store.saveNow();
     },
-    followUp: () => this.#reply(),
+    followUp: () => this.#reply(this.messages.length),
   });
   readonly #stream = new StreamController({
     applied: () => {
@@ -208,9 +217,9 @@ export class VllmChat extends LitElement {
     },
   });
 
-  /** The conversation, oldest first. */
+  /** The conversation on screen (the chosen branch), oldest first. */
   get messages(): readonly ChatMessage[] {
-    return this.#messages;
+    return this.#tree.messages;
   }
 
   override connectedCallback(): void {
@@ -250,13 +259,18 @@ export class VllmChat extends LitElement {
     }
     const prepared = prepareAttachments(options.attachments ?? []);
     if ('refusal' in prepared) throw new Error(`send(): ${attachmentRefusalText(prepared.refusal)}`);
+    return this.#send(String(text), this.messages.length, prepared.attachments);
+  }
+
+  /** Sends `text` (with its checked files) as a new version of the message at `depth` (`messages.length`: a new message). */
+  #send(text: string, depth: number, attachments: readonly Attachment[]): Promise<ChatMessage> {
     this.#tools.cancel();
-    const message: ChatMessage = { role: 'user', content: String(text), status: 'done' };
-    if (prepared.attachments.length) message.attachments = attachmentRecords(prepared.attachments);
-    this.#attachments.attach(message, prepared.attachments);
-    this.#push(message);
+    const message: ChatMessage = { role: 'user', content: text, status: 'done' };
+    if (attachments.length) message.attachments = attachmentRecords(attachments);
+    this.#attachments.attach(message, attachments);
+    this.#push(message, depth);
     this.#showAttachments(message);
-    return this.#reply();
+    return this.#reply(depth + 1);
   }
 
   /** Shows `message`'s files in its view, if it has any. */
@@ -265,15 +279,18 @@ export class VllmChat extends LitElement {
     if (files && view) view.showAttachments(attachmentList(files.files, files.notKept, this.#strings()));
   }
 
-  /** Streams the last reply again, replacing it. Rejects while a reply streams. */
+  /**
+   * Streams the last reply again as a new version of it (the earlier ones
+   * stay, under its `branch-prev`). Rejects while a reply streams.
+   */
   async regenerate(): Promise<ChatMessage> {
     if (this.#stream.streaming) {
       throw new Error('regenerate() was called while a reply is streaming: call stop() or wait for vllm-chat-done.');
     }
     this.#tools.cancel();
-    const last = this.#messages.length - 1;
-    if (this.#messages[last]?.role === 'assistant') this.#truncate(last);
-    return this.#reply();
+    const messages = this.messages;
+    const last = messages.length - 1;
+    return this.#reply(messages[last]?.role === 'assistant' ? last : last + 1);
   }
 
   /** Ends the reply in progress, or the wait for tool results; what arrived so far is kept. */
@@ -295,9 +312,46 @@ export class VllmChat extends LitElement {
   clear(): void {
     this.#tools.cancel();
     this.#stream.stop();
-    this.#truncate(0);
+    this.#forgetAll();
+    this.#tree = new ConversationTree();
+    this.#showFrom(0);
     this.editing = undefined;
     this.#store.clear();
+    this.#followBranch();
+  }
+
+  /**
+   * The conversation as text: `'markdown'`, the branch on screen
+   * (conversation-markdown.ts); `'json'`, every branch, for
+   * `importConversation` (conversation-json.ts).
+   */
+  exportConversation(format: 'markdown' | 'json'): string {
+    if (format === 'markdown') return conversationMarkdown(this.messages);
+    if (format === 'json') return conversationJson(this.#tree);
+    throw new Error(`exportConversation() takes 'markdown' or 'json', not ${JSON.stringify(format)}.`);
+  }
+
+  /**
+   * Replaces the conversation (and what `storage-key` holds) with a JSON
+   * export. Throws, changing nothing, for text that is not one, and while a
+   * reply streams.
+   */
+  importConversation(json: string): void {
+    if (this.#stream.streaming) {
+      throw new Error('importConversation() was called while a reply is streaming: call stop() or wait for vllm-chat-done.');
+    }
+    const tree = parseConversationJson(json);
+    this.#forgetAll();
+    this.#tree = tree;
+    this.editing = undefined;
+    this.#showFrom(0);
+    this.#store.replace();
+    this.#followBranch();
+  }
+
+  /** Every version of every message leaves: their thumbnails go. */
+  #forgetAll(): void {
+    for (const { message } of this.#tree.flatten().nodes) this.#attachments.forget(message);
   }
 
   #strings(): VllmChatStrings {
@@ -310,30 +364,94 @@ export class VllmChat extends LitElement {
     return { theme: this.theme, labels: { copy, download, wrap, copyTable }, allowImages: this.allowImages, noMath: this.noMath, noDiagrams: this.noDiagrams };
   }
 
-  #push(message: ChatMessage): MessageView {
-    const view = new MessageView(message, this.#strings(), {
+  #view(message: ChatMessage): MessageView {
+    return new MessageView(message, this.#strings(), {
       copyReply: (v, button) => void this.#copy(v.message.content, button),
       regenerate: () => void this.regenerate().catch(() => undefined),
       edit: v => this.#startEdit(v),
+      switchVersion: (v, delta, button) => this.#switchVersion(v, delta, button),
     });
-    this.#messages.push(message);
-    this.#views = [...this.#views, view];
+  }
+
+  /** Adds `message` as a new version at `depth` (or a new message at the end) and shows it, nothing after it. */
+  #push(message: ChatMessage, depth: number): MessageView {
+    this.#tree.add(depth, message);
+    const view = this.#view(message);
+    const dropped = this.#views.length > depth;
+    this.#views = [...this.#views.slice(0, depth), view];
+    if (dropped) this.#collapser.prune();
+    this.#showVersions();
     this.requestUpdate();
     return view;
   }
 
-  /** Drops messages from `index` on (edit, regenerate, clear). */
-  #truncate(index: number): void {
-    for (const gone of this.#messages.splice(index)) this.#attachments.forget(gone);
-    this.#views = this.#views.slice(0, index);
-    this.requestUpdate();
+  /**
+   * Shows the tree's path from `depth` on: the views above stay, the ones
+   * below are made again from the finished messages, each rendered by the
+   * worker in one shot as a stored conversation is (`MessageView.restore`).
+   */
+  #showFrom(depth: number): void {
+    const worker = this.#worker;
+    const options = this.#renderOptions();
+    const render = async (text: Pick<ChatMessage, 'content' | 'reasoning' | 'toolCalls'>) => {
+      await workerReady();
+      return worker!.render(text, options);
+    };
+    const shown = this.#tree.messages.slice(depth).map(message => {
+      const view = this.#view(message);
+      this.#showAttachments(message, view);
+      if (message.role === 'assistant' && worker) {
+        view.restore(render).then(
+          () => {
+            this.#collapse(view);
+            this.#scroll.follow();
+            view.watchCode(this.#collapser);
+          },
+          (e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e),
+        );
+      }
+      return view;
+    });
+    this.#views = [...this.#views.slice(0, depth), ...shown];
     this.#collapser.prune();
-    this.#store.saveNow();
+    this.#showVersions();
+    this.requestUpdate();
   }
 
-  async #reply(): Promise<ChatMessage> {
-    const turns = this.#messages.slice();
-    const view = this.#push({ role: 'assistant', content: '', status: 'streaming' });
+  /** Each view's version switcher, from the tree; disabled while a reply streams. O(messages on screen). */
+  #showVersions(): void {
+    // An edit of a message no longer on screen has nothing to replace.
+    if (this.editing && !this.#views.includes(this.editing)) this.editing = undefined;
+    const busy = this.#stream.streaming;
+    this.#views.forEach((view, depth) => {
+      const { index, count } = this.#tree.versions(depth);
+      view.showVersions(index, count, busy);
+    });
+  }
+
+  /** Shows the previous or next version of `view`'s message and what was chosen after it. */
+  #switchVersion(view: MessageView, delta: -1 | 1, button: HTMLButtonElement): void {
+    const depth = this.#views.indexOf(view);
+    if (this.#stream.streaming || depth < 0 || !this.#tree.switch(depth, delta)) return;
+    if (this.editing && this.#views.indexOf(this.editing) >= depth) this.editing = undefined;
+    const focused = (this.renderRoot as ShadowRoot).activeElement === button;
+    this.#showFrom(depth);
+    this.#store.saveNow();
+    this.#followBranch();
+    if (focused) {
+      // The switched message is a new view: keyboard focus moves to its same button (or the other one at an end).
+      void this.updateComplete.then(() => {
+        const buttons = this.#views[depth]?.branchButtons;
+        const same = delta < 0 ? buttons?.prev : buttons?.next;
+        (same && !same.disabled ? same : delta < 0 ? buttons?.next : buttons?.prev)?.focus();
+      });
+    }
+  }
+
+  /** Streams a reply as the message at `depth`: a new version when one is there already. */
+  async #reply(depth: number): Promise<ChatMessage> {
+    const turns = this.messages.slice(0, depth);
+    const view = this.#push({ role: 'assistant', content: '', status: 'streaming' }, depth);
     const message = view.message;
     this.#scroll.jumpToLatest();
     this.announcement = '';
@@ -349,8 +467,10 @@ export class VllmChat extends LitElement {
       this.#store.saveNow();
       return this.#prepare(buildMessages(this.systemPrompt, turns, m => this.#attachments.content(m)));
     });
+    this.#showVersions();
     this.requestUpdate();
     await run;
+    this.#showVersions();
     view.watchCode(this.#collapser);
     this.requestUpdate();
     this.#store.saveNow();
@@ -393,12 +513,7 @@ export class VllmChat extends LitElement {
     if (typeof model !== 'string') return model;
     // The worker keeps the conversation: only what changed since the last request crosses to it.
     try {
-      const update = conversationUpdate(this.#conversation, this.#synced, messages);
-      this.#synced = [];
-      if (!(await worker.syncConversation(update))) {
-        await worker.syncConversation(conversationUpdate(this.#conversation, [], messages));
-      }
-      this.#synced = messages;
+      await this.#syncWorker(worker, messages);
     } catch (error) {
       return { code: 'worker', message: `The chat worker did not take the conversation (${error instanceof Error ? error.message : String(error)}).` };
     }
@@ -416,20 +531,50 @@ export class VllmChat extends LitElement {
     return { worker, request };
   }
 
+  /**
+   * Sends the worker what turns its copy of the conversation into
+   * `messages`. `#synced` moves at the call, so calls made one after another
+   * send consistent updates in order; one the worker refuses (its copy is not
+   * the one assumed) is followed by the whole list.
+   */
+  async #syncWorker(worker: Comlink.Remote<WorkerApi>, messages: ChatRequest['messages']): Promise<void> {
+    const update = conversationUpdate(this.#conversation, this.#synced, messages);
+    this.#synced = messages;
+    try {
+      if (!(await worker.syncConversation(update))) {
+        await worker.syncConversation(conversationUpdate(this.#conversation, [], messages));
+      }
+    } catch (error) {
+      // Unknown state: the next sync replaces the copy whole.
+      this.#synced = [];
+      throw error;
+    }
+  }
+
+  /** After a switch, an import or a clear: the worker's copy becomes the branch on screen now, not at the next request. */
+  #followBranch(): void {
+    const worker = this.#worker;
+    if (!worker) return;
+    const messages = buildMessages(this.systemPrompt, this.messages);
+    workerReady()
+      .then(() => this.#syncWorker(worker, messages))
+      .catch(() => undefined);
+  }
+
   #submit(): void {
     const text = this.input.value;
     const files = this.#attachments.pending.map(a => a.blob);
     if ((!text.trim() && files.length === 0) || this.#stream.streaming) return;
-    if (this.editing) {
-      const index = this.#views.indexOf(this.editing);
-      this.editing = undefined;
-      if (index >= 0) this.#truncate(index);
-    }
+    // The composer's files were checked when offered: this send does not refuse them.
+    const prepared = prepareAttachments(files);
+    if ('refusal' in prepared) return;
+    // An edited message is sent as a new version of it; the old one keeps its own later messages.
+    const edited = this.editing ? this.#views.indexOf(this.editing) : -1;
+    this.editing = undefined;
     this.input.value = '';
     this.#composer.resize(this.input);
     this.#attachments.clearPending();
-    // The composer's files were checked when offered: this send does not refuse them.
-    void this.send(text, { attachments: files });
+    void this.#send(text, edited >= 0 ? edited : this.messages.length, prepared.attachments);
   }
 
   #startEdit(view: MessageView): void {
@@ -471,28 +616,16 @@ export class VllmChat extends LitElement {
     collapseCodeBlocks(view.root, limit, this.#strings());
   }
 
-  /** Shows the stored conversation; assistant bodies are rendered by the worker in one shot. */
+  /** Shows the stored conversation, every branch kept; assistant bodies are rendered by the worker in one shot. */
   #restore(): void {
-    const worker = this.#worker;
-    if (!worker) return;
-    const options = this.#renderOptions();
-    const render = async (text: Pick<ChatMessage, 'content' | 'reasoning' | 'toolCalls'>) => {
-      await workerReady();
-      return worker.render(text, options);
-    };
-    for (const message of this.#store.load()) {
-      const view = this.#push(message);
-      this.#showAttachments(message);
-      if (message.role !== 'assistant') continue;
-      view.restore(render).then(
-        () => {
-          this.#collapse(view);
-          this.#scroll.follow();
-          view.watchCode(this.#collapser);
-        },
-        (e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e),
-      );
-    }
+    if (!this.#worker) return;
+    this.#tree = this.#store.load();
+    this.#showFrom(0);
+  }
+
+  /** The `export-button`: the branch on screen as a Markdown file named after the date. */
+  #downloadMarkdown(): void {
+    downloadText(this.exportConversation('markdown'), markdownFileName(new Date()), 'text/markdown;charset=utf-8');
   }
 
   /** Re-colours the code of `views` (default: every reply; a growing block is left to its stream). */
@@ -524,7 +657,7 @@ export class VllmChat extends LitElement {
     }
     // The highlighter and theme load while the reader types, not after the first reply arrived.
     if (changed.has('theme')) this.#worker?.warmUp(this.theme).catch(() => undefined);
-    if (changed.has('storageKey') && this.storageKey && this.#messages.length === 0) this.#restore();
+    if (changed.has('storageKey') && this.storageKey && this.messages.length === 0) this.#restore();
     if (changed.has('theme') && changed.get('theme') !== undefined) {
       // A streaming reply goes on in the new theme; what is shown is re-coloured now.
       if (this.#stream.streaming) {
@@ -565,6 +698,7 @@ export class VllmChat extends LitElement {
       pickFiles: () => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click(),
       pickModel: model => (this.model = model),
       clear: () => this.clear(),
+      exportMarkdown: () => this.#downloadMarkdown(),
       jumpToLatest: () => this.#scroll.jumpToLatest(),
       cancelEdit: () => {
         this.editing = undefined;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { ChatMessage } from '../../src/shared/chat-message.js';
 import { ConversationStore } from '../../src/element/conversation-store.js';
+import { ConversationTree } from '../../src/element/conversation-tree.js';
 import type { AttachmentData } from '../../src/element/conversation-store.js';
 
 const PNG_URL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -26,10 +27,10 @@ describe('stored attachments', () => {
     try {
       const message: ChatMessage = { role: 'user', content: 'q', status: 'done', attachments: [{ name: 'dot.png', type: 'image/png', size: 70 }, { name: 'a.py', type: 'text/plain', size: 6 }] };
       const plain: ChatMessage = { role: 'assistant', content: 'a', status: 'done' };
-      expect(new ConversationStore(key, localStorage, hooks(new Map([[message, [PNG_URL, 'x = 1\n']]]))).save([message, plain])).to.equal('saved');
+      expect(new ConversationStore(key, localStorage, hooks(new Map([[message, [PNG_URL, 'x = 1\n']]]))).save(ConversationTree.linear([message, plain]))).to.equal('saved');
       const reading = hooks();
-      const { messages } = new ConversationStore(key, localStorage, reading).load();
-      expect(messages).to.deep.equal([message, plain]);
+      const { tree } = new ConversationStore(key, localStorage, reading).load();
+      expect(tree.messages).to.deep.equal([message, plain]);
       expect(reading.restoredData).to.deep.equal([[PNG_URL, 'x = 1\n']]);
     } finally {
       removeAll(key);
@@ -48,7 +49,7 @@ describe('stored attachments', () => {
       }));
       localStorage.setItem(key, JSON.stringify({ format: 'vllm-chat', version: 2, records: ['r1'] }));
       const reading = hooks();
-      expect(new ConversationStore(key, localStorage, reading).load().messages).to.have.length(1);
+      expect(new ConversationStore(key, localStorage, reading).load().tree.messages).to.have.length(1);
       expect(reading.restoredData).to.deep.equal([[undefined, undefined]]);
     } finally {
       removeAll(key);

@@ -75,7 +75,8 @@ describe('conversation persistence (storage-key)', () => {
     const { frame, chat } = await framedChat(key);
     try {
       let el = await chat();
-      await el.send('[mock rate=0 reasoning=5 echo=1] 第一条 **消息**');
+      const answered = await el.send('[mock rate=0 reasoning=5 echo=1] 第一条 **消息**');
+      expect(answered.error?.message ?? '').to.equal('');
       const pending = el.send('[mock rate=30 lines=300 lang=py]');
       await waitFor(() => el.messages[3]!.content.includes('```python\n'), 'the code block to start');
       const reloaded = new Promise(r => frame.addEventListener('load', r, { once: true }));
@@ -123,6 +124,8 @@ describe('conversation persistence (storage-key)', () => {
       JSON.stringify({ format: 'vllm-chat/1', messages: [{ role: 'evil' }] }),
       JSON.stringify({ format: 'vllm-chat', version: 2, records: ['gone'] }),
       JSON.stringify({ format: 'vllm-chat', version: 99, records: [] }),
+      JSON.stringify({ format: 'vllm-chat', version: 3, records: [], parents: [], chosen: [], root: 2 }),
+      JSON.stringify({ format: 'vllm-chat', version: 3, records: [] }),
     ];
     const warn = console.warn;
     console.warn = () => undefined;
@@ -197,14 +200,92 @@ describe('conversation persistence (storage-key)', () => {
         ['assistant', 'stopped', 'cut'],
       ]);
       await waitFor(() => parts(el, 'code-block').length === 1, 'the restored code block');
-      // Stored as version 2 now: an index and one record per message.
+      // Stored as version 3 now: an index and one record per message.
       const index = JSON.parse(localStorage.getItem(key)!) as { format: string; version: number; records: string[] };
-      expect([index.format, index.version, index.records.length]).to.deep.equal(['vllm-chat', 2, 4]);
+      expect([index.format, index.version, index.records.length]).to.deep.equal(['vllm-chat', 3, 4]);
       expect(Object.keys(stored(key))).to.have.length(5);
       expect(loadConversation(key)).to.deep.equal(el.messages);
       expect(parts(el, 'notice')).to.have.length(0);
     } finally {
       unmountAll();
+      removeAll(key);
+    }
+  });
+
+  it('migrates a conversation stored in the version 2 format, keeping its records', async () => {
+    const key = `v2-key-${Date.now()}`;
+    const records = { a1: { role: 'user', content: 'q', status: 'done' }, b2: { role: 'assistant', content: '**a**', status: 'done' } };
+    for (const [id, message] of Object.entries(records)) localStorage.setItem(`${key}#${id}`, JSON.stringify(message));
+    localStorage.setItem(key, JSON.stringify({ format: 'vllm-chat', version: 2, records: ['a1', 'b2'] }));
+    try {
+      const el = await mount({ 'storage-key': key, model: 'MyCoder' });
+      await waitFor(() => el.messages.length === 2, 'the migrated messages');
+      expect(el.messages.map(m => m.content)).to.deep.equal(['q', '**a**']);
+      const index = JSON.parse(localStorage.getItem(key)!) as Record<string, unknown>;
+      expect(index).to.deep.equal({ format: 'vllm-chat', version: 3, records: ['a1', 'b2'], parents: [-1, 0], chosen: [0, 0], root: 0 });
+      expect(Object.keys(stored(key)).sort()).to.deep.equal([key, `${key}#a1`, `${key}#b2`]);
+    } finally {
+      unmountAll();
+      removeAll(key);
+    }
+  });
+
+  it('keeps every branch and the one on screen across a reload; a switch writes the index only', async function () {
+    this.timeout(60_000);
+    const key = `branches-${Date.now()}`;
+    const { frame, chat } = await framedChat(key);
+    const label = (el: VllmChat, i: number) => parts(el, 'message')[i]!.querySelector('[part="branch-label"]')?.textContent;
+    try {
+      let el = await chat();
+      await el.send('[mock rate=0 echo=1] q1');
+      await el.send('[mock rate=0 echo=1] q2');
+      el.maxTokens = 1;
+      await el.regenerate();
+      el.maxTokens = undefined;
+      await el.updateComplete;
+      expect(label(el, 3)).to.equal('2 / 2');
+      // On screen: the first version of the second reply, whose branch goes on.
+      parts(el, 'message')[3]!.querySelector<HTMLButtonElement>('[part="branch-prev"]')!.click();
+      await el.updateComplete;
+      await el.send('[mock rate=0 echo=1] q3');
+      const onScreen = el.messages.map(m => m.content);
+      expect(onScreen).to.deep.equal(['[mock rate=0 echo=1] q1', 'q1', '[mock rate=0 echo=1] q2', 'q2', '[mock rate=0 echo=1] q3', 'q3']);
+
+      const frameStorage = (frame.contentWindow as unknown as { Storage: typeof Storage }).Storage.prototype;
+      const setItem = frameStorage.setItem;
+      const writes: string[] = [];
+      frameStorage.setItem = function (this: Storage, name: string, value: string) {
+        writes.push(name);
+        setItem.call(this, name, value);
+      };
+      try {
+        parts(el, 'message')[3]!.querySelector<HTMLButtonElement>('[part="branch-next"]')!.click();
+        await el.updateComplete;
+        parts(el, 'message')[3]!.querySelector<HTMLButtonElement>('[part="branch-prev"]')!.click();
+        await el.updateComplete;
+      } finally {
+        frameStorage.setItem = setItem;
+      }
+      expect(writes, 'a switch stores the new choice only').to.deep.equal([key, key]);
+
+      const reloaded = new Promise(r => frame.addEventListener('load', r, { once: true }));
+      frame.contentWindow!.location.reload();
+      await reloaded;
+      el = await chat();
+      await waitFor(() => el.messages.length === 6, 'the restored branch');
+      expect(el.messages.map(m => m.content)).to.deep.equal(onScreen);
+      await el.updateComplete;
+      expect(label(el, 3)).to.equal('1 / 2');
+      parts(el, 'message')[3]!.querySelector<HTMLButtonElement>('[part="branch-next"]')!.click();
+      await el.updateComplete;
+      // The version cut at one token, which has no later messages.
+      expect(el.messages).to.have.length(4);
+      expect(el.messages[3]!.finishReason).to.equal('length');
+      expect(label(el, 3)).to.equal('2 / 2');
+      const json = JSON.parse(el.exportConversation('json')) as { nodes: unknown[] };
+      expect(json.nodes).to.have.length(7);
+    } finally {
+      frame.remove();
       removeAll(key);
     }
   });

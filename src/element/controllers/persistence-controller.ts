@@ -16,9 +16,9 @@
  * could not be read (and where it was kept), or a save that storage refused.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatMessage } from '../../shared/chat-message.js';
 import { ConversationStore } from '../conversation-store.js';
 import type { AttachmentData } from '../conversation-store.js';
+import { ConversationTree } from '../conversation-tree.js';
 
 /** Shortest wait between two periodic saves. */
 export const THROTTLE_MS = 500;
@@ -51,7 +51,8 @@ export class PersistenceController implements ReactiveController {
     private readonly host: ReactiveControllerHost,
     /** The storage key; `''`: nothing is stored. */
     private readonly key: () => string,
-    private readonly messages: () => readonly ChatMessage[],
+    /** The conversation, every branch of it. */
+    private readonly tree: () => ConversationTree,
     /** The messages' file contents, stored beside them while storage has room. */
     private readonly files?: AttachmentData,
   ) {
@@ -80,15 +81,15 @@ export class PersistenceController implements ReactiveController {
   }
 
   /** The conversation stored under the key (migrated if older); tells the user when it could not be read. */
-  load(): ChatMessage[] {
+  load(): ConversationTree {
     const store = this.#storeFor(this.key());
-    if (!store) return [];
-    const { messages, unreadable } = store.load();
+    if (!store) return new ConversationTree();
+    const { tree, unreadable } = store.load();
     if (unreadable) {
       this.#notice = { kind: 'unreadable', key: store.key, ...(unreadable.asideKey ? { asideKey: unreadable.asideKey } : {}) };
       this.host.requestUpdate();
     }
-    return messages;
+    return tree;
   }
 
   /** Saves within `saveInterval` of the last save's cost, once however often it is called meanwhile. */
@@ -103,7 +104,7 @@ export class PersistenceController implements ReactiveController {
     const store = this.#storeFor(this.key());
     if (!store) return;
     const started = performance.now();
-    const result = store.save(this.messages());
+    const result = store.save(this.tree());
     if (result === 'unchanged') return;
     this.#costMs = performance.now() - started;
     if (result === 'failed' && !this.#toldSaveFailed) {
@@ -122,6 +123,17 @@ export class PersistenceController implements ReactiveController {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#storeFor(this.key())?.clear();
+  }
+
+  /**
+   * Stores the conversation in place of whatever the key held (an import, a
+   * user's action: unreadable data left under the key gives way, as for
+   * `clear()`). Saved first, so a save that fails leaves the previous state.
+   */
+  replace(): void {
+    const store = this.#storeFor(this.key());
+    if (store?.blocked) store.clear();
+    this.saveNow();
   }
 
   /** The store of `key`; a new key starts a new store (everything is written there on the next save). */

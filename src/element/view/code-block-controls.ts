@@ -6,6 +6,7 @@
 import type { VllmChatStrings } from '../strings.js';
 import { codeBlockSource } from './apply-patch.js';
 import { codeFileName } from './code-file-name.js';
+import { downloadText } from './download-text.js';
 
 /** Toggles soft wrap of the button's block; `aria-pressed` says whether it is on. */
 export function toggleWrap(button: HTMLButtonElement): void {
@@ -16,19 +17,11 @@ export function toggleWrap(button: HTMLButtonElement): void {
   block.classList.toggle('wrap', on);
 }
 
-/** Saves the button's block as a file: a Blob URL made now and revoked once the download started. */
+/** Saves the button's block as a file named after its language. */
 export function downloadCode(button: HTMLButtonElement): void {
   const block = button.closest('.code-block');
   if (!block) return;
-  const blob = new Blob([codeBlockSource(block)], { type: 'text/plain;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = codeFileName(block.getAttribute('data-lang') ?? '');
-  link.rel = 'noopener';
-  link.click();
-  // The click starts the download synchronously from the URL; revoking in a later task is safe.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  downloadText(codeBlockSource(block), codeFileName(block.getAttribute('data-lang') ?? ''));
 }
 
 /**

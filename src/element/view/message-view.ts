@@ -18,6 +18,7 @@ import type { ChatError, HighlightedCode, Patch, StreamEnd, ToolCallDelta } from
 import type { VllmChatStrings } from '../strings.js';
 import { applyPatch } from './apply-patch.js';
 import { drawDiagrams, redrawDiagrams, relabelDiagrams } from './diagrams.js';
+import { BranchNav } from './branch-nav.js';
 import { addTokenStyles } from './message-styles.js';
 import { recolourCode } from './recolour-code.js';
 
@@ -32,6 +33,8 @@ export interface MessageActions {
   copyReply(view: MessageView, button: HTMLButtonElement): void;
   regenerate(view: MessageView): void;
   edit(view: MessageView): void;
+  /** Shows the previous (-1) or next (1) version of this message. */
+  switchVersion(view: MessageView, delta: -1 | 1, button: HTMLButtonElement): void;
 }
 
 export class MessageView {
@@ -55,6 +58,10 @@ export class MessageView {
   /** The `tool-call` parts, by the call's position; their box comes after the answer. */
   #toolCalls: { root: HTMLElement; label: HTMLElement; name: HTMLElement; args: HTMLElement }[] = [];
   #toolCallBox: HTMLElement | undefined;
+  /** The version switcher, made the first time the message has several versions. */
+  #branches: BranchNav | undefined;
+  #bar: HTMLElement;
+  #actions: MessageActions;
 
   constructor(
     readonly message: ChatMessage,
@@ -87,6 +94,8 @@ export class MessageView {
     bar.className = 'actions';
     footer.append(this.#stats, bar);
     this.root.append(footer);
+    this.#bar = bar;
+    this.#actions = actions;
 
     const add = (label: keyof VllmChatStrings, className: string, run: (b: HTMLButtonElement) => void) => {
       const button = doc.createElement('button');
@@ -207,9 +216,29 @@ export class MessageView {
     this.#content.after(list);
   }
 
+  /** The version switcher's buttons, when it has been shown. */
+  get branchButtons(): { prev: HTMLButtonElement; next: HTMLButtonElement } | undefined {
+    return this.#branches;
+  }
+
+  /**
+   * Shows which version of this message is on screen (1-based `index` of
+   * `count`); nothing while there is one. `busy`: a reply streams, so the
+   * switcher is disabled.
+   */
+  showVersions(index: number, count: number, busy: boolean): void {
+    if (count < 2 && !this.#branches) return;
+    if (!this.#branches) {
+      this.#branches = new BranchNav(this.strings, (delta, button) => this.#actions.switchVersion(this, delta, button));
+      this.#bar.before(this.#branches.root);
+    }
+    this.#branches.show(index, count, busy);
+  }
+
   /** Re-reads every visible word from `strings` (the language changed). */
   relabel(strings: VllmChatStrings): void {
     this.strings = strings;
+    this.#branches?.relabel(strings);
     const role = this.message.role;
     this.#author.textContent = role === 'user' ? strings.user : role === 'tool' ? strings.tool : strings.assistant;
     for (const part of this.#toolCalls) part.label.textContent = strings.toolCall;

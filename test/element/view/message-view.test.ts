@@ -9,7 +9,7 @@ import { plainLineHtml } from '../../../src/worker/render/code-block.js';
 import { randomChunks, renderOptions, seeded } from '../../support/render-harness.js';
 
 const strings = stringsFor('en');
-const actions: MessageActions = { copyReply: () => undefined, regenerate: () => undefined, edit: () => undefined };
+const actions: MessageActions = { copyReply: () => undefined, regenerate: () => undefined, edit: () => undefined, switchVersion: () => undefined };
 
 function assistantView(message: Partial<ChatMessage> = {}): MessageView {
   const view = new MessageView({ role: 'assistant', content: '', status: 'streaming', ...message }, strings, actions);
