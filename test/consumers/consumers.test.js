@@ -1,9 +1,11 @@
 // The package as apps meet it: `npm pack` the project, install the tarball
-// into each example app of examples/ (Vue 3 and Svelte 5 built by Vite, a
-// plain app built by webpack 5), type-check and build it with its own
+// into each example app of examples/ (Vue 3 and Svelte 5 built by Vite with
+// its default configuration, plain apps built by webpack 5 and by Rollup 4),
+// type-check and build it with its own
 // toolchain, serve its output, and stream a reply with highlighted code in
-// Chromium. The worker, its network thread and the grammar must come from the
-// app's own output: every file the page asked for was served, none 404.
+// Chromium. The worker, its network thread, the grammar and the theme must
+// come from the app's own output, each a file of its own: every file the
+// page asked for was served, none 404.
 //
 // Each app installs its own pinned dependencies from the npm registry (its
 // package-lock.json); only `vllm-chat` is swapped for the tarball.
@@ -11,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -115,16 +117,34 @@ async function askInBrowser(url) {
 }
 
 /**
- * `served`: the folder the app is served from; `worker`: the worker's file in
- * the app's output; `lazy`: a chunk loaded only once an answer needs it (the
- * Python grammar; webpack numbers its chunks).
- * @type {{ name: string, served: string, worker: RegExp, lazy: RegExp }[]}
+ * `served`: the folder the app is served from. The package's worker files
+ * are assets to every bundler, copied unchanged under a name of the
+ * bundler's choosing, so a file the page fetched is recognised by its bytes
+ * as one of the package's `dist/chunks/` files.
+ * @type {{ name: string, served: string }[]}
  */
 const apps = [
-  { name: 'vue', served: 'dist', worker: /^\/assets\/chat\.worker-[\w-]+\.js$/, lazy: /^\/assets\/python-[\w-]+\.js$/ },
-  { name: 'svelte', served: 'dist', worker: /^\/assets\/chat\.worker-[\w-]+\.js$/, lazy: /^\/assets\/python-[\w-]+\.js$/ },
-  { name: 'webpack', served: '.', worker: /^\/dist\/chat\.worker\.js$/, lazy: /^\/dist\/\d+\.js$/ },
+  { name: 'vue', served: 'dist' },
+  { name: 'svelte', served: 'dist' },
+  { name: 'webpack', served: '.' },
+  { name: 'rollup', served: '.' },
 ];
+
+/**
+ * The package's file (`chat.worker-….js`, `lang-python-….js`…) each served
+ * path holds, if any.
+ * @param {string} appDir @param {string} servedDir @param {string[]} paths
+ */
+function packageFilesServed(appDir, servedDir, paths) {
+  const chunks = join(appDir, 'node_modules', 'vllm-chat', 'dist', 'chunks');
+  /** @type {Map<string, string>} */
+  const byContent = new Map();
+  for (const name of readdirSync(chunks)) byContent.set(readFileSync(join(chunks, name), 'latin1'), name);
+  return paths.map(path => {
+    const file = join(servedDir, decodeURIComponent(path));
+    return existsSync(file) && statSync(file).isFile() ? (byContent.get(readFileSync(file, 'latin1')) ?? null) : null;
+  });
+}
 
 /** @type {Map<string, Promise<string>>} */
 const installs = new Map();
@@ -151,9 +171,14 @@ for (const app of apps) {
       assert.ok(shown.spans > 40 && shown.colors > 2, `code highlighted (${shown.spans} spans, ${shown.colors} colours)`);
       const paths = server.served.map(s => s.path);
       assert.deepEqual(server.served.filter(s => s.status !== 200), [], 'every file the page asked for was in the build');
-      assert.ok(paths.some(p => app.worker.test(p)), `the worker came from the app's output (${paths.join(', ')})`);
-      assert.ok(paths.some(p => /network\.worker[\w.-]*\.js$/.test(p)), 'so did its network thread');
-      assert.ok(paths.some(p => app.lazy.test(p)), 'and the grammar, as a chunk of its own');
+      const files = packageFilesServed(dir, join(dir, app.served), paths).filter(f => f !== null);
+      const seen = `${paths.join(', ')} held ${files.join(', ')}`;
+      assert.ok(files.some(f => /^chat\.worker-[\w-]+\.js$/.test(f)), `the worker came from the app's output (${seen})`);
+      assert.ok(files.some(f => /^network\.worker-[\w-]+\.js$/.test(f)), `so did its network thread (${seen})`);
+      assert.ok(files.some(f => /^lang-python-[\w-]+\.js$/.test(f)), `and the Python grammar, as a file of its own (${seen})`);
+      assert.ok(files.some(f => /^theme-github-dark-[\w-]+\.js$/.test(f)), `and the theme (${seen})`);
+      // Only what this reply used: no other grammar was fetched.
+      assert.deepEqual(files.filter(f => /^lang-/.test(f) && !/^lang-python-/.test(f)), [], 'no other grammar was fetched');
     } finally {
       await server.close();
     }

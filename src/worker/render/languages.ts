@@ -7,7 +7,7 @@
  * (resolved against the module's URL) and nothing loads until a fence asks
  * for it. Only the table itself (a few KB of names) is in the worker chunk.
  */
-import { bundledLanguages, bundledLanguagesAlias } from 'shiki/langs';
+import { bundledLanguages, bundledLanguagesAlias } from './bundled.js';
 import type { DynamicImportLanguageRegistration, HighlighterCore } from 'shiki/core';
 
 /** Every bundled id and alias to its lazy import. */
