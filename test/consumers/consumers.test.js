@@ -5,7 +5,9 @@
 // toolchain, serve its output, and stream a reply with highlighted code in
 // Chromium. The worker, its network thread, the grammar and the theme must
 // come from the app's own output, each a file of its own: every file the
-// page asked for was served, none 404.
+// page asked for was served, none 404. The Vue app also runs under `vite dev`,
+// where Vite pre-bundles the package and the worker's files are served from
+// node_modules.
 //
 // Each app installs its own pinned dependencies from the npm registry (its
 // package-lock.json); only `vllm-chat` is swapped for the tarball.
@@ -19,6 +21,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumPath, chromiumArgs } from '../support/chromium.js';
 import { serveApp } from './serve-app.js';
+import { createMockHandler } from '../../server/mock-server.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'vllm-chat-consumers-'));
@@ -188,3 +191,47 @@ for (const app of apps) {
     }
   });
 }
+
+test("vue: `vite dev` (dependency pre-bundling) serves a working chat from the installed package", async () => {
+  if (!installs.has('vue')) installs.set('vue', installApp('vue'));
+  const dir = await /** @type {Promise<string>} */ (installs.get('vue'));
+  // The app's own Vite and vite.config.js; the test adds only the API under /v1 and a log of requests.
+  const vite = /** @type {typeof import('vite')} */ (await import(join(dir, 'node_modules', 'vite', 'dist', 'node', 'index.js')));
+  const api = createMockHandler({ rate: 0 });
+  /** @type {string[]} */
+  const requested = [];
+  const server = await vite.createServer({
+    root: dir,
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, strictPort: false },
+    plugins: [
+      {
+        name: 'test:api-and-log',
+        configureServer(dev) {
+          dev.middlewares.use((req, res, next) => {
+            requested.push(req.url ?? '');
+            if (req.url?.startsWith('/v1/')) return void api(req, res);
+            next();
+          });
+        },
+      },
+    ],
+  });
+  try {
+    await server.listen();
+    const url = server.resolvedUrls?.local[0];
+    assert.ok(url, 'the dev server listens');
+    const shown = await askInBrowser(url);
+    assert.deepEqual(shown.errors, [], 'no uncaught error in the page');
+    assert.equal(shown.status, 'done', JSON.stringify(shown.error));
+    assert.ok(shown.spans > 40 && shown.colors > 2, `code highlighted (${shown.spans} spans, ${shown.colors} colours)`);
+    const seen = requested.join(', ');
+    assert.ok(requested.some(p => p.startsWith('/node_modules/.vite/deps/vllm-chat.js')), `the package was pre-bundled (${seen})`);
+    for (const file of ['chat.worker-', 'network.worker-', 'lang-python-', 'theme-github-dark-']) {
+      assert.ok(requested.some(p => p.startsWith(`/node_modules/vllm-chat/dist/chunks/${file}`)), `${file}… came from the installed package (${seen})`);
+    }
+  } finally {
+    for (const res of api.openStreams) res.destroy();
+    await server.close();
+  }
+});
