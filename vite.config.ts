@@ -3,20 +3,22 @@
 // embeddable bundle dist/vllm-chat.js.
 //
 // The bundle is one ES module that defines <vllm-chat> on import. Everything
-// else it needs is loaded lazily, relative to that module's own URL:
-//   dist/vllm-chat.js                 entry: element, Lit, Comlink, worker client
-//   dist/chunks/chat.worker-*.js      the worker (markdown-it, Shiki core)
-//   dist/chunks/<lang>-*.js           one chunk per Shiki grammar, loaded on first use
-//   dist/chunks/<theme>-*.js          one chunk per Shiki theme, loaded on first use
+// else it needs is loaded lazily, by URLs that module resolves against its
+// own (scripts/worker-assets.js writes these files and the table of them):
+//   dist/vllm-chat.js                   entry: element, Lit, Comlink, worker client
+//   dist/chunks/chat.worker-*.js        the worker (markdown-it, Shiki core), self-contained
+//   dist/chunks/network.worker-*.js     its network thread, self-contained
+//   dist/chunks/lang-<name>-*.js        one Shiki grammar each, loaded on first use
+//   dist/chunks/theme-<name>-*.js       one Shiki theme each, loaded on first use
 import { defineConfig, type PluginOption, type UserConfig } from 'vite';
 import { litTrustedTypes } from './scripts/lit-trusted-types.js';
-import { bundlerWorkerUrls } from './scripts/bundler-worker-urls.js';
+import { workerAssets } from './scripts/worker-assets.js';
 
 /** Lazy chunks sit in one folder next to the entry, named so a reader of `dist/` can tell them apart. */
 const chunkFileNames = 'chunks/[name]-[hash].js';
 
 export default defineConfig(async ({ command }): Promise<UserConfig> => {
-  const plugins: PluginOption[] = [litTrustedTypes(), bundlerWorkerUrls()];
+  const plugins: PluginOption[] = [litTrustedTypes(), workerAssets()];
   // The API plugin serves the demo's /v1; the build does not need it (nor
   // should the bundle's build break on the dev server's code). The URL form
   // keeps the config bundler from inlining it.
@@ -45,11 +47,6 @@ export default defineConfig(async ({ command }): Promise<UserConfig> => {
       // whitespace in ES library output (for bundlers' tree-shaking); the
       // entry defines the element on import, so there is nothing to shake.
       rolldownOptions: { output: { chunkFileNames, minify: true } },
-    },
-    worker: {
-      format: 'es',
-      plugins: () => [bundlerWorkerUrls()],
-      rolldownOptions: { output: { chunkFileNames, entryFileNames: chunkFileNames } },
     },
   };
 });

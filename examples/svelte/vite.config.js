@@ -1,9 +1,4 @@
-// worker.format 'es': Vite's default for workers (iife) cannot split a
-// worker, so every Shiki grammar and theme the package can load lazily would
-// be inlined into one worker file that the browser must fetch and compile
-// before the chat answers. As ES modules they stay separate chunks, fetched
-// the first time an answer uses them.
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-export default defineConfig({ plugins: [svelte()], worker: { format: 'es' } });
+export default defineConfig({ plugins: [svelte()] });

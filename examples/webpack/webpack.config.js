@@ -1,6 +1,6 @@
-// A plain webpack 5 production build. Nothing about vllm-chat: webpack finds
-// the package's worker (`new Worker(new URL(…, import.meta.url))`) and
-// splits its lazy grammars and themes into chunks of dist/ by itself.
+// A plain webpack 5 production build. Nothing about vllm-chat: webpack copies
+// the package's worker, grammars and themes (each a
+// `new URL('./chunks/…', import.meta.url)` in the package) into dist/ as assets.
 import { fileURLToPath } from 'node:url';
 
 export default {

@@ -33,6 +33,8 @@
 import * as Comlink from 'comlink';
 import type { WorkerApi } from '../shared/protocol.js';
 import { startModuleWorker } from '../shared/start-module-worker.js';
+import { trustWorkerUrl } from '../shared/trusted-types.js';
+import { workerAssets } from './worker-assets.js';
 import { watchWorker, WorkerStartError } from '../shared/start-worker.js';
 
 export { WORKER_READY_TIMEOUT_MS, WorkerLostError, WorkerStartError } from '../shared/start-worker.js';
@@ -72,10 +74,10 @@ function remoteOf(worker: globalThis.Worker): Comlink.Remote<WorkerApi> {
 
 function start(state: SharedWorkerState): Running {
   let worker: globalThis.Worker;
+  const assets = workerAssets();
   try {
-    worker = startModuleWorker(
-      () => new Worker(new URL('../worker/chat.worker.ts', import.meta.url), { type: 'module', name: 'chat.worker' }),
-    );
+    trustWorkerUrl(assets.chatWorker);
+    worker = startModuleWorker(() => new Worker(assets.chatWorker, { type: 'module', name: 'chat.worker' }));
   } catch (error) {
     // Trusted Types or a SecurityError refused it synchronously.
     const reason = new WorkerStartError(WHAT, error instanceof Error ? error.message : String(error));
@@ -84,7 +86,12 @@ function start(state: SharedWorkerState): Running {
     return { worker: undefined, ready: failed, lost: failed, end: () => undefined };
   }
   const remote = remoteOf(worker);
-  const watched = watchWorker(worker, { what: WHAT, handshake: () => remote.lifeLock() });
+  // Where its files are comes first: Comlink keeps the order of calls, and
+  // every other call waits for this handshake.
+  const watched = watchWorker(worker, {
+    what: WHAT,
+    handshake: () => remote.useAssets(assets.forWorker).then(() => remote.lifeLock()),
+  });
   const running: Running = watched;
   watched.lost.catch(() => {
     // Died, or never started: the next call starts a new one.

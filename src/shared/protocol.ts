@@ -253,8 +253,31 @@ export interface HighlightedCode {
   styles: string[];
 }
 
+/**
+ * Where the worker's own files are, as absolute URLs, when the chat worker
+ * cannot find them relative to its own URL: in the published bundle the page
+ * module holds one `new URL('./chunks/…', import.meta.url)` per file, so an
+ * app's bundler copies (and may rename) every file into the app's output,
+ * and the page tells the worker the result (worker-assets.ts). Missing
+ * fields: the worker uses its own imports (the sources, unbundled).
+ */
+export interface WorkerAssets {
+  /** The network thread's module (network.worker). */
+  network?: string;
+  /** Shiki grammar name to its module (`export default` one grammar). */
+  grammars?: Record<string, string>;
+  /** Shiki theme name to its module (`export default` the theme). */
+  themes?: Record<string, string>;
+}
+
 /** What the worker exposes through Comlink. */
 export interface WorkerApi {
+  /**
+   * Tells the worker where its files are; the page sends it before any other
+   * call (the start's handshake), and the network thread starts then if it
+   * could not start at load.
+   */
+  useAssets(assets: WorkerAssets): void;
   /**
    * Streams one reply. `onPatch` is called with each patch; the worker waits
    * for the promise it returns before sending the next one (one patch in

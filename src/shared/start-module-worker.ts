@@ -1,14 +1,8 @@
 /**
  * Starts one of vllm-chat's worker modules (the chat worker, its network
- * thread) from a call written in the literal
- * `new Worker(new URL('…', import.meta.url), { type: 'module' })` form.
- *
- * Why the literal form: it is the one shape every bundler recognises as "a
- * worker entry". Vite (our own build, and an app's build that re-bundles the
- * package), webpack 5 and the test runner all rewrite or serve the URL inside
- * it, and the worker's lazy chunks (Shiki grammars and themes) follow it into
- * the app's output. `Worker` there must be the global name: a bundler does
- * not treat a local function called `Worker` as the constructor.
+ * thread) from a call written as `new Worker(url, { type: 'module' })`, with
+ * the URL element/worker-assets.ts (or the worker's assets.ts) resolved.
+ * `Worker` there must be the global name: tests and pages may wrap it.
  *
  * Why the constructor is swapped while `construct` runs: the URL the
  * bundler produced still has to pass the `vllm-chat` Trusted Types policy,

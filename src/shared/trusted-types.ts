@@ -24,18 +24,31 @@ interface TrustedTypesFactory {
 }
 
 const key = Symbol.for('vllm-chat.trusted-types-policy');
-type Holder = { [key]?: VllmChatPolicy };
+const trustedKey = Symbol.for('vllm-chat.worker-urls');
+type Holder = { [key]?: VllmChatPolicy; [trustedKey]?: Set<string> };
+
+/**
+ * Adds the URL of one of vllm-chat's own worker modules as the page module
+ * resolved it: an app's bundler may rename the file (webpack: a bare hash),
+ * so its name alone cannot tell it apart. Shared by every copy of the module.
+ */
+export function trustWorkerUrl(url: string): void {
+  const holder = globalThis as Holder;
+  (holder[trustedKey] ??= new Set()).add(new URL(url, globalThis.location?.href).href);
+}
 
 /**
  * The only script URLs vllm-chat starts: its worker modules, chat.worker and
  * network.worker (the `.ts` source under the dev server, the hashed chunk in
- * `dist/`), or a same-origin `blob:` bootstrap that imports one. Anything else is refused, so the shared
+ * `dist/`, or whatever name an app's bundler gave that file: `trustWorkerUrl`), or a same-origin `blob:` bootstrap that imports one. Anything else is refused, so the shared
  * policy cannot be used to launder an arbitrary script URL.
  */
 function workerScriptUrl(url: string): string {
   const parsed = new URL(url, globalThis.location?.href);
   const isBootstrap = parsed.protocol === 'blob:' && url.startsWith(`blob:${globalThis.location?.origin}/`);
-  const isWorkerModule = /\/(?:chat|network)\.worker(?:-[\w-]+)?\.(?:js|ts)$/.test(parsed.pathname);
+  const isWorkerModule =
+    /\/(?:chat|network)\.worker(?:-[\w-]+)?\.(?:js|ts)$/.test(parsed.pathname) ||
+    ((globalThis as Holder)[trustedKey]?.has(parsed.href) ?? false);
   if (!isBootstrap && !isWorkerModule) throw new TypeError(`vllm-chat policy: refused script URL ${url}`);
   return url;
 }

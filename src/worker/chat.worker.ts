@@ -1,9 +1,10 @@
 /**
- * The worker entry: exposes `WorkerApi` through Comlink. The element creates
- * it with `new Worker(new URL('../worker/chat.worker.ts', import.meta.url),
- * { type: 'module' })`, directly or through a same-origin blob that imports
- * this module (worker-client.ts); `lifeLock()` tells it that this module ran
- * and lets it notice when this worker dies (shared/life-lock.ts).
+ * The worker entry: exposes `WorkerApi` through Comlink. The element starts
+ * it from the URL element/worker-assets.ts gives, directly or through a
+ * same-origin blob that imports this module (worker-client.ts);
+ * `useAssets()` tells it where its other files are (assets.ts), `lifeLock()`
+ * that this module ran, and lets the page notice when this worker dies
+ * (shared/life-lock.ts).
  *
  * Each `stream` call runs its own `StreamSession`; sessions are keyed by the
  * element's stream id so `stop(id)` finds them. A request that names a
@@ -16,13 +17,19 @@ import { loadTheme } from './render/highlight.js';
 import { highlightCode, MessageRenderer } from './render/message-renderer.js';
 import { decodeDataUrl, encodeAttachment } from './net/encode-attachment.js';
 import { listModels } from './net/models.js';
-import { networkThread } from './net/network-thread.js';
+import { networkThread, networkWorkerUrl } from './net/network-thread.js';
+import { useAssets } from './assets.js';
 import { forgetConversation, requestMessages, syncConversation } from './session/conversations.js';
 import { StreamSession } from './session/stream-session.js';
 
 const sessions = new Map<string, StreamSession>();
 
 const api: WorkerApi = {
+  useAssets(assets) {
+    useAssets(assets);
+    networkThread();
+  },
+
   async stream(id, request, onPatch) {
     if (sessions.has(id)) throw new Error(`WorkerApi.stream: stream id "${id}" is already streaming.`);
     const full: ChatRequest = { ...request, messages: requestMessages(request) };
@@ -100,5 +107,7 @@ const api: WorkerApi = {
 };
 
 Comlink.expose(api);
-// The network half of replies gets its own thread (network-thread.ts), started now so it is ready by the first reply.
-networkThread();
+// The network half of replies gets its own thread (network-thread.ts), started
+// now so it is ready by the first reply; in the published bundle, as soon as
+// the page said where its module is (`useAssets`, the first call).
+if (networkWorkerUrl()) networkThread();

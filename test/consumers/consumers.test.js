@@ -1,9 +1,13 @@
 // The package as apps meet it: `npm pack` the project, install the tarball
-// into each example app of examples/ (Vue 3 and Svelte 5 built by Vite, a
-// plain app built by webpack 5), type-check and build it with its own
+// into each example app of examples/ (Vue 3 and Svelte 5 built by Vite with
+// its default configuration, plain apps built by webpack 5 and by Rollup 4),
+// type-check and build it with its own
 // toolchain, serve its output, and stream a reply with highlighted code in
-// Chromium. The worker, its network thread and the grammar must come from the
-// app's own output: every file the page asked for was served, none 404.
+// Chromium. The worker, its network thread, the grammar and the theme must
+// come from the app's own output, each a file of its own: every file the
+// page asked for was served, none 404. The Vue app also runs under `vite dev`,
+// where Vite pre-bundles the package and the worker's files are served from
+// node_modules.
 //
 // Each app installs its own pinned dependencies from the npm registry (its
 // package-lock.json); only `vllm-chat` is swapped for the tarball.
@@ -11,12 +15,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumPath, chromiumArgs } from '../support/chromium.js';
 import { serveApp } from './serve-app.js';
+import { createMockHandler } from '../../server/mock-server.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'vllm-chat-consumers-'));
@@ -115,16 +120,39 @@ async function askInBrowser(url) {
 }
 
 /**
- * `served`: the folder the app is served from; `worker`: the worker's file in
- * the app's output; `lazy`: a chunk loaded only once an answer needs it (the
- * Python grammar; webpack numbers its chunks).
- * @type {{ name: string, served: string, worker: RegExp, lazy: RegExp }[]}
+ * `served`: the folder the app is served from.
+ * @type {{ name: string, served: string }[]}
  */
 const apps = [
-  { name: 'vue', served: 'dist', worker: /^\/assets\/chat\.worker-[\w-]+\.js$/, lazy: /^\/assets\/python-[\w-]+\.js$/ },
-  { name: 'svelte', served: 'dist', worker: /^\/assets\/chat\.worker-[\w-]+\.js$/, lazy: /^\/assets\/python-[\w-]+\.js$/ },
-  { name: 'webpack', served: '.', worker: /^\/dist\/chat\.worker\.js$/, lazy: /^\/dist\/\d+\.js$/ },
+  { name: 'vue', served: 'dist' },
+  { name: 'svelte', served: 'dist' },
+  { name: 'webpack', served: '.' },
+  { name: 'rollup', served: '.' },
 ];
+
+/**
+ * What each served path holds of the package's worker files. They are
+ * assets to every bundler, copied under a name of the bundler's choosing (and
+ * re-minified by webpack), so they are told apart by what survives that: the
+ * strings in them.
+ * @param {string} servedDir @param {string[]} paths
+ * @returns {string[]}
+ */
+function packageFilesServed(servedDir, paths) {
+  /** @param {string} name */
+  const named = name => new RegExp(`JSON\\.parse\\(.*\\\\?"name\\\\?":\\\\?"${name}\\\\?"`);
+  return paths.flatMap(path => {
+    const file = join(servedDir, decodeURIComponent(path));
+    if (!existsSync(file) || !statSync(file).isFile() || !file.endsWith('.js')) return [];
+    const text = readFileSync(file, 'utf8');
+    if (text.includes('vllm-chat: no URL for')) return ['chat worker'];
+    if (/type:["'`]delta["'`]/.test(text) && !text.includes('customElements')) return ['network worker'];
+    if (named('python').test(text)) return ['python grammar'];
+    if (named('github-dark').test(text)) return ['github-dark theme'];
+    if (/^export default JSON\.parse\(/.test(text)) return ['other grammar or theme'];
+    return [];
+  });
+}
 
 /** @type {Map<string, Promise<string>>} */
 const installs = new Map();
@@ -151,11 +179,59 @@ for (const app of apps) {
       assert.ok(shown.spans > 40 && shown.colors > 2, `code highlighted (${shown.spans} spans, ${shown.colors} colours)`);
       const paths = server.served.map(s => s.path);
       assert.deepEqual(server.served.filter(s => s.status !== 200), [], 'every file the page asked for was in the build');
-      assert.ok(paths.some(p => app.worker.test(p)), `the worker came from the app's output (${paths.join(', ')})`);
-      assert.ok(paths.some(p => /network\.worker[\w.-]*\.js$/.test(p)), 'so did its network thread');
-      assert.ok(paths.some(p => app.lazy.test(p)), 'and the grammar, as a chunk of its own');
+      const files = packageFilesServed(join(dir, app.served), paths);
+      const seen = `${paths.join(', ')}: ${files.join(', ')}`;
+      for (const kind of ['chat worker', 'network worker', 'python grammar', 'github-dark theme']) {
+        assert.ok(files.includes(kind), `the ${kind} came from the app's output as a file of its own (${seen})`);
+      }
+      // Only what this reply used.
+      assert.ok(!files.includes('other grammar or theme'), `no other grammar or theme was fetched (${seen})`);
     } finally {
       await server.close();
     }
   });
 }
+
+test("vue: `vite dev` (dependency pre-bundling) serves a working chat from the installed package", async () => {
+  if (!installs.has('vue')) installs.set('vue', installApp('vue'));
+  const dir = await /** @type {Promise<string>} */ (installs.get('vue'));
+  // The app's own Vite and vite.config.js; the test adds only the API under /v1 and a log of requests.
+  const vite = /** @type {typeof import('vite')} */ (await import(join(dir, 'node_modules', 'vite', 'dist', 'node', 'index.js')));
+  const api = createMockHandler({ rate: 0 });
+  /** @type {string[]} */
+  const requested = [];
+  const server = await vite.createServer({
+    root: dir,
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, strictPort: false },
+    plugins: [
+      {
+        name: 'test:api-and-log',
+        configureServer(dev) {
+          dev.middlewares.use((req, res, next) => {
+            requested.push(req.url ?? '');
+            if (req.url?.startsWith('/v1/')) return void api(req, res);
+            next();
+          });
+        },
+      },
+    ],
+  });
+  try {
+    await server.listen();
+    const url = server.resolvedUrls?.local[0];
+    assert.ok(url, 'the dev server listens');
+    const shown = await askInBrowser(url);
+    assert.deepEqual(shown.errors, [], 'no uncaught error in the page');
+    assert.equal(shown.status, 'done', JSON.stringify(shown.error));
+    assert.ok(shown.spans > 40 && shown.colors > 2, `code highlighted (${shown.spans} spans, ${shown.colors} colours)`);
+    const seen = requested.join(', ');
+    assert.ok(requested.some(p => p.startsWith('/node_modules/.vite/deps/vllm-chat.js')), `the package was pre-bundled (${seen})`);
+    for (const file of ['chat.worker-', 'network.worker-', 'lang-python-', 'theme-github-dark-']) {
+      assert.ok(requested.some(p => p.startsWith(`/node_modules/vllm-chat/dist/chunks/${file}`)), `${file}… came from the installed package (${seen})`);
+    }
+  } finally {
+    for (const res of api.openStreams) res.destroy();
+    await server.close();
+  }
+});

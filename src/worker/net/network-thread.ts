@@ -15,15 +15,22 @@ import type { ChatRequest, NetworkReady, NetworkReplyMessage, NetworkStart, Netw
 import { startModuleWorker } from '../../shared/start-module-worker.js';
 import { watchWorker, WorkerLostError, type WatchedWorker } from '../../shared/start-worker.js';
 import { streamCompletion, type CompletionDelta } from './completion-stream.js';
+import { networkAsset } from '../assets.js';
+import { defaultNetworkWorkerUrl } from './network-url.js';
 
 /** Names the thread in its errors. */
 const WHAT = 'thread that reads replies';
 
-/** Starts network.worker.ts. */
+/** The network thread's module: the one the page named, else the one next to this module; `undefined` before the page said. */
+export function networkWorkerUrl(): string | URL | undefined {
+  return networkAsset() ?? defaultNetworkWorkerUrl();
+}
+
+/** Starts network.worker.ts (throws when its URL is not known yet). */
 export function startNetworkWorker(): globalThis.Worker {
-  return startModuleWorker(
-    () => new Worker(new URL('./network.worker.ts', import.meta.url), { type: 'module', name: 'network.worker' }),
-  );
+  const url = networkWorkerUrl();
+  if (!url) throw new Error('vllm-chat: the network thread module is not known yet');
+  return startModuleWorker(() => new Worker(url, { type: 'module', name: 'network.worker' }));
 }
 
 export class NetworkThread {

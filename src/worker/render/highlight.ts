@@ -16,7 +16,7 @@
  */
 import { createHighlighterCore, type GrammarState, type HighlighterCore, type ThemedToken } from 'shiki/core';
 import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
-import { bundledThemes } from 'shiki/themes';
+import { bundledThemes } from './bundled.js';
 import type { HighlightedCode } from '../../shared/protocol.js';
 import { classToken, escapeHtml, spanHtml } from './safe-html.js';
 import { lineHtml, plainLineHtml } from './code-block.js';

@@ -1,13 +1,12 @@
 /**
  * Fence info words to Shiki languages, loaded on first use.
  *
- * `shiki/langs` maps every bundled id and alias to its own
- * `() => import('@shikijs/langs/<id>')`: a static, string-literal dynamic
- * import per language, so Vite emits each grammar as its own lazy chunk
- * (resolved against the module's URL) and nothing loads until a fence asks
- * for it. Only the table itself (a few KB of names) is in the worker chunk.
+ * `bundled.ts` maps every bundled id and alias to a lazy loader of its
+ * grammar (Shiki's `() => import('@shikijs/langs/<id>')` in the sources, an
+ * import by URL in the published bundle), so nothing loads until a fence
+ * asks for it. Only the table itself (a few KB of names) is in the worker.
  */
-import { bundledLanguages, bundledLanguagesAlias } from 'shiki/langs';
+import { bundledLanguages, bundledLanguagesAlias } from './bundled.js';
 import type { DynamicImportLanguageRegistration, HighlighterCore } from 'shiki/core';
 
 /** Every bundled id and alias to its lazy import. */

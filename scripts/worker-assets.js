@@ -1,0 +1,188 @@
+// Build helper: ships the worker so that an app's bundler needs no
+// configuration to carry it, its network thread and their lazy files (Shiki
+// grammars and themes) into the app's output.
+//
+// Why: a bundler that meets `new Worker(new URL(…, import.meta.url))` rebuilds
+// the worker with its own worker settings, and Vite's default worker format
+// (iife) cannot split it: every grammar and theme ended up in one worker file
+// of megabytes. A plain `new URL('./file.js', import.meta.url)` instead is an
+// asset to Vite, webpack 5 and Rollup's import-meta-assets plugin alike: the
+// file is copied as it is (maybe renamed) and the expression rewritten to its
+// new URL. So every file the worker may need is such an asset, and none of
+// them refers to another by a relative path (a renamed file would break it):
+//   chunks/chat.worker-<hash>.js    the worker, one self-contained module
+//   chunks/network.worker-<hash>.js its network thread, likewise
+//   chunks/lang-<name>-<hash>.js    one Shiki grammar (`export default`)
+//   chunks/theme-<name>-<hash>.js   one Shiki theme (`export default`)
+// The page module gets the table of their URLs in place of
+// src/element/worker-assets.ts and sends it to the worker; the worker's
+// grammar and theme tables (src/worker/render/bundled.ts) become loaders that
+// import by those URLs, a language's embedded grammars side by side.
+//
+// Grammar and theme files are at least 4 KiB (padded with spaces in a
+// comment): Vite inlines smaller assets as `data:` URLs into the page module
+// (`build.assetsInlineLimit`), which would put grammars into the app's main
+// chunk and fail under a CSP without `data:`. Vite's `?no-inline` query would
+// avoid that too, but Rollup's import-meta-assets plugin reads the query as
+// part of the file name. Compressed, the padding costs a few bytes.
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const src = fileURLToPath(new URL('../src/', import.meta.url));
+const pageAssetsModule = `${src}element/worker-assets.ts`;
+const bundledModule = `${src}worker/render/bundled.ts`;
+const networkUrlModule = `${src}worker/net/network-url.ts`;
+const assetsModule = `${src}worker/assets.ts`;
+const marker = '__vllm_chat_worker_assets__';
+
+/** @param {string} text */
+const hash = text => createHash('sha256').update(text).digest('base64url').slice(0, 8).replace(/[-_]/g, 'x');
+
+/** Vite's default `assetsInlineLimit`: smaller assets become `data:` URLs. */
+const inlineLimit = 4096;
+
+/** A module whose default export is `value`, parsed as JSON (faster to load than an object literal), of at least `inlineLimit` bytes. @param {unknown} value */
+const jsonModule = value => {
+  const code = `export default JSON.parse(${JSON.stringify(JSON.stringify(value))});\n`;
+  const bytes = Buffer.byteLength(code);
+  return bytes >= inlineLimit ? code : `${code}/*${' '.repeat(inlineLimit - bytes - 5)}*/\n`;
+};
+
+/**
+ * Every Shiki grammar once, by name, and for each language id (and alias)
+ * the grammars it loads, embedded ones first (Shiki's own order).
+ */
+async function shikiFiles() {
+  const { bundledLanguages, bundledLanguagesAlias } = await import('shiki/langs');
+  const { bundledThemes } = await import('shiki/themes');
+  /** @type {Map<string, string>} */
+  const grammars = new Map();
+  /** @type {Record<string, string[]>} */
+  const languages = {};
+  for (const [id, load] of Object.entries(bundledLanguages)) {
+    const registrations = /** @type {{ name: string }[]} */ ((await load()).default);
+    for (const registration of registrations) {
+      const source = jsonModule(registration);
+      const known = grammars.get(registration.name);
+      if (known !== undefined && known !== source) throw new Error(`worker-assets: two Shiki grammars named ${registration.name}`);
+      grammars.set(registration.name, source);
+    }
+    languages[id] = registrations.map(r => r.name);
+  }
+  /** @type {Record<string, string>} */
+  const aliases = {};
+  for (const [alias, load] of Object.entries(bundledLanguagesAlias)) {
+    const id = Object.keys(bundledLanguages).find(k => bundledLanguages[/** @type {keyof typeof bundledLanguages} */ (k)] === load);
+    if (!id) throw new Error(`worker-assets: Shiki alias ${alias} names no language`);
+    aliases[alias] = id;
+  }
+  /** @type {Map<string, string>} */
+  const themes = new Map();
+  for (const [id, load] of Object.entries(bundledThemes)) themes.set(id, jsonModule((await load()).default));
+  return { grammars, languages, aliases, themes };
+}
+
+/**
+ * The worker's replacement for render/bundled.ts: Shiki's table shapes,
+ * loading by the URLs the page sent.
+ * @param {Record<string, string[]>} languages @param {Record<string, string>} aliases @param {string[]} themes
+ */
+function bundledLoaders(languages, aliases, themes) {
+  return `import { assetUrl } from ${JSON.stringify(assetsModule)};
+const grammar = name => import(/* @vite-ignore */ assetUrl('grammars', name)).then(m => m.default);
+const languages = ${JSON.stringify(languages)};
+const aliases = ${JSON.stringify(aliases)};
+export const bundledLanguages = {};
+for (const [id, names] of Object.entries(languages)) {
+  bundledLanguages[id] = () => Promise.all(names.map(grammar)).then(list => ({ default: list }));
+}
+export const bundledLanguagesAlias = {};
+for (const [alias, id] of Object.entries(aliases)) bundledLanguagesAlias[alias] = bundledLanguages[id];
+export const bundledThemes = {};
+for (const id of ${JSON.stringify(themes)}) {
+  bundledThemes[id] = () => import(/* @vite-ignore */ assetUrl('themes', id));
+}
+`;
+}
+
+/**
+ * One worker entry built into one self-contained ES module.
+ * @param {string} entry @param {Record<string, string>} replaced module path → its code
+ */
+async function buildWorker(entry, replaced) {
+  const result = await build({
+    configFile: false,
+    logLevel: 'warn',
+    publicDir: false,
+    plugins: [
+      {
+        name: 'vllm-chat:worker-modules',
+        enforce: 'pre',
+        load(id) {
+          return Object.hasOwn(replaced, id) ? replaced[id] : undefined;
+        },
+      },
+    ],
+    build: {
+      write: false,
+      target: 'es2022',
+      minify: true,
+      modulePreload: false,
+      rolldownOptions: { input: entry, output: { format: 'es', codeSplitting: false } },
+    },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap(r => ('output' in r ? r.output : []));
+  const chunks = outputs.flatMap(o => (o.type === 'chunk' ? [o] : []));
+  const [chunk] = chunks;
+  if (!chunk || chunks.length !== 1) throw new Error(`worker-assets: ${entry} built into ${chunks.length} chunks, not one`);
+  if (chunk.imports.length || chunk.dynamicImports.length) {
+    throw new Error(`worker-assets: ${entry} still imports other files (${[...chunk.imports, ...chunk.dynamicImports].join(', ')})`);
+  }
+  return chunk.code;
+}
+
+/** @returns {import('vite').Plugin} */
+export function workerAssets() {
+  return {
+    name: 'vllm-chat:worker-assets',
+    apply: 'build',
+    enforce: 'pre',
+    load(id) {
+      if (id === pageAssetsModule) return `export function workerAssets() { return ${JSON.stringify(marker)}; }\n`;
+      return undefined;
+    },
+    async generateBundle(_options, bundle) {
+      const { grammars, languages, aliases, themes } = await shikiFiles();
+      /** @param {string} fileName @param {string} source */
+      const emit = (fileName, source) => {
+        this.emitFile({ type: 'asset', fileName, source });
+        return fileName;
+      };
+      /** @param {string} prefix @param {string} source */
+      const named = (prefix, source) => emit(`chunks/${prefix}-${hash(source)}.js`, source);
+
+      const networkCode = await buildWorker(`${src}worker/net/network.worker.ts`, {});
+      const chatCode = await buildWorker(`${src}worker/chat.worker.ts`, {
+        [bundledModule]: bundledLoaders(languages, aliases, [...themes.keys()]),
+        [networkUrlModule]: 'export function defaultNetworkWorkerUrl() { return undefined; }\n',
+      });
+      /** @param {string} file */
+      const url = file => `new URL(${JSON.stringify(`./${file}`)}, import.meta.url).href`;
+      /** @param {Map<string, string>} files @param {string} prefix */
+      const table = (files, prefix) =>
+        `{${[...files].map(([name, source]) => `${JSON.stringify(name)}:${url(named(`${prefix}-${name}`, source))}`).join(',')}}`;
+      const assets =
+        `{chatWorker:${url(named('chat.worker', chatCode))},` +
+        `forWorker:{network:${url(named('network.worker', networkCode))},` +
+        `grammars:${table(grammars, 'lang')},themes:${table(themes, 'theme')}}}`;
+
+      let replacements = 0;
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'chunk') continue;
+        file.code = file.code.replace(new RegExp(`(["'\`])${marker}\\1`, 'g'), () => (replacements++, assets));
+      }
+      if (replacements !== 1) this.error(`worker-assets: the asset table went into ${replacements} places, not one`);
+    },
+  };
+}
