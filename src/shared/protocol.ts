@@ -238,9 +238,10 @@ export interface WorkerApi {
    */
   render(message: { content: string; reasoning?: string }, options: RenderOptions): Promise<Patch>;
   /**
-   * Loads the highlighter and `theme` ahead of the first code block (the
-   * element asks when it connects and when its theme changes). Optional for
-   * correctness: a reply loads whatever it lacks itself.
+   * Loads the highlighter, `theme` and the most used grammars ahead of the
+   * first code block (the element asks once the page is idle after it
+   * connects, and when its theme changes). Optional for correctness: a reply
+   * loads whatever it lacks itself, showing code plain meanwhile.
    */
   warmUp(theme: string): Promise<void>;
   /** Highlights one code block whole, for restyling on a theme change. */

@@ -12,8 +12,8 @@
 import * as Comlink from 'comlink';
 import type { ChatRequest, Patch, WorkerApi } from '../shared/protocol.js';
 import { holdLifeLock } from '../shared/life-lock.js';
-import { loadTheme } from './render/highlight.js';
 import { highlightCode, MessageRenderer } from './render/message-renderer.js';
+import { warmUp } from './render/warm-up.js';
 import { listModels } from './net/models.js';
 import { networkThread } from './net/network-thread.js';
 import { forgetConversation, requestMessages, syncConversation } from './session/conversations.js';
@@ -71,8 +71,8 @@ const api: WorkerApi = {
     return patch;
   },
 
-  async warmUp(theme) {
-    await loadTheme(theme);
+  warmUp(theme) {
+    return warmUp(theme);
   },
 
   highlight(code, lang, theme) {
