@@ -72,7 +72,7 @@ const api: WorkerApi = {
   },
 
   warmUp(theme) {
-    return warmUp(theme);
+    return warmUp(theme, () => sessions.size > 0);
   },
 
   highlight(code, lang, theme) {

@@ -14,12 +14,17 @@ export const WARM_LANGUAGES: readonly string[] = ['ts', 'js', 'python', 'bash', 
 /**
  * The grammars load in parallel (each is a chunk to fetch); they compile one
  * per task, so a reply that starts meanwhile waits for one compilation at
- * most, never for all of them.
+ * most, never for all of them. While `busy()` (a reply streams) no grammar
+ * is loaded or compiled: that reply loads what it needs itself, and warming
+ * the others would only compete with its first tokens.
  */
-export async function warmUp(theme: string): Promise<void> {
-  await Promise.all([loadTheme(theme), ...WARM_LANGUAGES.map(word => loadFenceLanguage(word).catch(() => null))]);
+export async function warmUp(theme: string, busy: () => boolean = () => false): Promise<void> {
+  await loadTheme(theme);
+  if (busy()) return;
+  await Promise.all(WARM_LANGUAGES.map(word => loadFenceLanguage(word).catch(() => null)));
   for (const word of WARM_LANGUAGES) {
     await new Promise(resolve => setTimeout(resolve, 0));
+    if (busy()) return;
     await warmLanguage(word, theme).catch(() => undefined);
   }
 }
