@@ -87,6 +87,8 @@ const only = args.get('only')?.split(',');
 const contenders = CONTENDERS.filter(c => !only || only.includes(c.name));
 const wanted = args.get('workloads')?.split(',');
 const workloads = contenders.length ? (quick ? QUICK : FULL).filter(w => !wanted || wanted.includes(w.name)) : [];
+// `--tokens`: time every workload's tokens from the server's write to the DOM, not only `rate`'s.
+if (args.has('tokens')) for (const w of workloads) w.tokens = true;
 /** Scenarios run when named in `--only`, or in a run that names nothing. */
 const scenarios = ['ten', 'session'].filter(name => (only ? only.includes(name) : !wanted));
 

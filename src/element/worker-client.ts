@@ -5,7 +5,8 @@
  *
  * Exports:
  * - `acquireWorker(): Comlink.Remote<WorkerApi>` takes a reference and returns
- *   this module copy's proxy of the shared worker. Every call through it
+ *   this module copy's proxy of the shared worker, which starts at the page's
+ *   first idle moment (`warmUp` and `listModels` calls wait for it too). Every call through it
  *   goes to the worker running now (starting one if none runs: the first
  *   call after a worker died starts its replacement), waits for it to be
  *   ready, and rejects instead of never settling: with a `WorkerStartError`
@@ -41,6 +42,32 @@ export { WORKER_READY_TIMEOUT_MS, WorkerLostError, WorkerStartError } from '../s
 
 /** Names the worker in its errors. */
 const WHAT = 'chat worker';
+
+/**
+ * Longest wait for an idle moment before the worker starts anyway, ahead of
+ * the first reply (a page that is never idle still gets it warm soon).
+ */
+export const IDLE_START_TIMEOUT_MS = 2_000;
+
+/**
+ * Calls that prepare rather than answer: they wait for the page's first
+ * idle moment, so the worker, the highlighter, the theme and the common
+ * grammars start after the page's first paint and the element's first
+ * render, not in their way. A call after that moment goes at once.
+ */
+const BACKGROUND_CALLS: ReadonlySet<string> = new Set(['warmUp', 'listModels']);
+
+let idle: Promise<void> | undefined;
+
+/** Resolves at the page's first idle moment after the first element connected (`requestIdleCallback`). */
+function pageIdle(): Promise<void> {
+  idle ??= new Promise<void>(resolve => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: IDLE_START_TIMEOUT_MS });
+    // No requestIdleCallback (Safari): after the current task and its rendering.
+    else setTimeout(resolve, 0);
+  });
+  return idle;
+}
 
 /** A worker started (or that failed to), as the shared state keeps it. */
 interface Running {
@@ -118,6 +145,7 @@ const gated = new Proxy({} as Comlink.Remote<WorkerApi>, {
     // Not a thenable (so `await acquireWorker()` is harmless); symbols are Comlink's own.
     if (name === 'then' || typeof name === 'symbol') return undefined;
     return async (...args: unknown[]) => {
+      if (BACKGROUND_CALLS.has(name)) await pageIdle();
       const state = holder[key];
       if (!state || state.holders === 0) {
         throw new Error('The chat worker was stopped: no <vllm-chat> holding it is connected to the page.');
@@ -130,13 +158,19 @@ const gated = new Proxy({} as Comlink.Remote<WorkerApi>, {
   },
 });
 
-/** Takes a reference on the shared worker, starting it if needed. */
+/**
+ * Takes a reference on the shared worker. The first one starts it at the
+ * page's first idle moment (a call that needs it sooner starts it then).
+ */
 export function acquireWorker(): Comlink.Remote<WorkerApi> {
   let state = holder[key];
   if (!state) {
-    state = { holders: 0, running: undefined };
-    holder[key] = state;
-    running(state);
+    const fresh: SharedWorkerState = { holders: 0, running: undefined };
+    state = fresh;
+    holder[key] = fresh;
+    void pageIdle().then(() => {
+      if (holder[key] === fresh && fresh.holders > 0) running(fresh);
+    });
   }
   state.holders++;
   return gated;

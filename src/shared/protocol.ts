@@ -13,7 +13,8 @@
  * (`replace`). The tail is the one block that may
  * still change: either a markdown block re-rendered as a whole (`tail`), or an
  * open fenced code block that grows line by line (`code-open`, `code-lines`,
- * `code-tail`, `code-close`).
+ * `code-tail`, `code-close`). Code lines may first be shown plain and be
+ * coloured in place later (`code-colour`), in any block of the section.
  *
  * All `html` strings are made by the worker's safe-markup module from escaped
  * text; model or server text never reaches them unescaped.
@@ -60,7 +61,15 @@ export type BlockOp =
    * changed while it streamed): replaces its lines and partial line and its
    * `<pre>` classes; later lines come in the new theme.
    */
-  | { type: 'code-recolour'; preClass: string; lines: string[] };
+  | { type: 'code-recolour'; preClass: string; lines: string[] }
+  /**
+   * Colour for lines already on screen as plain text (the highlighter was
+   * behind the stream, or the grammar was loading): the line spans `from`,
+   * `from + 1`, … of code block `index` (numbered as for `replace`; open or
+   * frozen) get `lines` as their content, in place. Each item is the inside
+   * of one `<span class="line">`; the line's text does not change.
+   */
+  | { type: 'code-colour'; index: number; from: number; lines: string[] };
 
 /**
  * A piece of one tool call of a reply, as parsed from `delta.tool_calls`.
@@ -318,9 +327,10 @@ export interface WorkerApi {
    */
   render(message: { content: string; reasoning?: string; toolCalls?: readonly ToolCall[] }, options: RenderOptions): Promise<Patch>;
   /**
-   * Loads the highlighter and `theme` ahead of the first code block (the
-   * element asks when it connects and when its theme changes). Optional for
-   * correctness: a reply loads whatever it lacks itself.
+   * Loads the highlighter, `theme` and the most used grammars ahead of the
+   * first code block (the element asks once the page is idle after it
+   * connects, and when its theme changes). Optional for correctness: a reply
+   * loads whatever it lacks itself, showing code plain meanwhile.
    */
   warmUp(theme: string): Promise<void>;
   /**

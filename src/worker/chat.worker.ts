@@ -13,9 +13,9 @@
 import * as Comlink from 'comlink';
 import type { ChatRequest, Patch, WorkerApi } from '../shared/protocol.js';
 import { holdLifeLock } from '../shared/life-lock.js';
-import { loadTheme } from './render/highlight.js';
 import { highlightCode, MessageRenderer } from './render/message-renderer.js';
 import { decodeDataUrl, encodeAttachment } from './net/encode-attachment.js';
+import { warmUp } from './render/warm-up.js';
 import { listModels } from './net/models.js';
 import { networkThread, networkWorkerUrl } from './net/network-thread.js';
 import { useAssets } from './assets.js';
@@ -81,8 +81,8 @@ const api: WorkerApi = {
     return patch;
   },
 
-  async warmUp(theme) {
-    await loadTheme(theme);
+  warmUp(theme) {
+    return warmUp(theme, () => sessions.size > 0);
   },
 
   encodeAttachments(files) {

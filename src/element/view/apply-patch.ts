@@ -102,6 +102,14 @@ export function applyPatch(section: HTMLElement, ops: readonly BlockOp[]): void 
         frozen.remove();
         break;
       }
+      case 'code-colour': {
+        // O(1) to find the block (an indexed child) and each line (by its index), O(op) to fill them.
+        const block = section.children[op.index];
+        const code = block?.querySelector('pre > code');
+        if (!code) throw new Error(`applyPatch: code-colour names block ${op.index}, which is not a code block.`);
+        colourLines(code, op.from, op.lines);
+        break;
+      }
       case 'code-recolour': {
         const open = state.open;
         if (!open) break;
@@ -170,6 +178,28 @@ function appendLines(code: Element, first: number, lines: readonly string[]): Ch
     i += count;
   }
   return created;
+}
+
+/**
+ * Fills line spans `from, from + 1, …` of `code` with `lines`, in place:
+ * the line spans, their chunks and the newlines between them stay, only
+ * their insides are replaced, so the line boxes and the scroll position do
+ * not move. A line is found by its index (groups and chunks have fixed
+ * sizes), never by a search.
+ */
+function colourLines(code: Element, from: number, lines: readonly string[]): void {
+  let chunk: Element | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const index = from + i;
+    if (!chunk || index % CODE_CHUNK_LINES === 0) {
+      const group = code.children[Math.floor(index / CODE_GROUP_LINES)];
+      chunk = group?.children[Math.floor((index % CODE_GROUP_LINES) / CODE_CHUNK_LINES)];
+    }
+    const line = chunk?.children[index % CODE_CHUNK_LINES];
+    if (!line) throw new Error(`applyPatch: code-colour names line ${index}, which is not on screen.`);
+    line.replaceChildren();
+    insertHtml(line, 'beforeend', lines[i] ?? '');
+  }
 }
 
 /** The code block of `section` that is still growing, if any (a theme change leaves it to the worker). */

@@ -197,8 +197,13 @@ export class LineHighlighter {
 
   /** HTML of the next complete line. */
   line(text: string): string {
+    return lineHtml(this.lineTokens(text));
+  }
+
+  /** The inside of the next complete line's `<span class="line">` (its tokens' HTML). */
+  lineTokens(text: string): string {
     const tokens = this.tokenize(text);
-    if (!tokens) return plainLineHtml(text);
+    if (!tokens) return escapeHtml(text);
     this.state = this.hl.getLastGrammarState(tokens) ?? this.state;
     return this.render(tokens[0] ?? []);
   }
@@ -213,11 +218,16 @@ export class LineHighlighter {
    * line so only that line is shown as plain text.
    */
   lines(texts: readonly string[]): string[] {
-    if (texts.length === 1) return [this.line(texts[0] ?? '')];
-    if (!this.lang || texts.length === 0) return texts.map(text => plainLineHtml(text));
+    return this.linesTokens(texts).map(lineHtml);
+  }
+
+  /** `lines()` without each line's `<span class="line">`: what a line span holds. */
+  linesTokens(texts: readonly string[]): string[] {
+    if (texts.length === 1) return [this.lineTokens(texts[0] ?? '')];
+    if (!this.lang || texts.length === 0) return texts.map(text => escapeHtml(text));
     const code = texts.join('\n');
     const tokens = this.tokenize(code);
-    if (!tokens || tokens.length !== texts.length) return texts.map(text => this.line(text));
+    if (!tokens || tokens.length !== texts.length) return texts.map(text => this.lineTokens(text));
     this.state = this.hl.getLastGrammarState(tokens) ?? this.state;
     return tokens.map(line => this.render(line));
   }
@@ -226,7 +236,7 @@ export class LineHighlighter {
   partial(text: string): string {
     if (text === '' || text.length > PARTIAL_LINE_CAP) return plainLineHtml(text);
     const tokens = this.tokenize(text);
-    return tokens ? this.render(tokens[0] ?? []) : plainLineHtml(text);
+    return tokens ? lineHtml(this.render(tokens[0] ?? [])) : plainLineHtml(text);
   }
 
   /** Empty lines are tokenized too: they can end a rule (`while`, `end` matching `^$`), as in one pass. */
@@ -248,7 +258,7 @@ export class LineHighlighter {
   }
 
   /**
-   * A line's HTML with as few elements as the picture allows: a token in the
+   * A line's tokens as HTML with as few elements as the picture allows: a token in the
    * theme's foreground (the `<pre>`'s own colour) and plain style is bare
    * text, whitespace joins the run before it (it shows no colour; not when
    * underlined or struck through), and neighbours with the same classes
@@ -273,7 +283,7 @@ export class LineHighlighter {
       runText = token.content;
     }
     if (runClass !== undefined) html += runHtml(runClass, runText);
-    return lineHtml(html);
+    return html;
   }
 
   private foreground: string | null | undefined;

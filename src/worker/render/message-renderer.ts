@@ -35,8 +35,13 @@ export interface RenderedPatch {
   toolCalls?: ToolCallOps[];
   /** CSS rules of token and theme classes this renderer has not sent before. */
   styles?: string[];
-  /** Text fed so far is not all rendered yet (the deadline passed): take again. */
+  /** Code lines on screen are still plain and can be coloured now (the deadline passed): take again. */
   more?: boolean;
+  /**
+   * Settles when a grammar that plain lines wait for has loaded: take
+   * again then (until it does, taking again colours nothing).
+   */
+  loading?: Promise<unknown>;
 }
 
 export class MessageRenderer {
@@ -106,10 +111,11 @@ export class MessageRenderer {
 
   /**
    * All changes since the last take; `{}` if none. Takes run one at a time,
-   * in call order. With a `deadline` (a `performance.now()` time) code lines
-   * are rendered only until it passes and the rest waits for the next take
-   * (`more`), so a backlog becomes a series of bounded patches instead of
-   * one patch of unbounded size; without one, everything fed is rendered.
+   * in call order. Every take shows all the text fed. With a `deadline` (a
+   * `performance.now()` time) code lines are coloured only until it passes:
+   * the rest shows plain and is coloured in place by later takes (`more`,
+   * `loading`), so text never waits for colour; without one, everything fed
+   * is coloured at once.
    */
   take(deadline = Infinity): Promise<RenderedPatch> {
     const next = this.queue.then(() => this.takeNow(deadline));
@@ -123,12 +129,16 @@ export class MessageRenderer {
     const ctx = await this.getContext();
     const patch: RenderedPatch = {};
     let more = false;
-    // Reasoning comes first on screen and in the stream.
+    const loads: Promise<unknown>[] = [];
+    // Reasoning comes first on screen and in the stream. Both sections show
+    // all their text at every take; only colour waits for the deadline.
     for (const name of ['reasoning', 'content'] as const) {
       const renderer = this.sections.get(name);
-      if (!renderer || more) continue;
+      if (!renderer) continue;
       const ops: BlockOp[] = [];
-      more = await renderer.take(ctx, final, ops, deadline);
+      if (await renderer.take(ctx, final, ops, deadline)) more = true;
+      const loading = renderer.loading();
+      if (loading) loads.push(loading);
       if (ops.length) patch[name] = ops;
     }
     if (!more) {
@@ -143,7 +153,8 @@ export class MessageRenderer {
     const styles = ctx.styles.take();
     if (styles.length) patch.styles = styles;
     if (more) patch.more = true;
-    else if (final) this.finished = true;
+    if (loads.length) patch.loading = Promise.race(loads);
+    if (final && !more && !loads.length) this.finished = true;
     return patch;
   }
 

@@ -13,8 +13,10 @@
 import type { Env, MarkdownIt } from 'markdown-it';
 import type { HighlighterCore } from 'shiki/core';
 import type { BlockOp } from '../../shared/protocol.js';
-import { codeBlockShell, type CodeBlockHead } from './code-block.js';
-import { LineHighlighter, loadFenceLanguage, LONG_LINE_LENGTH, themeClass, type StyleSink } from './highlight.js';
+import { codeBlockShell, plainLineHtml, type CodeBlockHead } from './code-block.js';
+import { ColourCursor } from './colour-cursor.js';
+import { LineHighlighter, loadFenceLanguage, resolveLoadedLanguage, themeClass, type StyleSink } from './highlight.js';
+import { resolveLanguage } from './languages.js';
 import { fenceWord, lineStarts, nestedFenceWords, parseBlocks, renderBlocks, renderRange, topLevelBlocks } from './markdown.js';
 import { sanitizeLang } from './safe-html.js';
 
@@ -36,21 +38,6 @@ export interface RenderContext {
 /** The fence word of a diagram block (compared after `sanitizeLang`, so `Mermaid` counts too). */
 const DIAGRAM_LANG = 'mermaid';
 
-/**
- * Complete code lines tokenized per Shiki call: enough to spread its per-call
- * set-up thin, few enough to keep to a take's deadline.
- */
-const LINE_BATCH = 64;
-
-/**
- * The first batch of a take; each next one is twice as big, up to
- * `LINE_BATCH`. The first lines of a block in a new language compile the
- * grammar's rules as they meet them and cost much more than later ones:
- * small first batches keep that from overshooting the deadline and holding
- * back the first code on screen.
- */
-export const FIRST_LINE_BATCH = 8;
-
 /** A frozen block that names labels no definition had when it was rendered. */
 interface Unresolved {
   /** Its index among the frozen blocks (the `replace` op's). */
@@ -68,10 +55,13 @@ interface OpenCode {
   size: number;
   /** Columns of indentation of the opener, removed from content lines. */
   indent: number;
-  lines: LineHighlighter;
+  /** Its lines' colour, behind them when the highlighter could not keep up. */
+  colour: ColourCursor;
   /** HTML of the partial line on screen (`''`: none). */
   partial: string;
-  /** The complete lines so far, to colour them again when the theme changes mid-block. */
+  /** The partial line was shown plain because colour was behind: show it again once colour caught up. */
+  partialPlain: boolean;
+  /** The complete lines so far (the cursor colours them; a theme change colours them again). */
   source: string[];
   /** A diagram fence: marked as such when (and only when) its closing fence arrives. */
   diagram: boolean;
@@ -91,6 +81,12 @@ export class SectionRenderer {
   private frozen = 0;
   /** Frozen blocks that a later reference definition may change. */
   private unresolved: Unresolved[] = [];
+  /** Code blocks, open or frozen, with lines not coloured yet (in order: the oldest is coloured first). */
+  private colouring: ColourCursor[] = [];
+  /** The theme of the last take. */
+  private theme: string | undefined;
+  /** Grammars that blocks wait for; the next take after one loads colours their lines. */
+  private loads = new Set<Promise<unknown>>();
 
   /** O(text): appends, nothing is parsed here. */
   feed(text: string): void {
@@ -105,9 +101,11 @@ export class SectionRenderer {
 
   /**
    * Appends to `ops` what changed since the last call; `final`: the text is
-   * complete. Code lines are rendered until `deadline` (a `performance.now()`
-   * time; at least one batch per call): true when lines were left for the
-   * next call, which then goes on where this one stopped.
+   * complete. All the text fed is shown; code lines are coloured as they
+   * are shown while `deadline` (a `performance.now()` time) allows and
+   * shown plain after it, and lines shown plain are coloured in later calls
+   * (`code-colour`), at least one batch per call. True when lines are still
+   * plain and can be coloured now: take again.
    */
   async take(ctx: RenderContext, final: boolean, ops: BlockOp[], deadline = Infinity): Promise<boolean> {
     if (final && this.heldCR) {
@@ -115,25 +113,50 @@ export class SectionRenderer {
       this.buf += '\n';
       this.dirty = true;
     }
-    if (this.code && this.code.lines.theme !== ctx.theme) this.recolourOpenCode(ctx, ops);
-    if (!this.dirty && !final) return false;
-    this.dirty = false;
-    for (;;) {
-      if (this.code) {
-        const step = this.codeStep(final, ops, deadline);
-        if (step === 'more') {
-          this.dirty = true;
-          return true;
+    if (this.theme !== undefined && this.theme !== ctx.theme) this.recolourOpenCode(ctx, ops);
+    this.theme = ctx.theme;
+    this.catchUp(ctx, deadline, ops);
+    if (this.dirty || final) {
+      this.dirty = false;
+      for (;;) {
+        if (this.code) {
+          if (this.codeStep(final, ops, deadline) === 'open') break;
+        } else if (!(await this.markdownStep(ctx, final, ops, deadline))) {
+          break;
         }
-        if (step === 'open') return false;
-      } else if (!(await this.markdownStep(ctx, final, ops))) {
-        return false;
       }
     }
+    return this.colouring.some(cursor => cursor.ready);
+  }
+
+  /** Settles when a grammar that lines wait for has loaded (`undefined`: none is loading). */
+  loading(): Promise<unknown> | undefined {
+    return this.loads.size ? Promise.race(this.loads) : undefined;
+  }
+
+  /**
+   * Colours lines shown plain, oldest block first, until `deadline` (at
+   * least one batch). Once the open block's lines are all coloured, its
+   * partial line is shown again, coloured (the next code step).
+   */
+  private catchUp(ctx: RenderContext, deadline: number, ops: BlockOp[]): void {
+    if (this.colouring.length === 0) return;
+    const now = () => performance.now();
+    let first = true;
+    for (const cursor of this.colouring) {
+      if (!cursor.ready && cursor.lang !== undefined) {
+        cursor.start(new LineHighlighter(ctx.hl, cursor.lang, ctx.theme, ctx.styles));
+      }
+      if (!cursor.ready || (!first && now() >= deadline)) continue;
+      cursor.catchUp(deadline, now, ops);
+      first = false;
+    }
+    this.colouring = this.colouring.filter(cursor => !cursor.caughtUp);
+    if (this.code?.colour.caughtUp && this.code.partialPlain) this.dirty = true;
   }
 
   /** Freezes final blocks, re-renders the tail; true when a fence opened (code mode continues). */
-  private async markdownStep(ctx: RenderContext, final: boolean, ops: BlockOp[]): Promise<boolean> {
+  private async markdownStep(ctx: RenderContext, final: boolean, ops: BlockOp[], deadline: number): Promise<boolean> {
     const text = this.buf;
     const cut = final ? text.length : text.lastIndexOf('\n') + 1;
     const complete = text.slice(0, cut);
@@ -170,7 +193,7 @@ export class SectionRenderer {
 
     if (fence?.fence) {
       const openerEnd = starts[fence.line + 1] ?? text.length;
-      await this.openCode(ctx, fence.fence.markup, fence.fence.info, text.slice(starts[fence.line] ?? 0, openerEnd), ops);
+      await this.openCode(ctx, fence.fence.markup, fence.fence.info, text.slice(starts[fence.line] ?? 0, openerEnd), ops, deadline);
       this.tailHtml = '';
       this.buf = text.slice(openerEnd);
       return true;
@@ -235,118 +258,110 @@ export class SectionRenderer {
   /**
    * The theme changed while a block streams: its complete lines again, from
    * the first, in the new theme (O(block), once per change); the partial
-   * line and every later line follow in it.
+   * line and every later line follow in it. Frozen blocks whose colour was
+   * behind are left to the element, which colours every frozen block again.
    */
   private recolourOpenCode(ctx: RenderContext, ops: BlockOp[]): void {
     const code = this.code;
+    this.colouring = code && this.colouring.includes(code.colour) ? [code.colour] : [];
     if (!code) return;
-    code.lines = new LineHighlighter(ctx.hl, code.lines.lang, ctx.theme, ctx.styles);
-    const lines = code.source.length ? code.lines.lines(code.source) : [];
+    const cursor = code.colour;
+    let lines: string[];
+    if (cursor.lang === undefined) {
+      // Its grammar still loads: plain for now, coloured from the first line once it has.
+      lines = code.source.map(plainLineHtml);
+    } else {
+      const highlighter = new LineHighlighter(ctx.hl, cursor.lang, ctx.theme, ctx.styles);
+      lines = code.source.length ? highlighter.lines(code.source) : [];
+      cursor.start(highlighter, code.source.length);
+      this.colouring = [];
+    }
     ops.push({ type: 'code-recolour', preClass: themeClass(ctx.hl, ctx.theme, ctx.styles), lines });
     code.partial = '';
     this.dirty = true;
   }
 
-  private async openCode(ctx: RenderContext, markup: string, info: string, opener: string, ops: BlockOp[]): Promise<void> {
+  /**
+   * Shows the shell of a fenced block. Its grammar, when not loaded yet,
+   * loads while its first lines show plain (a one-shot render, with no
+   * deadline, waits for it instead).
+   */
+  private async openCode(ctx: RenderContext, markup: string, info: string, opener: string, ops: BlockOp[], deadline: number): Promise<void> {
     const word = fenceWord(ctx.md.utils.unescapeAll(info).trim());
     const lang = sanitizeLang(word);
-    const id = await loadFenceLanguage(lang);
+    let id: string | null | undefined = resolveLanguage(lang) === null ? null : resolveLoadedLanguage(ctx.hl, lang);
+    let load: Promise<string | null> | undefined;
+    if (id === null && resolveLanguage(lang) !== null) {
+      load = loadFenceLanguage(lang);
+      if (deadline === Infinity) id = await load;
+      else id = undefined;
+    }
     const preClass = themeClass(ctx.hl, ctx.theme, ctx.styles);
     ops.push({ type: 'code-open', html: codeBlockShell({ lang, label: word, preClass, ...ctx.buttons }) });
-    this.frozen++;
+    const source: string[] = [];
+    const colour = new ColourCursor(this.frozen++, source, id);
+    if (id !== undefined) colour.start(new LineHighlighter(ctx.hl, id, ctx.theme, ctx.styles));
+    else if (load) {
+      this.colouring.push(colour);
+      const loaded = load.then(
+        found => (colour.lang = found),
+        () => (colour.lang = null),
+      );
+      this.loads.add(loaded);
+      void loaded.finally(() => this.loads.delete(loaded));
+    }
     this.code = {
       marker: markup.charAt(0),
       size: markup.length,
       indent: /^ */.exec(opener)?.[0].length ?? 0,
-      lines: new LineHighlighter(ctx.hl, id, ctx.theme, ctx.styles),
+      colour,
       partial: '',
-      source: [],
+      partialPlain: false,
+      source,
       diagram: ctx.diagrams && lang.toLowerCase() === DIAGRAM_LANG,
     };
   }
 
   /**
-   * Consumes complete lines of the open fence: each is tokenized once, in
-   * batches growing from `FIRST_LINE_BATCH` to `LINE_BATCH` (one Shiki call each). `closed`: the fence closed
-   * (markdown continues after it); `open`: all complete lines are shown;
-   * `more`: the deadline passed with complete lines left (they stay in the
-   * buffer, no partial line is shown until they are done). O(new lines) + the
-   * partial line (capped, see highlight.ts) per take.
+   * Consumes the complete lines of the open fence and shows them all:
+   * coloured while colour is caught up and `deadline` allows (batches, see
+   * colour-cursor.ts), plain after that, for the colour cursor to colour in
+   * later takes. `closed`: the fence closed (markdown continues after it);
+   * `open`: all complete lines are shown. O(new lines) + the partial line
+   * (capped, see highlight.ts) per take.
    */
-  private codeStep(final: boolean, ops: BlockOp[], deadline: number): 'closed' | 'open' | 'more' {
+  private codeStep(final: boolean, ops: BlockOp[], deadline: number): 'closed' | 'open' {
     const code = this.code;
     if (!code) return 'open';
     const text = this.buf;
-    const lines: string[] = [];
-    let batch: string[] = [];
-    const flush = () => {
-      if (batch.length === 0) return;
-      for (const html of code.lines.lines(batch)) lines.push(html);
-      for (const line of batch) code.source.push(line);
-      batch = [];
-    };
+    const news: string[] = [];
     let pos = 0;
     let closed = false;
-    let more = false;
-    let size = FIRST_LINE_BATCH;
     let fenceClosed = false;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
       const line = text.slice(pos, nl);
+      pos = nl + 1;
       if (isClosingFence(line, code)) {
-        pos = nl + 1;
         closed = true;
         break;
       }
-      const content = stripIndent(line, code.indent);
-      if (content.length >= LONG_LINE_LENGTH) {
-        // A long line is tokenized alone, in a slice that did nothing else
-        // (its cost is that of many batches); the deadline is checked after it.
-        flush();
-        if (lines.length > 0 && deadline !== Infinity) {
-          more = true;
-          break;
-        }
-        lines.push(code.lines.line(content));
-        code.source.push(content);
-        pos = nl + 1;
-        if (performance.now() >= deadline) {
-          more = true;
-          break;
-        }
-        continue;
-      }
-      if (batch.length === size) {
-        flush();
-        size = Math.min(2 * size, LINE_BATCH);
-        // Checked between batches only: a batch is a few milliseconds.
-        if (performance.now() >= deadline) {
-          more = true;
-          break;
-        }
-      }
-      batch.push(content);
-      pos = nl + 1;
+      news.push(stripIndent(line, code.indent));
     }
-    flush();
-    let rest = more ? '' : text.slice(pos);
-    if (!more && !closed && final && rest !== '') {
+    let rest = text.slice(pos);
+    if (!closed && final && rest !== '') {
       // The document ends inside the fence: its last line is a line of code (unless it closes the fence).
-      if (isClosingFence(rest, code)) {
-        fenceClosed = true;
-      } else {
-        const line = stripIndent(rest, code.indent);
-        lines.push(code.lines.line(line));
-        code.source.push(line);
-      }
+      if (isClosingFence(rest, code)) fenceClosed = true;
+      else news.push(stripIndent(rest, code.indent));
       rest = '';
     }
-    if (lines.length > 0) {
+    const cursor = code.colour;
+    if (news.length > 0) {
+      const lines = cursor.colourNew(news, deadline, () => performance.now());
+      for (let i = lines.length; i < news.length; i++) lines.push(plainLineHtml(news[i] ?? ''));
+      for (const line of news) code.source.push(line);
+      if (!cursor.caughtUp && !this.colouring.includes(cursor)) this.colouring.push(cursor);
       ops.push({ type: 'code-lines', lines });
       code.partial = '';
-    }
-    if (more) {
-      this.buf = text.slice(pos);
-      return 'more';
     }
     if (closed || final) {
       if (code.partial !== '') ops.push({ type: 'code-tail', html: '' });
@@ -356,7 +371,13 @@ export class SectionRenderer {
       this.buf = closed ? rest : '';
       return closed && (!final || rest !== '') ? 'closed' : 'open';
     }
-    const partial = mayBecomeClosingFence(rest, code) ? '' : code.lines.partial(stripIndent(rest, code.indent));
+    const shown = stripIndent(rest, code.indent);
+    let partial = '';
+    code.partialPlain = false;
+    if (!mayBecomeClosingFence(rest, code)) {
+      code.partialPlain = !cursor.caughtUp;
+      partial = code.partialPlain ? plainLineHtml(shown) : cursor.partial(shown);
+    }
     if (partial !== code.partial) {
       ops.push({ type: 'code-tail', html: partial });
       code.partial = partial;

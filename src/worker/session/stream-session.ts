@@ -12,8 +12,10 @@
  * meanwhile keeps rendering, up to `MAX_SLICES_AHEAD` slices merged into
  * that next patch. When the main thread is slow, text therefore coalesces
  * into fewer, larger patches instead of queueing, and the latest text is
- * always next. When the network is faster than
- * highlighting, the backlog is rendered in slices of about `TAKE_BUDGET_MS`.
+ * always next. Text never waits for colour: every slice shows all the text
+ * that arrived, and when the network is faster than highlighting the code
+ * lines that could not be coloured within `TAKE_BUDGET_MS` show plain and are
+ * coloured in place by the following slices.
  *
  * Cost: a delta costs O(its length) (one array push); a patch joins only the
  * text pending since the previous patch. Nothing already sent is touched
@@ -31,7 +33,16 @@ export interface PatchRenderer {
   /** Appends to the arguments of tool call `index`; its first feed opens its block. */
   feedToolCall?(index: number, text: string): void;
   end(): void;
-  take(deadline?: number): Promise<{ content?: BlockOp[]; reasoning?: BlockOp[]; toolCalls?: ToolCallOps[]; styles?: string[]; more?: boolean }>;
+  take(deadline?: number): Promise<{
+    content?: BlockOp[];
+    reasoning?: BlockOp[];
+    toolCalls?: ToolCallOps[];
+    styles?: string[];
+    /** Lines are still plain and can be coloured now: take again. */
+    more?: boolean;
+    /** Lines are plain until this settles (a grammar loading): take again then. */
+    loading?: Promise<unknown>;
+  }>;
   /** Optional warm-up, started with the request; `hint` is the prompt. */
   prepare?(hint?: string): Promise<unknown>;
   /** Renders in another theme from the next take on. */
@@ -76,8 +87,10 @@ export class StreamSession {
   private end: StreamEnd | undefined;
   /** Something arrived since the patch loop last looked. */
   private dirty = false;
-  /** The renderer holds text it has not rendered yet; new text waits here until it has caught up. */
+  /** Code lines on screen are still plain and the renderer can colour more of them now. */
   private backlog = false;
+  /** Plain lines wait for a grammar that is loading; the end waits with them. */
+  private loading: Promise<unknown> | undefined;
   private wake: (() => void) | undefined;
   private network: Promise<void> = Promise.resolve();
 
@@ -210,34 +223,27 @@ export class StreamSession {
    * Renders what is pending within `TAKE_BUDGET_MS`; the patch to send, or
    * `undefined` when nothing changed. Read before rendering: once `end` is
    * set no more text can arrive, so everything pending now is everything
-   * there is. While the renderer works through a backlog, new text stays
-   * pending (an array push per delta) instead of growing the renderer's
-   * buffer; it goes in, with its raw delta, once the backlog is rendered.
+   * there is. All pending text goes to the renderer at every slice, which
+   * shows it all (code lines it cannot colour in time show plain); while
+   * lines are plain, slices go on colouring them and the end goes with the
+   * patch that finishes them.
    */
   private async renderSlice(): Promise<Patch | undefined> {
-    const feeding = !this.backlog;
-    // Text or the end that arrived during a backlog slice keeps `dirty` set,
-    // so the first slice after the backlog feeds it.
-    if (feeding) this.dirty = false;
-    let end = feeding ? this.end : undefined;
-    const contentDelta = feeding ? this.content.join('') : '';
-    const reasoningDelta = feeding ? this.reasoning.join('') : '';
-    const toolCalls = feeding ? this.toolCalls : [];
-    if (feeding) {
-      this.content = [];
-      this.reasoning = [];
-      this.toolCalls = [];
-    }
+    this.dirty = false;
+    let end = this.end;
+    const contentDelta = this.content.join('');
+    const reasoningDelta = this.reasoning.join('');
+    const toolCalls = this.toolCalls;
+    this.content = [];
+    this.reasoning = [];
+    this.toolCalls = [];
     const patch: Patch = {};
     if (contentDelta) patch.contentDelta = contentDelta;
     if (reasoningDelta) patch.reasoningDelta = reasoningDelta;
     if (toolCalls.length) patch.toolCallDeltas = toolCalls;
     const failure = await this.render(patch, contentDelta, reasoningDelta, toolCalls, end !== undefined);
-    if (this.backlog && !failure) {
-      // Not all rendered: the end (if known) goes with the patch that finishes it.
-      end = undefined;
-      this.dirty = true;
-    }
+    // Not all coloured: the end goes with the patch that finishes it.
+    if ((this.backlog || this.loading) && !failure) end = undefined;
     if (!end && !failure && !patch.contentDelta && !patch.reasoningDelta && !patch.content && !patch.reasoning && !patch.toolCallDeltas && !patch.toolCalls) {
       return undefined;
     }
@@ -262,6 +268,12 @@ export class StreamSession {
     return patch;
   }
 
+  private colourReady(loading: Promise<unknown>): void {
+    if (this.loading === loading) this.loading = undefined;
+    this.backlog = true;
+    this.poke();
+  }
+
   /** Feeds the pending text and adds the rendered ops to `patch`; a failure is returned as data. */
   private async render(patch: Patch, content: string, reasoning: string, toolCalls: readonly ToolCallDelta[], last: boolean) {
     try {
@@ -271,6 +283,13 @@ export class StreamSession {
       if (last) this.renderer.end();
       const rendered = await this.renderer.take(performance.now() + TAKE_BUDGET_MS);
       this.backlog = rendered.more === true;
+      const loading = rendered.loading;
+      this.loading = loading;
+      // A grammar loaded: its block's plain lines can be coloured now.
+      loading?.then(
+        () => this.colourReady(loading),
+        () => this.colourReady(loading),
+      );
       if (rendered.content?.length) patch.content = rendered.content;
       if (rendered.reasoning?.length) patch.reasoning = rendered.reasoning;
       if (rendered.toolCalls?.length) patch.toolCalls = rendered.toolCalls;

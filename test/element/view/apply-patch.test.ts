@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { applyPatch, codeBlockSource, restyleCodeBlock } from '../../../src/element/view/apply-patch.js';
 import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../../../src/shared/code-block-layout.js';
 import { codeBlockHtml, codeBlockShell, plainLineHtml } from '../../../src/worker/render/code-block.js';
+import { escapeHtml } from '../../../src/worker/render/safe-html.js';
+import { newSection } from '../../support/render-harness.js';
 
 const shell = codeBlockShell({ lang: 'py', preClass: 'shiki t-github-dark', copyLabel: 'Copy' });
 const line = (text: string) => plainLineHtml(text);
@@ -81,6 +83,55 @@ describe('applyPatch', () => {
     expect(s.innerHTML.startsWith('<p>a</p>\n<p>b <a href="https://r">r</a></p>\n<div')).to.equal(true);
     // The tail is not a frozen block.
     expect(() => applyPatch(s, [{ type: 'replace', index: 4, html: '<p>x</p>' }])).to.throw(/not a frozen block/);
+  });
+
+  it('colours lines shown plain in place: same nodes, same boxes, same scroll position', () => {
+    // In a scrolling box with the element's styles, so boxes are laid out as on a page.
+    const box = document.createElement('div');
+    box.style.cssText = 'height: 300px; overflow: auto; font: 14px monospace';
+    document.body.append(box);
+    const s = newSection();
+    box.append(s);
+    const count = CODE_GROUP_LINES + CODE_CHUNK_LINES + 7;
+    const texts = Array.from({ length: count }, (_, i) => `let v${i} = s${i}; // <${i}> &`);
+    applyPatch(s, [{ type: 'append', html: '<p>before</p>\n' }, { type: 'code-open', html: shell }]);
+    applyPatch(s, [{ type: 'code-lines', lines: texts.map(line) }, { type: 'code-tail', html: line('partial') }]);
+    box.scrollTop = 2000;
+    const scroll = box.scrollTop;
+    expect(scroll).to.be.greaterThan(0);
+    const code = s.querySelector('pre > code')!;
+    const nodes = [...code.querySelectorAll('*')];
+    const lines = [...code.querySelectorAll('.line')];
+    const boxes = lines.map(el => el.getBoundingClientRect().toJSON() as DOMRect);
+    const text = code.textContent;
+
+    // Coloured insides for lines across a chunk and a group boundary, as the worker sends them.
+    const from = CODE_CHUNK_LINES - 3;
+    const coloured = texts.slice(from, CODE_GROUP_LINES + 5).map(t => {
+      const [word, rest] = [t.slice(0, 3), t.slice(3)];
+      return `<span class="c-ff7b72">${escapeHtml(word)}</span>${escapeHtml(rest)}`;
+    });
+    applyPatch(s, [{ type: 'code-colour', index: 1, from, lines: coloured }]);
+
+    expect(code.textContent).to.equal(text);
+    expect(box.scrollTop).to.equal(scroll);
+    const after = [...code.querySelectorAll('.line')];
+    expect(after).to.deep.equal(lines);
+    // Every element that was there is still there, in order, plus one token span per coloured line.
+    expect([...code.querySelectorAll('*')].filter(el => !el.matches('.c-ff7b72'))).to.deep.equal(nodes);
+    expect(code.querySelectorAll('.c-ff7b72').length).to.equal(coloured.length);
+    after.forEach((el, i) => {
+      const r = el.getBoundingClientRect();
+      expect([r.x, r.y, r.height], `line ${i}`).to.deep.equal([boxes[i]!.x, boxes[i]!.y, boxes[i]!.height]);
+      // A text run split in two is measured per run, each rounded to layout units (1/64 px).
+      expect(r.width, `line ${i}`).to.be.closeTo(boxes[i]!.width, 0.1);
+      if (i >= from && i < from + coloured.length) expect(el.innerHTML).to.equal(coloured[i - from]);
+      else expect(el.outerHTML).to.equal(line(i < count ? texts[i]! : 'partial'));
+    });
+    // A block that is not a code block, or a line that is not on screen, is a broken stream: say so.
+    expect(() => applyPatch(s, [{ type: 'code-colour', index: 0, from: 0, lines: ['x'] }])).to.throw(/not a code block/);
+    expect(() => applyPatch(s, [{ type: 'code-colour', index: 1, from: count + 1, lines: ['x'] }])).to.throw(/not on screen/);
+    box.remove();
   });
 
   it('restyles a frozen code block for another theme', () => {

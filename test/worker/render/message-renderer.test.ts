@@ -10,7 +10,7 @@ import {
 } from '../../../src/worker/render/highlight.js';
 import { markdownStats } from '../../../src/worker/render/markdown.js';
 import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
-import { FIRST_LINE_BATCH } from '../../../src/worker/render/section-renderer.js';
+import { FIRST_LINE_BATCH } from '../../../src/worker/render/colour-cursor.js';
 import { codeBlockSource } from '../../../src/element/view/apply-patch.js';
 import {
   applyAll,
@@ -106,25 +106,26 @@ describe('MessageRenderer', () => {
     expect(await renderer.take()).to.deep.equal({});
   });
 
-  it('renders a backlog in slices when a take has a deadline, to the same DOM and colours as one take', async () => {
+  it('shows a backlog at once when a take has a deadline, coloured in slices, to the same DOM and colours as one take', async () => {
     const code = await load(sources[2]!.path, 300);
     const text = answer(code, sources[2]!.lang);
     const renderer = new MessageRenderer(renderOptions);
+    await renderer.prepare('TypeScript');
     renderer.feed('content', text);
     renderer.end();
     const patches = [];
-    // A deadline already past: each take still renders its first (smallest) batch of lines, then stops.
+    // A deadline already past: the first take shows every line plain; each take colours its first (smallest) batches.
     for (let i = 0; i < 100; i++) {
       const patch = await renderer.take(0);
       patches.push(patch);
       if (!patch.more) break;
     }
-    const slices = patches.filter(p => p.content?.some(op => op.type === 'code-lines'));
+    const shown = patches.flatMap(p => p.content ?? []).filter(op => op.type === 'code-lines');
+    expect(shown).to.have.length(1);
+    const slices = patches.filter(p => p.content?.some(op => op.type === 'code-colour'));
     expect(slices.length).to.be.greaterThan(2);
-    for (const slice of slices.slice(0, -1)) {
-      const lines = slice.content!.flatMap(op => (op.type === 'code-lines' ? op.lines : []));
-      expect(lines.length).to.equal(FIRST_LINE_BATCH);
-    }
+    const first = slices[0]!.content!.flatMap(op => (op.type === 'code-colour' ? op.lines : []));
+    expect(first.length).to.equal(FIRST_LINE_BATCH);
     expect(patches.at(-1)?.more).to.equal(undefined);
     expect(await renderer.take()).to.deep.equal({});
     const sliced = applyAll(patches);
@@ -219,8 +220,9 @@ describe('MessageRenderer', () => {
     const shown = pre.querySelectorAll('.line')[1]!;
     expect(shown.querySelectorAll('span').length, 'spans on the long line').to.be.greaterThan(500);
 
-    // Streamed with a deadline already passed: every take renders what it must and no more; the
-    // long lines each come in a patch with no other line, and the result equals the one-shot render.
+    // Streamed with a deadline already passed: the first take shows every line plain, later takes
+    // colour what they must and no more; the long lines are each coloured in an op with no other
+    // line, and the result equals the one-shot render.
     const renderer = new MessageRenderer(renderOptions);
     renderer.feed('content', text);
     renderer.end();
@@ -230,9 +232,10 @@ describe('MessageRenderer', () => {
       patches.push(patch);
       if (!patch.more) break;
     }
-    const codeLines = patches.flatMap(p => p.content ?? []).filter(op => op.type === 'code-lines');
-    for (const op of codeLines) {
-      if (op.type === 'code-lines' && op.lines.some(l => l.length > LONG_LINE_LENGTH)) expect(op.lines).to.have.length(1);
+    const colour = patches.flatMap(p => p.content ?? []).filter(op => op.type === 'code-colour');
+    expect(colour.length).to.be.greaterThan(2);
+    for (const op of colour) {
+      if (op.type === 'code-colour' && op.lines.some(l => l.length > LONG_LINE_LENGTH)) expect(op.lines).to.have.length(1);
     }
     expect(applyAll(patches).innerHTML).to.equal(once.innerHTML);
   });

@@ -1,0 +1,194 @@
+import { expect } from 'chai';
+import type { BlockOp } from '../../../src/shared/protocol.js';
+import { plainLineHtml } from '../../../src/worker/render/code-block.js';
+import { MessageRenderer, type RenderedPatch } from '../../../src/worker/render/message-renderer.js';
+import { applyAll, randomChunks, renderOnce, renderOptions, seeded } from '../../support/render-harness.js';
+import { expectShikiColours } from '../../support/code-colours.js';
+
+/**
+ * A deadline already past: every take shows all its text, code lines plain,
+ * and colours one batch of what is plain (the least a take does). No
+ * wall-clock timing decides what these tests see.
+ */
+const PAST = 0;
+
+/** Takes until nothing is plain any more, waiting for grammars that load; returns the patches. */
+async function drain(renderer: MessageRenderer, deadline: number): Promise<RenderedPatch[]> {
+  const patches: RenderedPatch[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    const patch = await renderer.take(deadline);
+    patches.push(patch);
+    if (patch.more) continue;
+    if (!patch.loading) return patches;
+    await patch.loading;
+  }
+  throw new Error('drain: colour never caught up');
+}
+
+/** Streams `chunks`, taking after each with a deadline from `deadlineOf` (past or none), then drains. */
+async function streamProgressive(
+  chunks: readonly string[],
+  deadlineOf: (index: number) => number | undefined,
+  name: 'content' | 'reasoning' = 'content',
+): Promise<RenderedPatch[]> {
+  const renderer = new MessageRenderer(renderOptions);
+  const patches: RenderedPatch[] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    renderer.feed(name, chunks[i] ?? '');
+    const deadline = deadlineOf(i);
+    if (deadline !== undefined) patches.push(await renderer.take(deadline));
+  }
+  renderer.end();
+  patches.push(...(await drain(renderer, PAST)));
+  return patches;
+}
+
+function opsOf(patches: readonly RenderedPatch[], name: 'content' | 'reasoning' = 'content'): BlockOp[] {
+  return patches.flatMap(p => p[name] ?? []);
+}
+
+async function load(path: string, lines: number): Promise<string> {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  const text = (await response.text()).replace(/\r\n?/g, '\n');
+  return text.split('\n').slice(0, lines).join('\n').replace(/\n+$/, '');
+}
+
+/** Prose, two fenced blocks (one whose grammar loads mid-stream), a list and a closing paragraph. */
+function document2(first: string, firstLang: string, second: string, secondLang: string): string {
+  const fence = (code: string) => '`'.repeat(Math.max(3, ...(code.match(/`+/g) ?? []).map(run => run.length + 1)));
+  return (
+    `Here is **${firstLang}**, then ${secondLang}:\n\n` +
+    `${fence(first)}${firstLang}\n${first}\n${fence(first)}\n\n` +
+    `- a point\n- another *one*\n\n` +
+    `${fence(second)}${secondLang}\n${second}\n${fence(second)}\n\nDone.\n`
+  );
+}
+
+describe('Progressive colour: code shows plain at once and is coloured in place', () => {
+  it('shows every line of a take plain when the deadline has passed, then colours them with code-colour ops', async () => {
+    const code = Array.from({ length: 40 }, (_, i) => `const v${i} = f(${i}, "s${i}"); // ${i}`).join('\n');
+    const renderer = new MessageRenderer(renderOptions);
+    // Grammar and theme ready first, so this test sees the deadline at work, not a grammar load.
+    await renderer.prepare('TypeScript');
+    renderer.feed('content', '```ts\n' + code + '\nconst partial = ');
+    const first = await renderer.take(PAST);
+    const lines = (first.content ?? []).flatMap(op => (op.type === 'code-lines' ? op.lines : []));
+    expect(lines).to.deep.equal(code.split('\n').map(plainLineHtml));
+    const tail = (first.content ?? []).filter(op => op.type === 'code-tail');
+    expect(tail).to.deep.equal([{ type: 'code-tail', html: plainLineHtml('const partial = ') }]);
+    expect(first.more).to.equal(true);
+    expect((first.content ?? []).some(op => op.type === 'code-colour')).to.equal(false);
+
+    const later = await drain(renderer, PAST);
+    const colour = opsOf(later).filter(op => op.type === 'code-colour');
+    expect(colour.length).to.be.greaterThan(1);
+    // In order, from the first line, each line once, in the block that was opened (block 0).
+    let next = 0;
+    for (const op of colour) {
+      if (op.type !== 'code-colour') continue;
+      expect(op.index).to.equal(0);
+      expect(op.from).to.equal(next);
+      next += op.lines.length;
+    }
+    expect(next).to.equal(40);
+    // Caught up: the partial line is shown again, coloured.
+    const lastTail = opsOf(later).filter(op => op.type === 'code-tail').at(-1);
+    expect(lastTail?.type === 'code-tail' && lastTail.html).to.not.equal(plainLineHtml('const partial = '));
+
+    renderer.feed('content', '1;\n```\n');
+    renderer.end();
+    const rest = await drain(renderer, PAST);
+    const section = applyAll([first, ...later, ...rest]);
+    const once = applyAll([await renderOnce('```ts\n' + code + '\nconst partial = 1;\n```\n')]);
+    expect(section.innerHTML).to.equal(once.innerHTML);
+    await expectShikiColours(section.querySelector('pre')!, code + '\nconst partial = 1;', 'ts', renderOptions.theme);
+    section.remove();
+    once.remove();
+  });
+
+  it('does not hold prose after a code block behind its colour', async () => {
+    const code = Array.from({ length: 200 }, (_, i) => `x_${i} = [${i}] * ${i}  # n`).join('\n');
+    const renderer = new MessageRenderer(renderOptions);
+    await renderer.prepare('Python');
+    renderer.feed('content', '```python\n' + code + '\n```\n\nA paragraph after the code.\n\nAnd a second one.\n');
+    const patch = await renderer.take(PAST);
+    expect(patch.more).to.equal(true);
+    const section = applyAll([patch]);
+    expect(section.querySelector('pre')?.textContent).to.equal(code);
+    expect([...section.querySelectorAll('p')].map(p => p.textContent)).to.deep.equal([
+      'A paragraph after the code.',
+      'And a second one.',
+    ]);
+    section.remove();
+  });
+
+  it('shows a block plain while its grammar loads and colours it once loaded, like one pass', async () => {
+    // Rust: loaded by nothing before this test in this page.
+    const code = 'fn main() {\n    let s = "a /* not a comment */";\n    /* a\n       comment */\n    println!("{}", s);\n}';
+    const text = 'Rust:\n\n```rust\n' + code + '\n```\n';
+    const renderer = new MessageRenderer(renderOptions);
+    renderer.feed('content', text);
+    const first = await renderer.take(Number.MAX_SAFE_INTEGER);
+    const lines = (first.content ?? []).flatMap(op => (op.type === 'code-lines' ? op.lines : []));
+    expect(lines).to.deep.equal(code.split('\n').map(plainLineHtml));
+    expect(first.loading).to.be.an.instanceOf(Promise);
+    renderer.end();
+    const rest = await drain(renderer, PAST);
+    expect(opsOf(rest).some(op => op.type === 'code-colour')).to.equal(true);
+    const section = applyAll([first, ...rest]);
+    expect(section.innerHTML).to.equal(applyAll([await renderOnce(text)]).innerHTML);
+    await expectShikiColours(section.querySelector('pre')!, code, 'rust', renderOptions.theme);
+    document.querySelectorAll('.markdown').forEach(el => el.remove());
+  });
+
+  const sources = [
+    { path: '/test/fixtures/lru_cache.py', lang: 'python' },
+    { path: '/test/fixtures/lib.es5.slice.d.ts.txt', lang: 'ts' },
+    { path: '/test/fixtures/ring_buffer.c', lang: 'c' },
+  ];
+  for (const [n, source] of sources.entries()) {
+    it(`ends plain-then-colour streaming of ${source.path.split('/').pop()} in random chunks with the DOM of one take`, async () => {
+      const first = await load(source.path, 160);
+      const second = await load(sources[(n + 1) % sources.length]!.path, 60);
+      const text = document2(first, source.lang, second, sources[(n + 1) % sources.length]!.lang);
+      const expected = applyAll([await renderOnce(text)]);
+      for (let seed = 0; seed < 4; seed++) {
+        const random = seeded(7000 + 10 * n + seed);
+        const chunks = randomChunks(text, random, 60);
+        // Takes past their deadline, takes with time to spare, and no take at all, mixed.
+        const patches = await streamProgressive(chunks, () => {
+          const r = random();
+          return r < 0.5 ? PAST : r < 0.7 ? undefined : Infinity;
+        });
+        const section = applyAll(patches);
+        expect(section.innerHTML, `seed ${7000 + 10 * n + seed}`).to.equal(expected.innerHTML);
+        section.remove();
+      }
+      expected.remove();
+    });
+  }
+
+  it('ends with the DOM of one take when a document is split at every boundary and every take is past its deadline', async () => {
+    const text =
+      'Intro *para*.\n\n```js\nconst s = `multi\nline ${x}`;\n/* open\ncomment */ let y = 2;\n```\n\n' +
+      '- list with fence:\n\n  ```py\n  def f(): pass\n  ```\n\n~~~python\nx = """doc\nstring"""\n~~~\nEnd.\n';
+    const expected = applyAll([await renderOnce(text)]).innerHTML;
+    for (let i = 1; i < text.length; i++) {
+      const html = applyAll(await streamProgressive([text.slice(0, i), text.slice(i)], () => PAST)).innerHTML;
+      expect(html, `split at ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 10), i))}|`).to.equal(expected);
+    }
+    document.querySelectorAll('.markdown').forEach(el => el.remove());
+  });
+
+  it('colours reasoning the same way, in its own section', async () => {
+    const code = await load(sources[0]!.path, 80);
+    const text = 'Thinking:\n\n```python\n' + code + '\n```\nSo.\n';
+    const random = seeded(99);
+    const patches = await streamProgressive(randomChunks(text, random, 30), () => PAST, 'reasoning');
+    expect(opsOf(patches, 'reasoning').some(op => op.type === 'code-colour')).to.equal(true);
+    const section = applyAll(patches, 'reasoning');
+    expect(section.innerHTML).to.equal(applyAll([await renderOnce(text, renderOptions, 'reasoning')], 'reasoning').innerHTML);
+    document.querySelectorAll('.markdown').forEach(el => el.remove());
+  });
+});
