@@ -18,6 +18,7 @@ import { messageStyles, tokenStyleSheet } from './view/message-styles.js';
 import { MessageView } from './view/message-view.js';
 import { ModelListController } from './controllers/model-list-controller.js';
 import { PersistenceController } from './controllers/persistence-controller.js';
+import { restoreHistory } from './view/restore-history.js';
 import { tableText } from './view/table-text.js';
 import { StreamController } from './controllers/stream-controller.js';
 import type { PreparedRequest } from './controllers/stream-controller.js';
@@ -245,15 +246,19 @@ export class VllmChat extends LitElement {
   }
 
   #push(message: ChatMessage): MessageView {
-    const view = new MessageView(message, this.#strings(), {
-      copyReply: (v, button) => void this.#copy(v.message.content, button),
-      regenerate: () => void this.regenerate().catch(() => undefined),
-      edit: v => this.#startEdit(v),
-    });
+    const view = this.#view(message);
     this.#messages.push(message);
     this.#views = [...this.#views, view];
     this.requestUpdate();
     return view;
+  }
+
+  #view(message: ChatMessage): MessageView {
+    return new MessageView(message, this.#strings(), {
+      copyReply: (v, button) => void this.#copy(v.message.content, button),
+      regenerate: () => void this.regenerate().catch(() => undefined),
+      edit: v => this.#startEdit(v),
+    });
   }
 
   /** Drops messages from `index` on (edit, regenerate, clear). */
@@ -262,7 +267,7 @@ export class VllmChat extends LitElement {
     this.#views = this.#views.slice(0, index);
     this.requestUpdate();
     this.#collapser.prune();
-    this.#store.saveNow();
+    this.#store.saveIdle();
   }
 
   async #reply(): Promise<ChatMessage> {
@@ -272,7 +277,7 @@ export class VllmChat extends LitElement {
     this.#scroll.jumpToLatest();
     this.announcement = '';
     emit(this, 'vllm-chat-start', { message });
-    this.#store.saveNow();
+    this.#store.saveIdle();
     const run = this.#stream.run(view, () => this.#prepare(history));
     this.requestUpdate();
     await run;
@@ -389,7 +394,11 @@ export class VllmChat extends LitElement {
     collapseCodeBlocks(view.root, limit, this.#strings());
   }
 
-  /** Shows the stored conversation; assistant bodies are rendered by the worker in one shot. */
+  /**
+   * Shows the stored conversation: every message at once (the user's text and
+   * each reply's ending are plain text), the replies' bodies as the worker
+   * renders them, newest first, a few per frame (restore-history.ts).
+   */
   #restore(): void {
     const worker = this.#worker;
     if (!worker) return;
@@ -398,18 +407,27 @@ export class VllmChat extends LitElement {
       await workerReady();
       return worker.render(text, options);
     };
-    for (const message of this.#store.load()) {
-      const view = this.#push(message);
-      if (message.role !== 'assistant') continue;
-      view.restore(render).then(
-        () => {
+    const messages = this.#store.load();
+    if (messages.length === 0) return;
+    const views = messages.map(m => this.#view(m));
+    const base = this.#views.length;
+    this.#messages.push(...messages);
+    this.#views = [...this.#views, ...views];
+    this.requestUpdate();
+    // The conversation opens at its bottom, in the frame that first shows it.
+    this.#scroll.followSoon();
+    void restoreHistory(views, render, {
+      // Cleared, edited or regenerated meanwhile: a dropped view is no longer at its place.
+      wanted: (view, index) => this.#views[base + index] === view,
+      shown: shown => {
+        for (const view of shown) {
           this.#collapse(view);
-          this.#scroll.follow();
           view.watchCode(this.#collapser);
-        },
-        (e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e),
-      );
-    }
+        }
+        this.#scroll.followSoon();
+      },
+      failed: (_view, e) => console.warn('<vllm-chat>: could not render a restored message.', e),
+    });
   }
 
   /** Re-colours the code of `views` (default: every reply; a growing block is left to its stream). */
