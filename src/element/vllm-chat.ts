@@ -142,6 +142,8 @@ export class VllmChat extends LitElement {
 
   #messages: ChatMessage[] = [];
   #views: MessageView[] = [];
+  /** Views before this index are restored but not placed in the log yet (restore-history.ts). */
+  #placedFrom = 0;
   #worker: Comlink.Remote<WorkerApi> | undefined;
   #recolourAfterStream = false;
   #lang = '';
@@ -265,6 +267,7 @@ export class VllmChat extends LitElement {
   #truncate(index: number): void {
     this.#messages.splice(index);
     this.#views = this.#views.slice(0, index);
+    this.#placedFrom = Math.min(this.#placedFrom, index);
     this.requestUpdate();
     this.#collapser.prune();
     this.#store.saveIdle();
@@ -417,6 +420,8 @@ export class VllmChat extends LitElement {
     // The conversation opens at its bottom, in the frame that first shows it.
     this.#scroll.followSoon();
     void restoreHistory(views, render, {
+      // Not once the conversation was cleared or cut above them.
+      place: index => this.#views[base] === views[0] && this.#place(base + index),
       // Cleared, edited or regenerated meanwhile: a dropped view is no longer at its place.
       wanted: (view, index) => this.#views[base + index] === view,
       shown: shown => {
@@ -427,6 +432,20 @@ export class VllmChat extends LitElement {
         this.#scroll.followSoon();
       },
       failed: (_view, e) => console.warn('<vllm-chat>: could not render a restored message.', e),
+    });
+  }
+
+  /** Places the views from `index` on in the log, keeping the reader where they are. */
+  #place(index: number): void {
+    if (index === this.#placedFrom) return;
+    const log = this.log as HTMLElement | null;
+    const kept = log && !this.#scroll.attached ? log.scrollHeight - log.scrollTop : undefined;
+    this.#placedFrom = index;
+    this.requestUpdate();
+    void this.updateComplete.then(() => {
+      // Messages placed above move what is on screen down by their height: the reader stays, or follows the bottom.
+      if (log && kept !== undefined) log.scrollTop = log.scrollHeight - kept;
+      this.#scroll.followSoon();
     });
   }
 
@@ -484,7 +503,7 @@ export class VllmChat extends LitElement {
     return renderChrome({
       strings: this.#strings(),
       streaming: this.#stream.streaming,
-      views: this.#views,
+      views: this.#placedFrom > 0 ? this.#views.slice(this.#placedFrom) : this.#views,
       models: this.model && !listed.includes(this.model) ? [this.model, ...listed] : listed,
       model: this.model,
       announcement: this.announcement,

@@ -1,7 +1,8 @@
 /**
- * Shows the bodies of a stored conversation's replies without a long task,
- * newest first: the conversation opens at its bottom, so what the reader
- * sees first is rendered first.
+ * Shows a stored conversation without a long task, newest first: the
+ * conversation opens at its bottom, so what the reader sees first is placed
+ * and rendered first. The newest `RESTORE_FIRST` messages are placed in the
+ * log at once, older ones above them `RESTORE_BATCH` per frame.
  *
  * The worker renders each reply in one shot (`WorkerApi.render`), at most
  * `RESTORE_AHEAD` calls outstanding at any time. The worker serves its
@@ -18,6 +19,12 @@
 import { frameScheduler } from './frame-scheduler.js';
 import type { MessageView, RenderMessage } from './message-view.js';
 
+/** Messages placed in the log at once, the newest: what the reader sees first. */
+export const RESTORE_FIRST = 20;
+
+/** Older messages placed above them per frame: a frame lays out at most these for the first time. */
+export const RESTORE_BATCH = 40;
+
 /** One-shot renders asked of the worker and not yet back. */
 export const RESTORE_AHEAD = 8;
 
@@ -25,6 +32,8 @@ export const RESTORE_AHEAD = 8;
 export const RESTORE_SLICE_MS = 4;
 
 export interface RestoreHooks {
+  /** Places the messages from `index` on in the log (those before it wait); `0`: all are placed. */
+  place(index: number): void;
   /** Whether `view`, at `index` of the restored views, is still to be shown (false once the conversation was cleared). */
   wanted(view: MessageView, index: number): boolean;
   /** After the bodies of a frame's slice were applied. */
@@ -45,6 +54,17 @@ export async function restoreHistory(views: readonly MessageView[], render: Rend
   const scheduler = frameScheduler();
   // One owner for the whole conversation: in the scheduler's round robin it takes one turn beside each streaming reply.
   const owner = {};
+  // The log grows upward a batch per frame: one layout of a thousand new messages would be one long task.
+  let placed = Math.max(0, views.length - RESTORE_FIRST);
+  hooks.place(placed);
+  const placing = (async () => {
+    while (placed > 0) {
+      await scheduler.run(owner, () => {
+        placed = Math.max(0, placed - RESTORE_BATCH);
+        hooks.place(placed);
+      });
+    }
+  })();
   /** Rendered bodies waiting for a frame, each with its application. */
   const ready: { item: Item; apply: () => void; applied: () => void; failed: (error: unknown) => void }[] = [];
   let job: Promise<void> | undefined;
@@ -92,5 +112,5 @@ export async function restoreHistory(views: readonly MessageView[], render: Rend
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(RESTORE_AHEAD, queue.length) }, lane));
+  await Promise.all([placing, ...Array.from({ length: Math.min(RESTORE_AHEAD, queue.length) }, lane)]);
 }
