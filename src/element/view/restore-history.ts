@@ -57,14 +57,17 @@ export async function restoreHistory(views: readonly MessageView[], render: Rend
   // The log grows upward a batch per frame: one layout of a thousand new messages would be one long task.
   let placed = Math.max(0, views.length - RESTORE_FIRST);
   hooks.place(placed);
-  const placing = (async () => {
-    while (placed > 0) {
-      await scheduler.run(owner, () => {
-        placed = Math.max(0, placed - RESTORE_BATCH);
-        hooks.place(placed);
-      });
-    }
-  })();
+  // A batch per frame, in the frame's own callback: placing is cheap until the frame lays it out.
+  const placing = new Promise<void>(done => {
+    const placeNext = (): void => {
+      placed = Math.max(0, placed - RESTORE_BATCH);
+      hooks.place(placed);
+      if (placed > 0) scheduler.afterPatches(owner, placeNext);
+      else done();
+    };
+    if (placed > 0) scheduler.afterPatches(owner, placeNext);
+    else done();
+  });
   /** Rendered bodies waiting for a frame, each with its application. */
   const ready: { item: Item; apply: () => void; applied: () => void; failed: (error: unknown) => void }[] = [];
   let job: Promise<void> | undefined;
