@@ -427,7 +427,7 @@ export class VllmChat extends LitElement {
       shown: shown => {
         for (const view of shown) {
           this.#collapse(view);
-          view.watchCode(this.#collapser);
+          view.watchCode(this.#collapser, true);
         }
         this.#scroll.followSoon();
       },

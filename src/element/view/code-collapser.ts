@@ -71,9 +71,13 @@ export class CodeCollapser {
   /**
    * Watches the code groups of a finished message section (again, after its
    * code was re-coloured); `skipper`, when given, is the ancestor whose
-   * `content-visibility: auto` may skip the section.
+   * `content-visibility: auto` may skip the section. `restored`: the section
+   * was filled while it may have been skipped or not yet placed (a stored
+   * conversation); its groups collapse now if so. (A reply that just
+   * finished streaming was on screen: whether the browser skips it is only
+   * decided in a later frame.)
    */
-  watch(section: Element, skipper?: Element): void {
+  watch(section: Element, skipper?: Element, restored = false): void {
     const groups = [...section.querySelectorAll('.code-group')].filter(g => !this.#watched.has(g));
     for (const group of groups) {
       this.#watched.add(group);
@@ -85,7 +89,7 @@ export class CodeCollapser {
       skipper.addEventListener('contentvisibilityautostatechange', this.#onSkip);
     }
     // Rendered while skipped (a restored message far from the viewport): no observer report will come.
-    if (groups.length && !section.checkVisibility({ contentVisibilityAuto: true })) for (const group of groups) collapseGroup(group);
+    if (restored && groups.length && !section.checkVisibility({ contentVisibilityAuto: true })) for (const group of groups) collapseGroup(group);
   }
 
   /** Stops watching groups that left the document (cleared, re-coloured) and expands nothing. */
@@ -98,6 +102,8 @@ export class CodeCollapser {
   }
 
   readonly #onSkip = (event: Event): void => {
+    // The event bubbles: a code group (itself content-visibility: auto) being skipped is not its message.
+    if (event.target !== event.currentTarget) return;
     const skipper = event.currentTarget as Element;
     const skipped = (event as ContentVisibilityAutoStateChangeEvent).skipped;
     for (const group of skipper.querySelectorAll('.code-group')) {

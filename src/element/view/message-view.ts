@@ -171,8 +171,8 @@ export class MessageView {
    * near: the one edit of a message's nodes made outside this class, bounded
    * to whole code groups and undone before they are seen.
    */
-  watchCode(collapser: { watch(section: Element, skipper?: Element): void }): void {
-    collapser.watch(this.#content, this.root);
+  watchCode(collapser: { watch(section: Element, skipper?: Element, restored?: boolean): void }, restored = false): void {
+    collapser.watch(this.#content, this.root, restored);
   }
 
   /**
