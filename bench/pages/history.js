@@ -64,6 +64,7 @@ function deepAll(root) {
       if (el.shadowRoot) visit(el.shadowRoot);
     }
   };
+  if (root instanceof Element && root.shadowRoot) visit(root.shadowRoot);
   visit(root);
   return out;
 }
