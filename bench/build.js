@@ -78,6 +78,7 @@ export async function buildPages() {
           'vllm-chat': join(benchDir, 'pages', 'vllm-chat.html'),
           ten: join(benchDir, 'pages', 'ten.html'),
           session: join(benchDir, 'pages', 'session.html'),
+          history: join(benchDir, 'pages', 'history.html'),
           naive: join(benchDir, 'baselines', 'naive.html'),
           classic: join(benchDir, 'baselines', 'classic.html'),
           'deep-chat': join(benchDir, 'baselines', 'deep-chat.html'),

@@ -42,10 +42,12 @@
 //   code shown and what the page could still report.
 //
 // - Scenarios (bench/scenarios.js), run after the table: `ten` (ten chats on
-//   one page, 200 tokens/s each) and `session` (one element, 60 replies);
-//   alone with `--only=ten` or `--only=session`.
+//   one page, 200 tokens/s each), `session` (one element, 60 replies) and
+//   `history` (a 1,000-message conversation opened, scrolled, answered);
+//   alone with `--only=ten`, `--only=session` or `--only=history`.
 //
-// Usage: node bench/run.js [--quick] [--out=DIR] [--only=vllm-chat,naive,ten,session] [--workloads=long,rate] [--trace=DIR]
+// Usage: node bench/run.js [--quick] [--out=DIR] [--only=vllm-chat,naive,ten,session,history] [--workloads=long,rate] [--trace=DIR] [--baseline=DIR]
+// `--baseline=DIR`: the history scenario also runs vllm-chat from DIR, a dist/ built from another commit.
 // `--trace=DIR` writes a Chrome trace of each timed run (DIR/<workload>-<contender>.json,
 // main thread and workers, JS sampled) to open in the Performance panel; tracing
 // slows the page, so its figures are not comparable with an untraced run.
@@ -60,7 +62,7 @@ import { buildPages, distDir, ensureBundle, pagesDir, workerChunk } from './buil
 import { fetchExpected } from './expected.js';
 import { measureRun } from './measure-run.js';
 import { blockingSummary, markdownTables } from './report.js';
-import { runSession, runTen, scenarioTables } from './scenarios.js';
+import { historyTable, runHistory, runSession, runTen, scenarioTables } from './scenarios.js';
 import { startStaticServer } from './static-server.js';
 import { FULL, QUICK, promptOf } from './workloads.js';
 
@@ -90,7 +92,7 @@ const workloads = contenders.length ? (quick ? QUICK : FULL).filter(w => !wanted
 // `--tokens`: time every workload's tokens from the server's write to the DOM, not only `rate`'s.
 if (args.has('tokens')) for (const w of workloads) w.tokens = true;
 /** Scenarios run when named in `--only`, or in a run that names nothing. */
-const scenarios = ['ten', 'session'].filter(name => (only ? only.includes(name) : !wanted));
+const scenarios = ['ten', 'session', 'history'].filter(name => (only ? only.includes(name) : !wanted));
 
 const started = Date.now();
 const bundleProblem = contenders.some(c => c.name === 'vllm-chat') || scenarios.length ? ensureBundle() : null;
@@ -106,8 +108,8 @@ const endpoint = `${api.url}/v1`;
 
 /** @type {import('./report.js').Row[]} */
 const rows = [];
-/** @type {{ ten: any[], session: any }} */
-const scenarioResults = { ten: [], session: null };
+/** @type {{ ten: any[], session: any, history: any[] }} */
+const scenarioResults = { ten: [], session: null, history: [] };
 try {
   for (const workload of workloads) {
     // The text does not depend on rate or timeline: read it unthrottled.
@@ -148,6 +150,26 @@ try {
     scenarioResults.session = await runSession(sctx);
     const x = scenarioResults.session;
     console.log(`session    ${x.done}/${x.replies} done, send → request first ${x.first5.requestMs.map(Math.round).join(',')} last ${x.last5.requestMs.map(Math.round).join(',')} ms, ${Math.round(x.nodesPerKB)} nodes/KB`);
+  }
+  if (scenarios.includes('history')) {
+    // `--baseline=DIR`: a dist/ built from another commit, run first in the same run so the two compare under the same load.
+    const baselineDir = args.get('baseline');
+    const baseline = baselineDir ? await startStaticServer(baselineDir, { cors: true }) : undefined;
+    try {
+      if (baseline) {
+        const r = { ...(await runHistory({ ...sctx, bundle: baseline.url }, 'vllm-chat')), contender: 'vllm-chat (baseline)' };
+        scenarioResults.history.push(r);
+        console.log(`history    baseline   ${r.status}${r.open ? ` open ${(r.open.lastMs / 1000).toFixed(2)} / ${(r.open.settledMs / 1000).toFixed(2)} s, ${r.open.longTasks.count} long tasks` : ''}`);
+      }
+    } finally {
+      await baseline?.close();
+    }
+    for (const name of ['vllm-chat', 'naive', 'classic', 'deep-chat']) {
+      const r = await runHistory(sctx, name);
+      scenarioResults.history.push(r);
+      const o = r.open;
+      console.log(`history    ${name.padEnd(10)} ${r.status}${o ? ` open ${(o.lastMs / 1000).toFixed(2)} / ${(o.settledMs / 1000).toFixed(2)} s, ${o.longTasks.count} long tasks, frame p95 ${o.frames.p95.toFixed(0)} ms` : ''}`);
+    }
   }
 } finally {
   await browser.close().catch(() => {});
@@ -211,6 +233,7 @@ if (scenarios.length) {
   }
   if (scenarios.includes('ten')) kept.ten = { date, quick, machine, rows: scenarioResults.ten };
   if (scenarios.includes('session')) kept.session = { date, quick, machine, figures: scenarioResults.session };
+  if (scenarios.includes('history')) kept.history = { date, quick, machine, rows: scenarioResults.history };
   writeFileSync(path, JSON.stringify(kept, null, 2) + '\n');
   const text = scenariosMarkdown(kept);
   writeFileSync(join(outDir, 'scenarios.md'), `${text}\n`);
@@ -225,6 +248,7 @@ function scenariosMarkdown(kept) {
   const parts = [];
   if (kept.ten) parts.push(when(kept.ten), '', scenarioTables(kept.ten.rows, null));
   if (kept.session) parts.push(...(parts.length ? [''] : []), when(kept.session), '', scenarioTables([], kept.session.figures));
+  if (kept.history) parts.push(...(parts.length ? [''] : []), when(kept.history), '', historyTable(kept.history.rows));
   return parts.join('\n');
 }
 

@@ -192,3 +192,57 @@ export function scenarioTables(ten, session) {
   }
   return out.join('\n');
 }
+
+/**
+ * `history`: a conversation of 500 user/assistant pairs (two answers in three
+ * with a TypeScript block) opened, scrolled top to bottom and answered once
+ * more at 200 tokens/s (bench/pages/history.js). vllm-chat restores it from
+ * `storage-key`, deep-chat takes it as `history`; `naive` and `classic` show
+ * one reply and hold no conversation.
+ * @param {ScenarioContext} ctx
+ * @param {string} contender
+ */
+export async function runHistory(ctx, contender) {
+  const pairs = ctx.quick ? 50 : 500;
+  if (contender === 'naive' || contender === 'classic') {
+    return { contender, pairs, status: 'not able', reason: 'its page renders one reply and holds no conversation' };
+  }
+  const context = await ctx.browser.newContext({ viewport: { width: 900, height: 700 } });
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const errors = [];
+  page.on('pageerror', error => errors.push(error.message));
+  try {
+    await page.goto(`${ctx.pagesUrl}/pages/history.html`);
+    await page.waitForFunction(() => 'longHistory' in window, undefined, { timeout: 30_000 });
+    await page.evaluate(c => /** @type {any} */ (window).longHistory.setup(c), { contender, bundle: ctx.bundle, pairs });
+    const open = await page.evaluate(c => /** @type {any} */ (window).longHistory.open(c), { endpoint: ctx.endpoint, model: ctx.model });
+    const scroll = await page.evaluate(() => /** @type {any} */ (window).longHistory.scroll());
+    const stream = await page.evaluate(p => /** @type {any} */ (window).longHistory.stream(p), '写一段 TypeScript 代码 [mock lines=100 lang=ts rate=200]');
+    return { contender, pairs, status: 'done', open, scroll, stream, errors: errors.slice(0, 3) };
+  } catch (error) {
+    return { contender, pairs, status: 'error', error: error instanceof Error ? error.message.split('\n')[0] : String(error), errors: errors.slice(0, 3) };
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+/** @param {any[]} rows */
+export function historyTable(rows) {
+  if (!rows.length) return '';
+  const phase = (/** @type {any} */ p) =>
+    p?.longTasks ? `${p.status === 'done' ? '' : `${p.status}: `}${p.longTasks.count} (${f0(p.longTasks.longestMs)}) · ${f0(p.frames.p50)} / ${f0(p.frames.p95)}` : p ? `${p.status}${p.error ? `: ${p.error}` : ''}` : '–';
+  const out = [
+    `| history: ${((rows[0]?.pairs ?? 0) * 2).toLocaleString('en')} messages | open: last message shown / all shown (s) | open: long tasks (longest ms) · frame p50 / p95 (ms) | scroll top → bottom: same | stream a reply at 200 tokens/s: same | DOM nodes after |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    if (r.status !== 'done') {
+      out.push(`| ${r.contender} | ${r.status}${r.reason ? `: ${r.reason}` : r.error ? `: ${r.error}` : ''} | | | | |`);
+      continue;
+    }
+    const open = `${(r.open.lastMs / 1000).toFixed(2)} / ${r.open.status === 'done' ? (r.open.settledMs / 1000).toFixed(2) : `timeout > ${(r.open.settledMs / 1000).toFixed(0)}`}`;
+    out.push(`| ${r.contender} | ${open} | ${phase(r.open)} | ${phase(r.scroll)} | ${phase(r.stream)} | ${r.stream?.domNodes?.toLocaleString('en') ?? '–'} |`);
+  }
+  return out.join('\n');
+}

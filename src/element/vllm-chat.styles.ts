@@ -128,7 +128,20 @@ export const vllmChatStyles = css`
     max-width: 100%;
     min-width: 0;
   }
+  /*
+   * A finished message off screen skips style, layout and paint: a long
+   * conversation costs the browser what is near the viewport. Its text stays
+   * in the DOM, so find-in-page, selection and copy still reach it (a found
+   * match is rendered as it is scrolled to). Its height before it was first
+   * laid out is a guess; "auto" then remembers the real one. The streaming
+   * reply is never skipped: following it measures it.
+   */
+  .message:not([data-status='streaming']) {
+    content-visibility: auto;
+    contain-intrinsic-block-size: auto 8em;
+  }
   .message.user {
+    contain-intrinsic-block-size: auto 4em;
     align-self: flex-end;
     max-width: min(85%, 48em);
     background: var(--_user-bg);

@@ -26,6 +26,7 @@ import { messageStyles, tokenStyleSheet } from './view/message-styles.js';
 import { MessageView } from './view/message-view.js';
 import { ModelListController } from './controllers/model-list-controller.js';
 import { PersistenceController } from './controllers/persistence-controller.js';
+import { restoreHistory } from './view/restore-history.js';
 import { tableText } from './view/table-text.js';
 import { StreamController } from './controllers/stream-controller.js';
 import { ToolController } from './controllers/tool-controller.js';
@@ -174,6 +175,8 @@ export class VllmChat extends LitElement {
   /** Every version of every message; `#views` shows its path (conversation-tree.ts). */
   #tree = new ConversationTree();
   #views: MessageView[] = [];
+  /** Views before this index are restored but not placed in the log yet (restore-history.ts). */
+  #placedFrom = 0;
   #worker: Comlink.Remote<WorkerApi> | undefined;
   #recolourAfterStream = false;
   #lang = '';
@@ -380,6 +383,7 @@ export class VllmChat extends LitElement {
     const dropped = this.#views.length > depth;
     this.#views = [...this.#views.slice(0, depth), view];
     if (dropped) this.#collapser.prune();
+    this.#placedFrom = Math.min(this.#placedFrom, depth);
     this.#showVersions();
     this.requestUpdate();
     return view;
@@ -387,8 +391,9 @@ export class VllmChat extends LitElement {
 
   /**
    * Shows the tree's path from `depth` on: the views above stay, the ones
-   * below are made again from the finished messages, each rendered by the
-   * worker in one shot as a stored conversation is (`MessageView.restore`).
+   * below are made again from the finished messages, their bodies rendered by
+   * the worker in one shot as a stored conversation's are, newest first, a
+   * few per frame (restore-history.ts).
    */
   #showFrom(depth: number): void {
     const worker = this.#worker;
@@ -397,25 +402,36 @@ export class VllmChat extends LitElement {
       await workerReady();
       return worker!.render(text, options);
     };
-    const shown = this.#tree.messages.slice(depth).map(message => {
+    const views = this.#tree.messages.slice(depth).map(message => {
       const view = this.#view(message);
       this.#showAttachments(message, view);
-      if (message.role === 'assistant' && worker) {
-        view.restore(render).then(
-          () => {
-            this.#collapse(view);
-            this.#scroll.follow();
-            view.watchCode(this.#collapser);
-          },
-          (e: unknown) => console.warn('<vllm-chat>: could not render a restored message.', e),
-        );
-      }
       return view;
     });
-    this.#views = [...this.#views.slice(0, depth), ...shown];
+    this.#views = [...this.#views.slice(0, depth), ...views];
+    this.#placedFrom = Math.min(this.#placedFrom, depth);
     this.#collapser.prune();
     this.#showVersions();
     this.requestUpdate();
+    if (!worker || views.length === 0) return;
+    // The conversation opens at its bottom, in the frame that first shows it.
+    this.#scroll.followSoon();
+    void restoreHistory(views, render, {
+      // A whole conversation grows upward a batch per frame; a switched tail is placed at once
+      // (placing from an index hides what is above it). Not once it was cleared or cut above them.
+      place: index => {
+        if (depth === 0 && this.#views[0] === views[0]) this.#place(index);
+      },
+      // Cleared, switched, edited or regenerated meanwhile: a dropped view is no longer at its place.
+      wanted: (view, index) => this.#views[depth + index] === view,
+      shown: shown => {
+        for (const view of shown) {
+          this.#collapse(view);
+          view.watchCode(this.#collapser, true);
+        }
+        this.#scroll.followSoon();
+      },
+      failed: (_view, e) => console.warn('<vllm-chat>: could not render a restored message.', e),
+    });
   }
 
   /** Each view's version switcher, from the tree; disabled while a reply streams. O(messages on screen). */
@@ -456,7 +472,7 @@ export class VllmChat extends LitElement {
     this.#scroll.jumpToLatest();
     this.announcement = '';
     emit(this, 'vllm-chat-start', { message });
-    this.#store.saveNow();
+    this.#store.saveIdle();
     const run = this.#stream.run(view, async () => {
       // The worker reads the files' bytes the first time a request carries them.
       try {
@@ -464,7 +480,7 @@ export class VllmChat extends LitElement {
       } catch (error) {
         return { code: 'worker', message: `The attached files could not be read (${error instanceof Error ? error.message : String(error)}).` };
       }
-      this.#store.saveNow();
+      this.#store.saveIdle();
       return this.#prepare(buildMessages(this.systemPrompt, turns, m => this.#attachments.content(m)));
     });
     this.#showVersions();
@@ -628,6 +644,20 @@ export class VllmChat extends LitElement {
     downloadText(this.exportConversation('markdown'), markdownFileName(new Date()), 'text/markdown;charset=utf-8');
   }
 
+  /** Places the views from `index` on in the log, keeping the reader where they are. */
+  #place(index: number): void {
+    if (index === this.#placedFrom) return;
+    const log = this.log as HTMLElement | null;
+    const kept = log && !this.#scroll.attached ? log.scrollHeight - log.scrollTop : undefined;
+    this.#placedFrom = index;
+    this.requestUpdate();
+    void this.updateComplete.then(() => {
+      // Messages placed above move what is on screen down by their height: the reader stays, or follows the bottom.
+      if (log && kept !== undefined) log.scrollTop = log.scrollHeight - kept;
+      this.#scroll.followSoon();
+    });
+  }
+
   /** Re-colours the code of `views` (default: every reply; a growing block is left to its stream). */
   async #recolour(views: readonly MessageView[] = this.#views): Promise<void> {
     const theme = this.theme;
@@ -685,7 +715,7 @@ export class VllmChat extends LitElement {
     return renderChrome({
       strings: this.#strings(),
       streaming: this.#stream.streaming,
-      views: this.#views,
+      views: this.#placedFrom > 0 ? this.#views.slice(this.#placedFrom) : this.#views,
       models: this.model && !listed.includes(this.model) ? [this.model, ...listed] : listed,
       model: this.model,
       announcement: this.announcement,

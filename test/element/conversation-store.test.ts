@@ -317,7 +317,7 @@ describe('conversation persistence (storage-key)', () => {
       expect(reply.status).to.equal('done');
       // The long stored reply is never written again: every write is a new or growing message, or the index.
       expect(Math.max(...writes.map(w => w.length))).to.be.below(reply.content.length + 1_000);
-      // Saves (one index write each) at the start and the end of the reply are immediate; those between are periodic.
+      // Saves (one index write each): at the start once the page is idle, at the end at once; those between are periodic.
       const saves = writes.filter(w => w.name === key);
       expect(saves.length, 'saves').to.be.at.least(3);
       for (let i = 2; i < saves.length - 1; i++) {

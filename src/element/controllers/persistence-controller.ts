@@ -1,6 +1,7 @@
 /**
- * Saves the conversation under the host's `storage-key`: at once when a
- * reply starts or ends and when the page goes away or is hidden (`pagehide`,
+ * Saves the conversation under the host's `storage-key`: when the page is
+ * next idle after a reply starts (its request goes out first), at once when
+ * it ends and when the page goes away or is hidden (`pagehide`,
  * so a reply cut off by a reload is stored as far as it went, and
  * `visibilitychange`, the last event a phone may give a page before it is
  * discarded), and periodically while a reply streams.
@@ -39,7 +40,8 @@ export type StorageNotice =
   | { kind: 'save-failed' };
 
 export class PersistenceController implements ReactiveController {
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the pending save (periodic or idle), if there is one. */
+  #pending: (() => void) | undefined;
   /** How long the last save took, in ms. */
   #costMs = 0;
   #store: ConversationStore | undefined;
@@ -92,15 +94,31 @@ export class PersistenceController implements ReactiveController {
     return tree;
   }
 
+  /**
+   * Saves when the page is next idle (at the latest after `THROTTLE_MS`):
+   * a reply's start does not wait for storage before its request goes out.
+   * A save already pending (idle or periodic) covers it.
+   */
+  saveIdle(): void {
+    if (!this.key() || this.#pending) return;
+    if (typeof requestIdleCallback !== 'function') {
+      const timer = setTimeout(this.saveNow, 0);
+      this.#pending = () => clearTimeout(timer);
+      return;
+    }
+    const handle = requestIdleCallback(this.saveNow, { timeout: THROTTLE_MS });
+    this.#pending = () => cancelIdleCallback(handle);
+  }
+
   /** Saves within `saveInterval` of the last save's cost, once however often it is called meanwhile. */
   saveSoon(): void {
-    if (!this.key() || this.#timer) return;
-    this.#timer = setTimeout(this.saveNow, saveInterval(this.#costMs));
+    if (!this.key() || this.#pending) return;
+    const timer = setTimeout(this.saveNow, saveInterval(this.#costMs));
+    this.#pending = () => clearTimeout(timer);
   }
 
   readonly saveNow = (): void => {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancel();
     const store = this.#storeFor(this.key());
     if (!store) return;
     const started = performance.now();
@@ -120,8 +138,7 @@ export class PersistenceController implements ReactiveController {
 
   /** Forgets the stored conversation. */
   clear(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancel();
     this.#storeFor(this.key())?.clear();
   }
 
@@ -134,6 +151,12 @@ export class PersistenceController implements ReactiveController {
     const store = this.#storeFor(this.key());
     if (store?.blocked) store.clear();
     this.saveNow();
+  }
+
+  /** Drops the pending save, if any. */
+  #cancel(): void {
+    this.#pending?.();
+    this.#pending = undefined;
   }
 
   /** The store of `key`; a new key starts a new store (everything is written there on the next save). */

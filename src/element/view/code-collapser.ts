@@ -7,6 +7,14 @@
  * find-in-page see the same code; it gets its colours back (the markup it
  * had, kept as a string) before it comes near the viewport.
  *
+ * A finished message off screen is itself skipped (`content-visibility:
+ * auto`, vllm-chat.styles.ts), and an IntersectionObserver reports nothing
+ * for targets inside a skipped subtree: the message's own skip decides then.
+ * When the browser skips a message (`contentvisibilityautostatechange`), its
+ * groups collapse: nothing of it is painted. When it comes near again its
+ * groups are observed anew, and the observer's first report for each gives
+ * the near ones their markup before they are seen.
+ *
  * Only groups of finished replies are watched: a streaming block's last
  * group is still growing under `applyPatch`. The markup kept for a group was
  * serialized from nodes that the worker's safe markup built, and goes back
@@ -48,6 +56,8 @@ export class CodeCollapser {
   #root: Element | undefined;
   #observer: IntersectionObserver | undefined;
   #watched = new Set<Element>();
+  /** Message elements whose skip events this collapser listens to. */
+  #skippers = new WeakSet<Element>();
 
   /** The scrolling element whose viewport decides; watched groups move to a new one. */
   observe(root: Element): void {
@@ -58,13 +68,28 @@ export class CodeCollapser {
     for (const group of this.#watched) this.#observer.observe(group);
   }
 
-  /** Watches the code groups of a finished message section (again, after its code was re-coloured). */
-  watch(section: Element): void {
-    for (const group of section.querySelectorAll('.code-group')) {
-      if (this.#watched.has(group)) continue;
+  /**
+   * Watches the code groups of a finished message section (again, after its
+   * code was re-coloured); `skipper`, when given, is the ancestor whose
+   * `content-visibility: auto` may skip the section. `restored`: the section
+   * was filled while it may have been skipped or not yet placed (a stored
+   * conversation); its groups collapse now if so. (A reply that just
+   * finished streaming was on screen: whether the browser skips it is only
+   * decided in a later frame.)
+   */
+  watch(section: Element, skipper?: Element, restored = false): void {
+    const groups = [...section.querySelectorAll('.code-group')].filter(g => !this.#watched.has(g));
+    for (const group of groups) {
       this.#watched.add(group);
       this.#observer?.observe(group);
     }
+    if (!skipper) return;
+    if (!this.#skippers.has(skipper)) {
+      this.#skippers.add(skipper);
+      skipper.addEventListener('contentvisibilityautostatechange', this.#onSkip);
+    }
+    // Rendered while skipped (a restored message far from the viewport): no observer report will come.
+    if (restored && groups.length && !section.checkVisibility({ contentVisibilityAuto: true })) for (const group of groups) collapseGroup(group);
   }
 
   /** Stops watching groups that left the document (cleared, re-coloured) and expands nothing. */
@@ -75,6 +100,22 @@ export class CodeCollapser {
       this.#observer?.unobserve(group);
     }
   }
+
+  readonly #onSkip = (event: Event): void => {
+    // The event bubbles: a code group (itself content-visibility: auto) being skipped is not its message.
+    if (event.target !== event.currentTarget) return;
+    const skipper = event.currentTarget as Element;
+    const skipped = (event as ContentVisibilityAutoStateChangeEvent).skipped;
+    for (const group of skipper.querySelectorAll('.code-group')) {
+      if (!this.#watched.has(group)) continue;
+      if (skipped) collapseGroup(group);
+      else {
+        // A fresh observation reports the group's state now: near ones expand, far ones stay text.
+        this.#observer?.unobserve(group);
+        this.#observer?.observe(group);
+      }
+    }
+  };
 
   disconnect(): void {
     this.#observer?.disconnect();

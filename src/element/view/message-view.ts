@@ -28,6 +28,11 @@ export type RenderMessage = (text: Pick<ChatMessage, 'content' | 'reasoning' | '
 /** Highlights one code block whole with the new theme (`WorkerApi.highlight`). */
 export type HighlightBlock = (code: string, lang: string) => Promise<HighlightedCode>;
 
+function applyNow(apply: () => void): Promise<void> {
+  apply();
+  return Promise.resolve();
+}
+
 /** What the message's own buttons ask the element to do. */
 export interface MessageActions {
   copyReply(view: MessageView, button: HTMLButtonElement): void;
@@ -175,17 +180,20 @@ export class MessageView {
   /**
    * Shows a stored message again: its ending (stats, error) at once, its body
    * as the worker renders it in one shot (the same DOM the stream would have
-   * built), reasoning collapsed.
+   * built), reasoning collapsed. `schedule` decides when the body is
+   * applied (a frame slot, restore-history.ts); by default at once.
    */
-  async restore(render: RenderMessage): Promise<void> {
+  async restore(render: RenderMessage, schedule: (apply: () => void) => Promise<void> = applyNow): Promise<void> {
     const { status, error, usage, content, reasoning, toolCalls } = this.message;
     if (status !== 'streaming') {
       this.finish({ status, ...(error ? { error: { code: 'http', ...error } } : {}), ...(usage ? { usage } : {}) });
     }
     const patch = await render({ content, ...(reasoning ? { reasoning } : {}), ...(toolCalls?.length ? { toolCalls } : {}) });
-    // The text is already in the message: only the DOM edits apply.
-    this.applyPatch({ ...patch, contentDelta: '', reasoningDelta: '' });
-    this.#openReasoning(false);
+    await schedule(() => {
+      // The text is already in the message: only the DOM edits apply.
+      this.applyPatch({ ...patch, contentDelta: '', reasoningDelta: '' });
+      this.#openReasoning(false);
+    });
   }
 
   /**
@@ -194,8 +202,8 @@ export class MessageView {
    * near: the one edit of a message's nodes made outside this class, bounded
    * to whole code groups and undone before they are seen.
    */
-  watchCode(collapser: { watch(section: Element): void }): void {
-    collapser.watch(this.#content);
+  watchCode(collapser: { watch(section: Element, skipper?: Element, restored?: boolean): void }, restored = false): void {
+    collapser.watch(this.#content, this.root, restored);
   }
 
   /**

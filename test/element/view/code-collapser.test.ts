@@ -68,6 +68,40 @@ describe('CodeCollapser', () => {
     scroller.remove();
   });
 
+  it('collapses the code of a message the browser skips off screen (no observer report reaches it), and restores it near', async function () {
+    this.timeout(30_000);
+    const scroller = document.createElement('div');
+    scroller.style.cssText = 'height:200px;overflow:auto';
+    document.body.append(scroller);
+    const { section, code } = await longCode();
+    // As a finished message: skipped by the browser while off screen (vllm-chat.styles.ts).
+    const message = document.createElement('article');
+    message.style.cssText = 'content-visibility:auto;contain-intrinsic-block-size:auto 200px';
+    message.append(section);
+    const spacer = document.createElement('div');
+    spacer.style.height = '30000px';
+    scroller.append(message, spacer);
+    const collapser = new CodeCollapser();
+    collapser.observe(scroller);
+    collapser.watch(section, message);
+    await frames(4);
+    const groups = [...section.querySelectorAll('.code-group')];
+    expect(groups[0]!.querySelector('.line'), 'on screen: highlighted').to.not.equal(null);
+    // Past the end of the message: the browser skips it, and every group is text.
+    scroller.scrollTop = scroller.scrollHeight;
+    await frames(4);
+    expect(section.checkVisibility({ contentVisibilityAuto: true }), 'its content skipped').to.equal(false);
+    expect(groups.filter(g => g.querySelector('.line')), 'groups still highlighted').to.have.length(0);
+    expect(section.querySelector('pre > code')!.textContent).to.equal(code);
+    // Back at the top: the groups near the viewport have their markup again.
+    scroller.scrollTop = 0;
+    await frames(4);
+    expect(groups[0]!.querySelector('.line'), 'back on screen: highlighted').to.not.equal(null);
+    expect(section.querySelector('pre > code')!.textContent).to.equal(code);
+    collapser.disconnect();
+    scroller.remove();
+  });
+
   it('forgets groups that left the document', async () => {
     const scroller = document.createElement('div');
     scroller.style.cssText = 'height:200px;overflow:auto';

@@ -1,0 +1,119 @@
+/**
+ * Shows a stored conversation without a long task, newest first: the
+ * conversation opens at its bottom, so what the reader sees first is placed
+ * and rendered first. The newest `RESTORE_FIRST` messages are placed in the
+ * log at once, older ones above them `RESTORE_BATCH` per frame.
+ *
+ * The worker renders each reply in one shot (`WorkerApi.render`), at most
+ * `RESTORE_AHEAD` calls outstanding at any time. The worker serves its
+ * messages in order, so a reply the reader sends meanwhile waits behind that
+ * many one-shot renders, never behind the whole conversation.
+ *
+ * Rendered bodies wait in a list and are applied by one job at a time in the
+ * page's frame scheduler (frame-scheduler.ts), the budget streaming replies
+ * draw on too: the job applies bodies, oldest rendered first, until it spent
+ * `RESTORE_SLICE_MS`, so a frame applies a slice of the conversation beside
+ * each streaming reply's patch, and opening a conversation costs each frame
+ * O(slice), whatever the conversation's length.
+ */
+import { frameScheduler } from './frame-scheduler.js';
+import type { MessageView, RenderMessage } from './message-view.js';
+
+/** Messages placed in the log at once, the newest: what the reader sees first. */
+export const RESTORE_FIRST = 20;
+
+/** Older messages placed above them per frame: a frame lays out at most these for the first time. */
+export const RESTORE_BATCH = 40;
+
+/** One-shot renders asked of the worker and not yet back. */
+export const RESTORE_AHEAD = 8;
+
+/** Main-thread milliseconds of restored bodies applied per frame. */
+export const RESTORE_SLICE_MS = 4;
+
+export interface RestoreHooks {
+  /** Places the messages from `index` on in the log (those before it wait); `0`: all are placed. */
+  place(index: number): void;
+  /** Whether `view`, at `index` of the restored views, is still to be shown (false once the conversation was cleared). */
+  wanted(view: MessageView, index: number): boolean;
+  /** After the bodies of a frame's slice were applied. */
+  shown(views: readonly MessageView[]): void;
+  /** A body that could not be rendered. */
+  failed(view: MessageView, error: unknown): void;
+}
+
+interface Item {
+  view: MessageView;
+  index: number;
+}
+
+/** Renders and applies the body of every reply of `views`, newest first; resolves when all are shown. */
+export async function restoreHistory(views: readonly MessageView[], render: RenderMessage, hooks: RestoreHooks): Promise<void> {
+  const queue: Item[] = [];
+  for (let i = views.length - 1; i >= 0; i--) if (views[i]!.message.role === 'assistant') queue.push({ view: views[i]!, index: i });
+  const scheduler = frameScheduler();
+  // One owner for the whole conversation: in the scheduler's round robin it takes one turn beside each streaming reply.
+  const owner = {};
+  // The log grows upward a batch per frame: one layout of a thousand new messages would be one long task.
+  let placed = Math.max(0, views.length - RESTORE_FIRST);
+  hooks.place(placed);
+  // A batch per frame, in the frame's own callback: placing is cheap until the frame lays it out.
+  const placing = new Promise<void>(done => {
+    const placeNext = (): void => {
+      placed = Math.max(0, placed - RESTORE_BATCH);
+      hooks.place(placed);
+      if (placed > 0) scheduler.afterPatches(owner, placeNext);
+      else done();
+    };
+    if (placed > 0) scheduler.afterPatches(owner, placeNext);
+    else done();
+  });
+  /** Rendered bodies waiting for a frame, each with its application. */
+  const ready: { item: Item; apply: () => void; applied: () => void; failed: (error: unknown) => void }[] = [];
+  let job: Promise<void> | undefined;
+
+  const slice = (): void => {
+    const until = performance.now() + RESTORE_SLICE_MS;
+    const shown: MessageView[] = [];
+    do {
+      const next = ready.shift()!;
+      try {
+        if (hooks.wanted(next.item.view, next.item.index)) {
+          next.apply();
+          shown.push(next.item.view);
+        }
+        next.applied();
+      } catch (error) {
+        next.failed(error);
+      }
+    } while (ready.length && performance.now() < until);
+    if (shown.length) hooks.shown(shown);
+  };
+  const drain = (): void => {
+    if (job || ready.length === 0) return;
+    job = scheduler.run(owner, slice).finally(() => {
+      job = undefined;
+      drain();
+    });
+  };
+  // `restore` hands its application to `schedule` and waits until it ran.
+  const schedule = (item: Item) => (apply: () => void) =>
+    new Promise<void>((applied, failed) => {
+      ready.push({ item, apply, applied, failed });
+      drain();
+    });
+
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < queue.length) {
+      const item = queue[next++]!;
+      if (!hooks.wanted(item.view, item.index)) continue;
+      try {
+        await item.view.restore(render, schedule(item));
+      } catch (error) {
+        hooks.failed(item.view, error);
+      }
+    }
+  };
+  await Promise.all([placing, ...Array.from({ length: Math.min(RESTORE_AHEAD, queue.length) }, lane)]);
+}

@@ -1,0 +1,150 @@
+import { expect } from 'chai';
+import type { ChatMessage } from '../../src/shared/chat-message.js';
+import { saveConversation } from '../../src/element/conversation-store.js';
+import { workerReady } from '../../src/element/worker-client.js';
+import { RESTORE_BATCH, RESTORE_FIRST } from '../../src/element/view/restore-history.js';
+import { mount, parts, unmountAll, waitFor } from './chat-fixture.js';
+
+const PAIRS = 500;
+
+/** The text that ends reply `i`: it is in the DOM once the reply's body is. */
+const marker = (i: number) => `answer-${i}-end`;
+
+/** `PAIRS` questions and answers; two answers in three carry a TypeScript block. */
+function conversation(): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    messages.push({ role: 'user', content: `question-${i}: how does step ${i} scale with the input?`, status: 'done' });
+    const parts = [`Step ${i} keeps **one** pass over the input.`];
+    if (i % 3 !== 2) {
+      const lines = Array.from({ length: 6 + (i % 20) }, (_, k) => `  const v${k} = input[${k % 7}] * ${i + k}; // line ${k}`);
+      parts.push('```ts\n' + [`export function step${i}(input: number[]): number {`, ...lines, '  return 0;', '}'].join('\n') + '\n```');
+    }
+    parts.push(`That is all: ${marker(i)}`);
+    messages.push({ role: 'assistant', content: parts.join('\n\n'), status: 'done' });
+  }
+  return messages;
+}
+
+function removeAll(prefix: string): void {
+  for (let i = localStorage.length - 1; i >= 0; i--) {
+    const name = localStorage.key(i)!;
+    if (name.startsWith(prefix)) localStorage.removeItem(name);
+  }
+}
+
+/** Until the worker runs (its first start loads the worker graph from the dev server). */
+async function workerRunning(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await workerReady();
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+describe('a conversation of 1,000 restored messages', () => {
+  afterEach(() => {
+    unmountAll();
+    for (const el of document.querySelectorAll('vllm-chat')) el.remove();
+  });
+
+  it('opens without a long task, every message in the DOM and the last in view, takes a new reply, and stores only what changed', async function () {
+    this.timeout(180_000);
+    const key = `history-${Date.now()}`;
+    const stored = conversation();
+    expect(saveConversation(key, stored)).to.equal('saved');
+    // The worker starts first (an element holds it): what is measured is opening the conversation, not starting the worker.
+    await mount({ model: 'MyCoder' });
+    await workerRunning();
+    const box = document.createElement('div');
+    box.style.cssText = 'height:600px;width:800px';
+    document.body.append(box);
+    const writes: ChatMessage[] = [];
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (this: Storage, name: string, value: string) {
+      if (name.startsWith(`${key}#`)) writes.push(JSON.parse(value) as ChatMessage);
+      setItem.call(this, name, value);
+    };
+    const longTasks: PerformanceEntry[] = [];
+    const observer = new PerformanceObserver(list => longTasks.push(...list.getEntries()));
+    observer.observe({ type: 'longtask' });
+    try {
+      // Messages entering the log per mutation batch (one per task at most): the log grows in batches, never all at once.
+      const placedPerBatch: number[] = [];
+      const placement = new MutationObserver(records => {
+        placedPerBatch.push(records.reduce((n, r) => n + [...r.addedNodes].filter(x => x instanceof HTMLElement && x.matches('[part~="message"]')).length, 0));
+      });
+      const el = document.createElement('vllm-chat');
+      el.setAttribute('model', 'MyCoder');
+      el.style.cssText = 'display:block;height:100%';
+      box.append(el);
+      await el.updateComplete;
+      const log = el.shadowRoot!.querySelector<HTMLElement>('.log')!;
+      placement.observe(log, { childList: true });
+      el.setAttribute('storage-key', key);
+      const replies = () => parts(el, 'assistant');
+      // The newest reply is rendered first.
+      await waitFor(() => replies().at(-1)?.querySelector('[part~="code-block"], p')?.textContent, 'the newest reply rendered', 60_000);
+      // One pointer per reply and frame: reading the conversation's text every frame would itself be a long task.
+      // Older messages are placed above, a batch per frame, and rendered after.
+      await waitFor(() => replies().length === PAIRS, 'every reply placed', 60_000);
+      const bodies = replies().map(r => r.querySelector('.content')!);
+      await waitFor(() => bodies.every(b => b.firstChild), 'every reply rendered', 120_000);
+      // A frame after the last body, so its layout and paint are counted too.
+      await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+      longTasks.push(...observer.takeRecords());
+      observer.disconnect();
+      placement.disconnect();
+      const opening = longTasks.map(t => Math.round(t.duration));
+      expect(placedPerBatch.reduce((a, b) => a + b, 0), 'messages placed').to.equal(2 * PAIRS);
+      expect(Math.max(...placedPerBatch), 'most messages placed in one task').to.be.at.most(RESTORE_FIRST + RESTORE_BATCH);
+
+      // Every message's text is in the DOM (find-in-page and copy reach it, skipped or not).
+      expect(el.messages).to.have.length(2 * PAIRS);
+      const all = parts(el, 'message');
+      expect(all).to.have.length(2 * PAIRS);
+      all.forEach((m, i) => expect(m.textContent, `message ${i}`).to.contain(i % 2 ? marker((i - 1) / 2) : `question-${i / 2}:`));
+      const range = document.createRange();
+      range.selectNodeContents(log);
+      const selected = range.toString();
+      expect(selected).to.contain('question-0:').and.contain(marker(0)).and.contain(marker(PAIRS - 1));
+      // Finished messages off screen skip layout and paint.
+      expect(getComputedStyle(all[0]!).contentVisibility).to.equal('auto');
+
+      // The view is at the bottom: the last message is in view.
+      const last = all.at(-1)!.getBoundingClientRect();
+      const port = log.getBoundingClientRect();
+      expect(last.bottom, 'the last message ends in view').to.be.at.most(port.bottom + 1);
+      expect(last.bottom, 'the last message ends in view').to.be.above(port.top);
+
+      // Off-screen code is kept as text: the oldest replies' code groups hold no token spans.
+      const firstCode = all[1]!.querySelector('.code-group');
+      await waitFor(() => firstCode?.childElementCount === 0, 'far off-screen code collapsed', 5_000);
+      expect(firstCode?.textContent).to.contain('export function step0');
+
+      // A new reply streams into it, and only the new messages are written.
+      writes.length = 0;
+      const sending = el.send('[mock rate=200 lines=20 lang=ts]');
+      expect(writes, 'records written before the request could go out').to.have.length(0);
+      const reply = await sending;
+      expect(reply.status).to.equal('done');
+      expect(parts(el, 'message')).to.have.length(2 * PAIRS + 2);
+      expect(parts(el, 'assistant').at(-1)!.querySelector('[part~="code-block"]')?.textContent?.trim().split('\n')).to.have.length(20);
+      // Each record written is the new question or the new reply as far as it had grown: no stored message is written again.
+      const prompt = el.messages.at(-2)!.content;
+      for (const m of writes) {
+        expect(m.role === 'user' ? m.content === prompt : reply.content.startsWith(m.content), `a record of "${m.content.slice(0, 40)}"`).to.equal(true);
+      }
+      expect(writes.filter(m => m.role === 'user'), 'the question, written once').to.have.length(1);
+      expect(opening, 'long tasks while the conversation opened').to.deep.equal([]);
+    } finally {
+      observer.disconnect();
+      Storage.prototype.setItem = setItem;
+      unmountAll();
+      box.remove();
+      removeAll(key);
+    }
+  });
+});
