@@ -108,7 +108,9 @@ describe('embedding from another origin', () => {
     expect(blocked.messages?.[0]?.status, blocked.messages?.[0]?.error).to.equal('done');
     expect(blocked.messages?.[0]?.content).to.contain('image, image/png, 70 bytes');
     expect(blocked.views?.[0]?.thumbnail).to.deep.equal(['blob:', 0]);
-    expect(blocked.violations.filter(v => v.startsWith('img-src'))).to.have.length(1);
+    // Only the thumbnail was refused (Chromium may report one refused image more than once).
+    expect(blocked.violations).to.not.be.empty;
+    for (const violation of blocked.violations) expect(violation).to.match(/^img-src blob/);
 
     const allowed = await loadEmbedPage({ attach: '1', prompt }, `${trustedTypesCsp}; img-src 'self' blob:`);
     expect(allowed.messages?.[0]?.content).to.contain('image, image/png, 70 bytes');

@@ -9,11 +9,14 @@
  *
  * A finished message off screen is itself skipped (`content-visibility:
  * auto`, vllm-chat.styles.ts), and an IntersectionObserver reports nothing
- * for targets inside a skipped subtree: the message's own skip decides then.
- * When the browser skips a message (`contentvisibilityautostatechange`), its
- * groups collapse: nothing of it is painted. When it comes near again its
- * groups are observed anew, and the observer's first report for each gives
- * the near ones their markup before they are seen.
+ * for targets inside a skipped subtree: the message itself (which is not
+ * inside one) is observed with the same margin, and when it is far its
+ * groups collapse. Only far: the browser skips a message just outside the
+ * viewport too, and collapsing those would re-colour code at every scroll.
+ * When the browser shows a skipped message again
+ * (`contentvisibilityautostatechange`), its groups are observed anew, and the
+ * observer's first report for each gives the near ones their markup before
+ * they are seen.
  *
  * Only groups of finished replies are watched: a streaming block's last
  * group is still growing under `applyPatch`. The markup kept for a group was
@@ -55,7 +58,11 @@ export function expandGroup(group: Element): boolean {
 export class CodeCollapser {
   #root: Element | undefined;
   #observer: IntersectionObserver | undefined;
+  /** Observes the messages (skippers) themselves: their groups get no report while skipped. */
+  #messages: IntersectionObserver | undefined;
   #watched = new Set<Element>();
+  /** The skippers observed, so that a new root observes them too. */
+  #skipperSet = new Set<Element>();
   /** Message elements whose skip events this collapser listens to. */
   #skippers = new WeakSet<Element>();
 
@@ -63,9 +70,12 @@ export class CodeCollapser {
   observe(root: Element): void {
     if (root === this.#root) return;
     this.#observer?.disconnect();
+    this.#messages?.disconnect();
     this.#root = root;
     this.#observer = new IntersectionObserver(entries => this.#onChange(entries), { root, rootMargin: MARGIN });
+    this.#messages = new IntersectionObserver(entries => this.#onMessage(entries), { root, rootMargin: MARGIN });
     for (const group of this.#watched) this.#observer.observe(group);
+    for (const skipper of this.#skipperSet) this.#messages.observe(skipper);
   }
 
   /**
@@ -73,7 +83,7 @@ export class CodeCollapser {
    * code was re-coloured); `skipper`, when given, is the ancestor whose
    * `content-visibility: auto` may skip the section. `restored`: the section
    * was filled while it may have been skipped or not yet placed (a stored
-   * conversation); its groups collapse now if so. (A reply that just
+   * conversation); the message's next observation decides. (A reply that just
    * finished streaming was on screen: whether the browser skips it is only
    * decided in a later frame.)
    */
@@ -86,10 +96,14 @@ export class CodeCollapser {
     if (!skipper) return;
     if (!this.#skippers.has(skipper)) {
       this.#skippers.add(skipper);
+      this.#skipperSet.add(skipper);
       skipper.addEventListener('contentvisibilityautostatechange', this.#onSkip);
+      this.#messages?.observe(skipper);
+    } else if (restored && groups.length) {
+      // Filled while it may have been skipped: a fresh observation of the message reports whether it is far.
+      this.#messages?.unobserve(skipper);
+      this.#messages?.observe(skipper);
     }
-    // Rendered while skipped (a restored message far from the viewport): no observer report will come.
-    if (restored && groups.length && !section.checkVisibility({ contentVisibilityAuto: true })) for (const group of groups) collapseGroup(group);
   }
 
   /** Stops watching groups that left the document (cleared, re-coloured) and expands nothing. */
@@ -99,27 +113,44 @@ export class CodeCollapser {
       this.#watched.delete(group);
       this.#observer?.unobserve(group);
     }
+    for (const skipper of this.#skipperSet) {
+      if (skipper.isConnected) continue;
+      this.#skipperSet.delete(skipper);
+      this.#messages?.unobserve(skipper);
+    }
   }
 
   readonly #onSkip = (event: Event): void => {
     // The event bubbles: a code group (itself content-visibility: auto) being skipped is not its message.
     if (event.target !== event.currentTarget) return;
     const skipper = event.currentTarget as Element;
-    const skipped = (event as ContentVisibilityAutoStateChangeEvent).skipped;
+    if (!(event as ContentVisibilityAutoStateChangeEvent).skipped) this.#reobserve(skipper);
+  };
+
+  /** A fresh observation of `skipper`'s groups reports their state now: near ones expand, far ones stay text. */
+  #reobserve(skipper: Element): void {
     for (const group of skipper.querySelectorAll('.code-group')) {
       if (!this.#watched.has(group)) continue;
-      if (skipped) collapseGroup(group);
-      else {
-        // A fresh observation reports the group's state now: near ones expand, far ones stay text.
-        this.#observer?.unobserve(group);
-        this.#observer?.observe(group);
+      this.#observer?.unobserve(group);
+      this.#observer?.observe(group);
+    }
+  }
+
+  #onMessage(entries: IntersectionObserverEntry[]): void {
+    for (const entry of entries) {
+      const skipper = entry.target;
+      if (entry.isIntersecting) this.#reobserve(skipper);
+      else if (skipper.isConnected && (entry.rootBounds?.height ?? 0) > 0) {
+        for (const group of skipper.querySelectorAll('.code-group')) if (this.#watched.has(group)) collapseGroup(group);
       }
     }
-  };
+  }
 
   disconnect(): void {
     this.#observer?.disconnect();
     this.#observer = undefined;
+    this.#messages?.disconnect();
+    this.#messages = undefined;
     this.#root = undefined;
   }
 
