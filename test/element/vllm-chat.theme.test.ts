@@ -104,6 +104,12 @@ describe('<vllm-chat> theme', function () {
     const code = /```python\n([\s\S]*?)\n```/.exec(message.content)![1]!;
     expect(pre.textContent).to.equal(code);
     await expectShikiColours(pre, code, 'python', 'github-light');
-    await expectShikiColours(pres()[0]!, first, 'python', 'github-light');
+    // The block above is off screen by now, and far off-screen code is kept as its text
+    // (code-collapser.ts): brought into view, it shows its lines again, in the new theme.
+    const above = pres()[0]!;
+    expect(above.textContent).to.equal(first);
+    above.scrollIntoView({ block: 'center' });
+    await waitFor(() => above.querySelectorAll('.line').length > 0, 'the lines of the block above, back in view', 10_000);
+    await expectShikiColours(above, first, 'python', 'github-light');
   });
 });

@@ -107,6 +107,35 @@ describe('Progressive colour: code shows plain at once and is coloured in place'
     once.remove();
   });
 
+  it('ends like a one-shot render in the new theme when the theme changes while colour is behind', async () => {
+    const light = { ...renderOptions, theme: 'github-light' };
+    const code = Array.from({ length: 200 }, (_, i) => `const v${i} = f(${i}, "s${i}"); // ${i}`).join('\n');
+    const head = code.split('\n').slice(0, 120).join('\n');
+    const rest = code.split('\n').slice(120).join('\n');
+    const renderer = new MessageRenderer(renderOptions);
+    await renderer.prepare('TypeScript');
+    renderer.feed('content', '```ts\n' + head + '\nconst partial = ');
+    const patches = [await renderer.take(PAST)];
+    // One batch coloured: most lines are still plain when the theme changes.
+    patches.push(await renderer.take(PAST));
+    expect(patches.at(-1)!.more, 'colour still behind').to.equal(true);
+    expect(opsOf(patches).some(op => op.type === 'code-colour')).to.equal(true);
+    renderer.setTheme(light.theme);
+    renderer.feed('content', '1;\n' + rest + '\n```\n\nAfter.\n');
+    const switched = await renderer.take(PAST);
+    patches.push(switched);
+    expect((switched.content ?? []).some(op => op.type === 'code-recolour'), 'the open block coloured again').to.equal(true);
+    renderer.end();
+    patches.push(...(await drain(renderer, PAST)));
+    const section = applyAll(patches);
+    const once = applyAll([await renderOnce('```ts\n' + head + '\nconst partial = 1;\n' + rest + '\n```\n\nAfter.\n', light)]);
+    expect(section.innerHTML).to.equal(once.innerHTML);
+    const all = head + '\nconst partial = 1;\n' + rest;
+    await expectShikiColours(section.querySelector('pre')!, all, 'ts', light.theme);
+    section.remove();
+    once.remove();
+  });
+
   it('does not hold prose after a code block behind its colour', async () => {
     const code = Array.from({ length: 200 }, (_, i) => `x_${i} = [${i}] * ${i}  # n`).join('\n');
     const renderer = new MessageRenderer(renderOptions);
