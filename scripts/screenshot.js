@@ -1,7 +1,9 @@
 // `npm run screenshots`: the demo page (index.html) on the production bundle,
 // answered by the embedded vLLM-compatible server, with the rich
 // `[mock answer=mixed]` reply in light and dark; writes
-// docs/images/mixed-light.png and docs/images/mixed-dark.png.
+// docs/images/mixed-light.png and docs/images/mixed-dark.png. Then a
+// conversation with an attached image and file, a tool call answered by the
+// page, and a regenerated reply (`2 / 2`): docs/images/conversation.png.
 //
 // One origin on 127.0.0.1 (a free port): `/` is index.html with its module
 // script pointed at dist/vllm-chat.js (built first when missing or older than
@@ -87,7 +89,55 @@ try {
     console.log(`${path}: theme ${theme}, ${diagram ? 'diagram rendered' : 'no diagram part (the mermaid block is code)'}`);
     await page.close();
   }
+  await conversationShot();
 } finally {
   await browser.close();
   server.close();
+}
+
+/** Attachments, a tool call and its result, and two versions of a reply, in the light scheme. */
+async function conversationShot() {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1150 }, deviceScaleFactor: 1, colorScheme: 'light' });
+  await page.goto(`${base}?scheme=light`);
+  await page.waitForFunction(() => customElements.get('vllm-chat'));
+  await page.evaluate(async () => {
+    const chat = /** @type {any} */ (document.querySelector('vllm-chat'));
+    chat.clear();
+    // A drawn PNG and a small Python file, as a reader would attach them.
+    const canvas = document.createElement('canvas');
+    canvas.width = 240;
+    canvas.height = 150;
+    const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+    const fill = g.createLinearGradient(0, 0, 240, 150);
+    fill.addColorStop(0, '#4f8ef7');
+    fill.addColorStop(1, '#9b5de5');
+    g.fillStyle = fill;
+    g.fillRect(0, 0, 240, 150);
+    g.fillStyle = '#fff';
+    g.font = 'bold 28px sans-serif';
+    g.fillText('GPU 0 · 1', 40, 85);
+    const png = await new Promise(resolve => canvas.toBlob(resolve, 'image/png'));
+    const files = [new File([png], 'cluster.png', { type: 'image/png' }), new File(['def add(a, b):\n    return a + b\n'], 'add.py', { type: 'text/x-python' })];
+    const first = await chat.send('这两个文件是什么？ [mock describe=1]', { attachments: files });
+    if (first.status !== 'done') throw new Error(`The reply ended ${first.status}`);
+    chat.tools = [
+      {
+        type: 'function',
+        function: { name: 'calculate', description: 'Evaluates an arithmetic expression', parameters: { type: 'object', properties: { expression: { type: 'string' } }, required: ['expression'] } },
+      },
+    ];
+    const answered = new Promise(resolve => chat.addEventListener('vllm-chat-done', e => e.detail.message.role === 'assistant' && !e.detail.message.toolCalls && resolve(undefined)));
+    chat.addEventListener('vllm-chat-tool-call', e => {
+      for (const call of e.detail.calls) chat.addToolResult(call.id, '42');
+    });
+    await chat.send('6 乘以 7 是多少？ [mock tool=calculate]');
+    await answered;
+    await chat.regenerate();
+  });
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForTimeout(300);
+  const path = join(outDir, 'conversation.png');
+  await page.screenshot({ path });
+  console.log(`${path}: attachments, a tool call, two versions of a reply`);
+  await page.close();
 }

@@ -160,6 +160,8 @@ export const vllmChatStyles = css`
   .message .attachments {
     display: flex;
     flex-wrap: wrap;
+    /* A file's name chip keeps its own height beside a tall thumbnail. */
+    align-items: flex-start;
     gap: calc(var(--_space) / 2);
     margin-top: calc(var(--_space) / 2);
   }
