@@ -43,16 +43,17 @@ export interface MessageActions {
 }
 
 export class MessageView {
-  readonly root: HTMLElement;
+  /** Made on first use (`root`): a restored conversation makes its views at once and their DOM as each is placed or rendered. */
+  #root: HTMLElement | undefined;
   /** The answer (assistant) or the text (user). */
-  #content: HTMLElement;
+  #content!: HTMLElement;
   /** Content arrived: the reasoning collapsed once and is left as the reader sets it. */
   #answerStarted = false;
   #reasoning: HTMLDetailsElement | undefined;
   #reasoningBody: HTMLElement | undefined;
   #reasoningSummary: HTMLElement | undefined;
-  #author: HTMLElement;
-  #stats: HTMLElement;
+  #author!: HTMLElement;
+  #stats!: HTMLElement;
   #error: HTMLElement | undefined;
   #attachments: HTMLElement | undefined;
   #buttons: { button: HTMLButtonElement; label: keyof VllmChatStrings }[] = [];
@@ -65,7 +66,7 @@ export class MessageView {
   #toolCallBox: HTMLElement | undefined;
   /** The version switcher, made the first time the message has several versions. */
   #branches: BranchNav | undefined;
-  #bar: HTMLElement;
+  #bar!: HTMLElement;
   #actions: MessageActions;
 
   constructor(
@@ -73,14 +74,25 @@ export class MessageView {
     private strings: VllmChatStrings,
     actions: MessageActions,
   ) {
+    this.#actions = actions;
+  }
+
+  /** The message's `article`, built the first time it is asked for. */
+  get root(): HTMLElement {
+    return this.#root ?? this.#build();
+  }
+
+  #build(): HTMLElement {
     const doc = document;
+    const { message, strings } = this;
+    const actions = this.#actions;
     const role = message.role;
-    this.root = doc.createElement('article');
-    this.root.setAttribute('part', `message ${role}`);
-    this.root.className = `message ${role}`;
+    const root = (this.#root = doc.createElement('article'));
+    root.setAttribute('part', `message ${role}`);
+    root.className = `message ${role}`;
     this.#author = doc.createElement('h3');
     this.#author.className = 'author visually-hidden';
-    this.root.append(this.#author);
+    root.append(this.#author);
     this.#content = doc.createElement('div');
     this.#content.className = role === 'assistant' ? 'content markdown' : 'content text';
     if (role !== 'assistant') {
@@ -88,7 +100,7 @@ export class MessageView {
       // Whole and final: the browser's first-strong-character rule cannot flip it later.
       this.#content.dir = 'auto';
     }
-    this.root.append(this.#content);
+    root.append(this.#content);
 
     const footer = doc.createElement('div');
     footer.className = 'meta';
@@ -98,9 +110,8 @@ export class MessageView {
     const bar = doc.createElement('span');
     bar.className = 'actions';
     footer.append(this.#stats, bar);
-    this.root.append(footer);
+    root.append(footer);
     this.#bar = bar;
-    this.#actions = actions;
 
     const add = (label: keyof VllmChatStrings, className: string, run: (b: HTMLButtonElement) => void) => {
       const button = doc.createElement('button');
@@ -119,6 +130,7 @@ export class MessageView {
     }
     this.relabel(strings);
     this.#setStatus(message.status);
+    return root;
   }
 
   /**
@@ -127,6 +139,7 @@ export class MessageView {
    * the end when the patch carries one. O(patch).
    */
   applyPatch(patch: Patch): void {
+    void this.root;
     if (patch.styles?.length) addTokenStyles(patch.styles);
     if (patch.reasoning?.length) applyPatch(this.#reasoningSection(), patch.reasoning);
     if (patch.content?.length) {
@@ -161,6 +174,7 @@ export class MessageView {
 
   /** Ends the message: status, finish reason, usage and error, into the message and on screen. */
   finish(end: StreamEnd): void {
+    void this.root;
     const message = this.message;
     message.status = end.status;
     if (end.finishReason !== undefined) message.finishReason = end.finishReason;
@@ -203,6 +217,7 @@ export class MessageView {
    * to whole code groups and undone before they are seen.
    */
   watchCode(collapser: { watch(section: Element, skipper?: Element, restored?: boolean): void }, restored = false): void {
+    void this.root;
     collapser.watch(this.#content, this.root, restored);
   }
 
@@ -211,6 +226,8 @@ export class MessageView {
    * frame. False when `current()` turned false on the way (a newer theme).
    */
   async recolour(highlight: HighlightBlock, current: () => boolean): Promise<boolean> {
+    // Not built yet: nothing is coloured, its body is rendered in the new theme when it is.
+    if (!this.#root) return true;
     const done = await recolourCode(this.root, highlight, current);
     // Diagrams follow the code's theme from dark to light and back.
     if (done) this.diagramsDrawn = this.diagramsDrawn.then(() => redrawDiagrams(this.#content, () => this.strings));
@@ -219,6 +236,7 @@ export class MessageView {
 
   /** Shows a user message's files (view/attachment-list.ts) between its text and its actions, replacing any shown. */
   showAttachments(list: HTMLElement): void {
+    void this.root;
     this.#attachments?.remove();
     this.#attachments = list;
     this.#content.after(list);
@@ -236,6 +254,7 @@ export class MessageView {
    */
   showVersions(index: number, count: number, busy: boolean): void {
     if (count < 2 && !this.#branches) return;
+    void this.root;
     if (!this.#branches) {
       this.#branches = new BranchNav(this.strings, (delta, button) => this.#actions.switchVersion(this, delta, button));
       this.#bar.before(this.#branches.root);
@@ -246,6 +265,8 @@ export class MessageView {
   /** Re-reads every visible word from `strings` (the language changed). */
   relabel(strings: VllmChatStrings): void {
     this.strings = strings;
+    // Not built yet: it is labelled from `strings` when it is.
+    if (!this.#root) return;
     this.#branches?.relabel(strings);
     const role = this.message.role;
     this.#author.textContent = role === 'user' ? strings.user : role === 'tool' ? strings.tool : strings.assistant;
