@@ -127,6 +127,20 @@ export const vllmChatStyles = css`
   .message {
     max-width: 100%;
     min-width: 0;
+    /*
+     * The log is a column flexbox taller in content than its box: items may
+     * shrink down to their automatic minimum height. A skipped message (below)
+     * is size-contained and its minimum is not its remembered height, so it
+     * would shrink, even to nothing, and grow back when laid out again: the
+     * scroll height would jump under the reader and clamp a view at the bottom.
+     */
+    flex-shrink: 0;
+    /*
+     * Also while it streams, so the browser remembers the reply's laid-out
+     * height before it first may skip it: it is judged off screen or not only
+     * after the frame in which it finished was laid out once as skipped.
+     */
+    contain-intrinsic-block-size: auto 8em;
   }
   /*
    * A finished message off screen skips style, layout and paint: a long
@@ -138,7 +152,6 @@ export const vllmChatStyles = css`
    */
   .message:not([data-status='streaming']) {
     content-visibility: auto;
-    contain-intrinsic-block-size: auto 8em;
   }
   .message.user {
     contain-intrinsic-block-size: auto 4em;
