@@ -56,6 +56,25 @@ export function workerChunk() {
   return existsSync(distDir) ? find('') : undefined;
 }
 
+/**
+ * Where the worker's grammars and themes are in dist/ (`WorkerAssets` of
+ * src/shared/protocol.ts, relative to dist/): the page module tells its
+ * worker the same (scripts/worker-assets.js names them
+ * `chunks/lang-<name>-<hash>.js` and `chunks/theme-<name>-<hash>.js`).
+ * @returns {{ grammars: Record<string, string>, themes: Record<string, string> }}
+ */
+export function workerAssetFiles() {
+  /** @type {{ grammars: Record<string, string>, themes: Record<string, string> }} */
+  const assets = { grammars: {}, themes: {} };
+  const dir = join(distDir, 'chunks');
+  if (!existsSync(dir)) return assets;
+  for (const name of readdirSync(dir)) {
+    const match = /^(lang|theme)-(.+)-[\w-]{8}\.js$/.exec(name);
+    if (match) (match[1] === 'lang' ? assets.grammars : assets.themes)[match[2] ?? ''] = `chunks/${name}`;
+  }
+  return assets;
+}
+
 /** Bundles the contender pages (baselines with their npm libraries) unless they are current. */
 export async function buildPages() {
   const sources = Math.max(newest(join(benchDir, 'pages')), newest(join(benchDir, 'baselines')));

@@ -46,6 +46,7 @@ const sleep = (/** @type {number} */ ms) => new Promise(resolve => setTimeout(re
  * @param {string} ctx.model
  * @param {string} [ctx.bundle]  origin of the production bundle
  * @param {string} [ctx.worker]  URL of its worker chunk
+ * @param {{ grammars: Record<string, string>, themes: Record<string, string> }} [ctx.assets]  URLs of its grammars and themes
  * @param {string} [ctx.trace]  path of a Chrome trace of the timed run
  * @returns {Promise<Record<string, unknown>>}
  */
@@ -67,7 +68,7 @@ export async function measureRun(ctx) {
     await page.waitForFunction(() => 'bench' in window, undefined, { timeout: 30_000 });
     await page.evaluate(
       config => /** @type {any} */ (window).bench.setup(config),
-      { endpoint: ctx.endpoint, model: ctx.model, bundle: ctx.bundle, worker: ctx.worker },
+      { endpoint: ctx.endpoint, model: ctx.model, bundle: ctx.bundle, worker: ctx.worker, assets: ctx.assets },
     );
     const prompt = promptOf(workload);
     const tracked = workload.tokens ? codeTokenEnds(expected, contender.textModel) : undefined;

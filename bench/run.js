@@ -58,7 +58,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../test/support/chromium.js';
 import { startApiProcess } from './api-process.js';
-import { buildPages, distDir, ensureBundle, pagesDir, workerChunk } from './build.js';
+import { buildPages, distDir, ensureBundle, pagesDir, workerAssetFiles, workerChunk } from './build.js';
 import { fetchExpected } from './expected.js';
 import { measureRun } from './measure-run.js';
 import { blockingSummary, markdownTables } from './report.js';
@@ -98,6 +98,7 @@ const started = Date.now();
 const bundleProblem = contenders.some(c => c.name === 'vllm-chat') || scenarios.length ? ensureBundle() : null;
 await buildPages();
 const worker = workerChunk();
+const assetFiles = workerAssetFiles();
 
 // Big enough for a 40,000-line reply (the default 32,768 would cut it with "length").
 const api = await startApiProcess({ model: MODEL, maxModelLen: 2_000_000 });
@@ -130,6 +131,10 @@ try {
               model: MODEL,
               bundle: bundle.url,
               worker: worker ? `${bundle.url}/${worker}` : undefined,
+              assets: {
+                grammars: Object.fromEntries(Object.entries(assetFiles.grammars).map(([k, v]) => [k, `${bundle.url}/${v}`])),
+                themes: Object.fromEntries(Object.entries(assetFiles.themes).map(([k, v]) => [k, `${bundle.url}/${v}`])),
+              },
               trace: traceDir ? join(traceDir, `${workload.name}-${contender.name}.json`) : undefined,
             });
       const row = { workload: workload.name, contender: contender.name, lines: workload.lines, tokens: expected.tokens.length, figures };

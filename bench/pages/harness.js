@@ -8,7 +8,7 @@
 /**
  * What a contender page provides.
  * @typedef {object} Contender
- * @property {(config: { endpoint: string, model: string, bundle?: string, worker?: string }) => Promise<void>} setup  loads everything; not timed
+ * @property {(config: { endpoint: string, model: string, bundle?: string, worker?: string, assets?: unknown }) => Promise<void>} setup  loads everything; not timed
  * @property {(prompt: string) => void} start  sends the prompt (the timed run begins just before this call)
  * @property {() => void} stop  ends the reply in progress, if the contender can
  * @property {() => Element | null} codeRoot  the element whose text is the reply's code block
@@ -136,7 +136,7 @@ export function installHarness(contender) {
 
   const bench = {
     ready: false,
-    /** @param {{ endpoint: string, model: string, bundle?: string, worker?: string }} config */
+    /** @param {{ endpoint: string, model: string, bundle?: string, worker?: string, assets?: unknown }} config */
     async setup(config) {
       await contender.setup(config);
       bench.ready = true;

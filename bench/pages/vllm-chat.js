@@ -8,6 +8,9 @@ import { deepLast, findCached } from './find-cached.js';
 let chat;
 /** @type {string | undefined} */
 let workerUrl;
+/** Where the worker's grammars and themes are (`WorkerAssets`), as the page module tells its own worker. */
+/** @type {unknown} */
+let workerAssets;
 
 const message = findCached(() => deepLast(chat, '[part~="assistant"]'));
 const code = findCached(() => {
@@ -25,8 +28,17 @@ function startWorker() {
   const source = `import ${JSON.stringify(workerUrl)};`;
   const blob = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   const worker = new Worker(blob, { type: 'module' });
-  /** @type {Comlink.Remote<{ render(m: { content: string }, o: unknown): Promise<unknown> }>} */
-  const api = Comlink.wrap(worker);
+  /** @type {Comlink.Remote<{ useAssets(a: unknown): Promise<void>, render(m: { content: string }, o: unknown): Promise<unknown> }>} */
+  const remote = Comlink.wrap(worker);
+  // Every call waits for the worker to know its files, as the element's handshake does.
+  const ready = remote.useAssets(workerAssets ?? {});
+  const api = {
+    /** @param {{ content: string }} m @param {unknown} o */
+    render: async (m, o) => {
+      await ready;
+      return remote.render(m, o);
+    },
+  };
   return {
     api,
     stop() {
@@ -54,7 +66,7 @@ const sortedMiddle = (/** @type {number[]} */ values) => [...values].sort((a, b)
 
 installHarness({
   textModel: 'code',
-  async setup({ endpoint, model, bundle, worker }) {
+  async setup({ endpoint, model, bundle, worker, assets }) {
     await import(/* @vite-ignore */ `${bundle}/vllm-chat.js`);
     await customElements.whenDefined('vllm-chat');
     chat = /** @type {typeof chat} */ (document.createElement('vllm-chat'));
@@ -64,6 +76,7 @@ installHarness({
     /** @type {HTMLElement} */ (document.getElementById('app')).append(chat);
     await chat.updateComplete;
     workerUrl = worker;
+    workerAssets = assets;
   },
   start(prompt) {
     // send() never rejects for a server failure; a rejection here is a bug the run would show as a timeout.
