@@ -131,6 +131,13 @@ const apps = [
 ];
 
 /**
+ * The grammars the worker loads when the page is first idle (src/worker/render/warm-up.ts
+ * `WARM_LANGUAGES`: ts, js, python, bash, json, by their Shiki names); any other grammar or theme
+ * is fetched only when a reply uses it.
+ */
+const WARM_GRAMMARS = ['typescript', 'javascript', 'shellscript', 'json'];
+
+/**
  * What each served path holds of the package's worker files. They are
  * assets to every bundler, copied under a name of the bundler's choosing (and
  * re-minified by webpack), so they are told apart by what survives that: the
@@ -138,13 +145,6 @@ const apps = [
  * @param {string} servedDir @param {string[]} paths
  * @returns {string[]}
  */
-/**
- * The grammars the worker loads when the page is first idle (src/worker/render/warm-up.ts
- * `WARM_LANGUAGES`: ts, js, python, bash, json, by their Shiki names); any other grammar or theme
- * is fetched only when a reply uses it.
- */
-const WARM_GRAMMARS = ['typescript', 'javascript', 'shellscript', 'json'];
-
 function packageFilesServed(servedDir, paths) {
   /** @param {string} name */
   const named = name => new RegExp(`JSON\\.parse\\(.*\\\\?"name\\\\?":\\\\?"${name}\\\\?"`);
