@@ -107,3 +107,28 @@ export function catchFallbackCopy(): { text: Promise<string>; restore(): void } 
     },
   };
 }
+
+/**
+ * Runs `act` with downloads caught: each Blob given a `blob:` URL and each
+ * anchor click (name and URL) is recorded instead of saving a file.
+ */
+export function catchDownloads(act: () => void): { made: Blob[]; clicked: { name: string; href: string }[] } {
+  const made: Blob[] = [];
+  const clicked: { name: string; href: string }[] = [];
+  const create = URL.createObjectURL;
+  const click = HTMLAnchorElement.prototype.click;
+  URL.createObjectURL = (blob: Blob | MediaSource) => {
+    made.push(blob as Blob);
+    return create.call(URL, blob);
+  };
+  HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+    clicked.push({ name: this.download, href: this.href });
+  };
+  try {
+    act();
+  } finally {
+    URL.createObjectURL = create;
+    HTMLAnchorElement.prototype.click = click;
+  }
+  return { made, clicked };
+}

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { sendKeys } from '@web/test-runner-commands';
-import { catchFallbackCopy, mount, part, parts, unmountAll, waitFor } from './chat-fixture.js';
+import { catchDownloads, catchFallbackCopy, mount, part, parts, unmountAll, waitFor } from './chat-fixture.js';
 import type { VllmChat } from '../../src/element/vllm-chat.js';
 import { expectShikiColours } from '../support/code-colours.js';
 
@@ -69,23 +69,9 @@ describe('<vllm-chat> code blocks', function () {
   it('downloads the code as a file named with the language extension, .txt when unknown', async () => {
     const el = await mount({ model: 'MyCoder' });
     await echo(el, `\`\`\`python\n${python}\n\`\`\`\n\n\`\`\`nosuchlang\n<b>x</b> & y\n\`\`\``);
-    const made: Blob[] = [];
-    const clicked: { name: string; href: string }[] = [];
-    const create = URL.createObjectURL;
-    const click = HTMLAnchorElement.prototype.click;
-    URL.createObjectURL = (blob: Blob | MediaSource) => {
-      made.push(blob as Blob);
-      return create.call(URL, blob);
-    };
-    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
-      clicked.push({ name: this.download, href: this.href });
-    };
-    try {
+    const { made, clicked } = catchDownloads(() => {
       for (const button of parts(el, 'download-button')) button.click();
-    } finally {
-      URL.createObjectURL = create;
-      HTMLAnchorElement.prototype.click = click;
-    }
+    });
     expect(clicked.map(c => c.name)).to.deep.equal(['code.py', 'code.txt']);
     expect(clicked.every(c => c.href.startsWith('blob:'))).to.equal(true);
     expect(await Promise.all(made.map(b => b.text()))).to.deep.equal([python, '<b>x</b> & y']);

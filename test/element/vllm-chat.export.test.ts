@@ -3,7 +3,7 @@ import type { ChatMessage } from '../../src/shared/chat-message.js';
 import { conversationMarkdown } from '../../src/element/conversation-markdown.js';
 import { loadConversation } from '../../src/element/conversation-store.js';
 import { markupViolations } from '../support/allowed-markup.js';
-import { mount, part, parts, unmountAll, waitFor } from './chat-fixture.js';
+import { catchDownloads, mount, part, parts, unmountAll, waitFor } from './chat-fixture.js';
 
 /** Every key under `key` (its index, its records) with its value. */
 function stored(key: string): Record<string, string> {
@@ -191,26 +191,10 @@ describe('<vllm-chat> export and import', () => {
     expect((part(el, 'export-button') as HTMLButtonElement).disabled, 'nothing to export yet').to.equal(true);
     await el.send('[mock rate=0 echo=1] save ```this```');
     await el.updateComplete;
-    const made: Blob[] = [];
-    const clicked: { name: string; href: string }[] = [];
-    const create = URL.createObjectURL;
-    const click = HTMLAnchorElement.prototype.click;
-    URL.createObjectURL = (blob: Blob | MediaSource) => {
-      made.push(blob as Blob);
-      return create.call(URL, blob);
-    };
-    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
-      clicked.push({ name: this.download, href: this.href });
-    };
-    try {
-      const button = part(el, 'export-button') as HTMLButtonElement;
-      expect(button.disabled).to.equal(false);
-      expect(button.textContent?.trim()).to.equal('Export');
-      button.click();
-    } finally {
-      URL.createObjectURL = create;
-      HTMLAnchorElement.prototype.click = click;
-    }
+    const button = part(el, 'export-button') as HTMLButtonElement;
+    expect(button.disabled).to.equal(false);
+    expect(button.textContent?.trim()).to.equal('Export');
+    const { made, clicked } = catchDownloads(() => button.click());
     expect(clicked).to.have.length(1);
     expect(clicked[0]!.name).to.match(/^conversation-\d{4}-\d{2}-\d{2}-\d{4}\.md$/);
     const today = new Date();
