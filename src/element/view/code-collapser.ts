@@ -158,7 +158,14 @@ export class CodeCollapser {
       const skipper = entry.target;
       if (entry.isIntersecting) this.#reobserve(skipper);
       else if (skipper.isConnected && (entry.rootBounds?.height ?? 0) > 0) {
-        for (const group of skipper.querySelectorAll('.code-group')) if (this.#watched.has(group)) collapseGroup(group);
+        // Its groups are no longer observed while it is far: the browser computes every observed
+        // target's intersection each frame, and a long session's far groups would make that grow
+        // with the conversation. The message coming near observes them again (`#reobserve`).
+        for (const group of skipper.querySelectorAll('.code-group')) {
+          if (!this.#watched.has(group)) continue;
+          collapseGroup(group);
+          this.#observer?.unobserve(group);
+        }
       }
     }
   }

@@ -14,6 +14,26 @@ async function longCode(): Promise<{ section: HTMLElement; code: string }> {
   return { section, code };
 }
 
+const groupsOf = (root: Element) => [...root.querySelectorAll('.code-group')];
+
+/** Every element an IntersectionObserver observes from now until `restore()`: the browser computes each one's intersection every frame. */
+function spyObserved(): { observed: Set<Element>; restore(): void } {
+  const observed = new Set<Element>();
+  const { observe, unobserve } = IntersectionObserver.prototype;
+  IntersectionObserver.prototype.observe = function (this: IntersectionObserver, target: Element) {
+    observed.add(target);
+    observe.call(this, target);
+  };
+  IntersectionObserver.prototype.unobserve = function (this: IntersectionObserver, target: Element) {
+    observed.delete(target);
+    unobserve.call(this, target);
+  };
+  return {
+    observed,
+    restore: () => Object.assign(IntersectionObserver.prototype, { observe, unobserve }),
+  };
+}
+
 const nodes = (root: Node) => {
   let n = 0;
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_ALL);
@@ -132,22 +152,29 @@ describe('CodeCollapser', () => {
     const spacer = document.createElement('div');
     spacer.style.height = '30000px';
     scroller.append(message, spacer);
+    const { observed, restore } = spyObserved();
     const collapser = new CodeCollapser();
-    collapser.observe(scroller);
-    collapser.watch(section, message);
-    await frames(4);
-    const groups = [...section.querySelectorAll('.code-group')];
-    expect(groups[0]!.querySelector('.line'), 'on screen: highlighted').to.not.equal(null);
-    // Past the end of the message: the browser skips it, and every group is text.
-    scroller.scrollTop = scroller.scrollHeight;
-    await frames(4);
+    try {
+      collapser.observe(scroller);
+      collapser.watch(section, message);
+      await frames(4);
+      expect(groupsOf(section)[0]!.querySelector('.line'), 'on screen: highlighted').to.not.equal(null);
+      expect(groupsOf(section).filter(g => observed.has(g)), 'near: its groups observed').to.have.length(12);
+      // Past the end of the message: the browser skips it, and every group is text.
+      scroller.scrollTop = scroller.scrollHeight;
+      await frames(4);
+      expect(groupsOf(section).filter(g => observed.has(g)), 'far: its groups no longer observed').to.have.length(0);
+    } finally {
+      restore();
+    }
+    const groupList = groupsOf(section);
     expect(section.checkVisibility({ contentVisibilityAuto: true }), 'its content skipped').to.equal(false);
-    expect(groups.filter(g => g.querySelector('.line')), 'groups still highlighted').to.have.length(0);
+    expect(groupList.filter(g => g.querySelector('.line')), 'groups still highlighted').to.have.length(0);
     expect(section.querySelector('pre > code')!.textContent).to.equal(code);
     // Back at the top: the groups near the viewport have their markup again.
     scroller.scrollTop = 0;
     await frames(4);
-    expect(groups[0]!.querySelector('.line'), 'back on screen: highlighted').to.not.equal(null);
+    expect(groupList[0]!.querySelector('.line'), 'back on screen: highlighted').to.not.equal(null);
     expect(section.querySelector('pre > code')!.textContent).to.equal(code);
     collapser.disconnect();
     scroller.remove();
