@@ -22,7 +22,7 @@ function within(promise, ms, fallback) {
 }
 
 /** What `--trace` records: the timeline of every thread of the page, with sampled JS. */
-const TRACE_CATEGORIES = [
+export const TRACE_CATEGORIES = [
   'devtools.timeline',
   'disabled-by-default-devtools.timeline',
   'disabled-by-default-devtools.timeline.frame',

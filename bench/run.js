@@ -47,7 +47,7 @@
 //   alone with `--only=ten`, `--only=session` or `--only=history`.
 //
 // Usage: node bench/run.js [--quick] [--out=DIR] [--only=vllm-chat,naive,ten,session,history] [--workloads=long,rate] [--trace=DIR] [--baseline=DIR]
-// `--baseline=DIR`: the history scenario also runs vllm-chat from DIR, a dist/ built from another commit.
+// `--baseline=DIR`: the session and history scenarios also run vllm-chat from DIR, a dist/ built from another commit.
 // `--trace=DIR` writes a Chrome trace of each timed run (DIR/<workload>-<contender>.json,
 // main thread and workers, JS sampled) to open in the Performance panel; tracing
 // slows the page, so its figures are not comparable with an untraced run.
@@ -143,7 +143,7 @@ try {
     }
   }
   if (bundleProblem && scenarios.length) throw new Error(`The scenarios need the bundle: ${bundleProblem}`);
-  const sctx = { browser, pagesUrl: pages.url, endpoint, apiUrl: api.url, model: MODEL, bundle: bundle.url, quick };
+  const sctx = { browser, pagesUrl: pages.url, endpoint, apiUrl: api.url, model: MODEL, bundle: bundle.url, quick, ...(traceDir ? { trace: traceDir } : {}) };
   if (scenarios.includes('ten')) {
     for (const contender of /** @type {const} */ (['vllm-chat', 'plain'])) {
       const r = await runTen(sctx, contender);
@@ -152,9 +152,21 @@ try {
     }
   }
   if (scenarios.includes('session')) {
+    /** @param {any} x @param {string} name */
+    const line = (x, name) =>
+      console.log(`session    ${name.padEnd(10)} ${x.done}/${x.replies} done, send → request first ${x.first5.requestMs.map(Math.round).join(',')} last ${x.last5.requestMs.map(Math.round).join(',')} ms, ${Math.round(x.nodesPerKB)} nodes/KB`);
+    // `--baseline=DIR`: the same session with a dist/ built from another commit first, under the same load.
+    const baselineDir = args.get('baseline');
+    const baseline = baselineDir ? await startStaticServer(baselineDir, { cors: true }) : undefined;
+    let before;
+    try {
+      if (baseline) line((before = await runSession({ ...sctx, bundle: baseline.url, trace: undefined })), 'baseline');
+    } finally {
+      await baseline?.close();
+    }
     scenarioResults.session = await runSession(sctx);
-    const x = scenarioResults.session;
-    console.log(`session    ${x.done}/${x.replies} done, send → request first ${x.first5.requestMs.map(Math.round).join(',')} last ${x.last5.requestMs.map(Math.round).join(',')} ms, ${Math.round(x.nodesPerKB)} nodes/KB`);
+    if (before) scenarioResults.session.baseline = before;
+    line(scenarioResults.session, 'vllm-chat');
   }
   if (scenarios.includes('history')) {
     // `--baseline=DIR`: a dist/ built from another commit, run first in the same run so the two compare under the same load.

@@ -13,10 +13,12 @@
 //   (both epoch ms), the synchronous part of `send()`, and `send()` to the
 //   first frame after the reply's first text. At the end: DOM nodes and JS
 //   heap (page + workers, after a forced GC) per KB of conversation text.
+import { join } from 'node:path';
 import { codeTokenEnds, fetchExpected } from './expected.js';
 import { heapUsage } from './heap-usage.js';
+import { TRACE_CATEGORIES } from './measure-run.js';
 
-/** @typedef {{ browser: import('playwright-core').Browser, pagesUrl: string, endpoint: string, apiUrl: string, model: string, bundle: string, quick: boolean }} ScenarioContext */
+/** @typedef {{ browser: import('playwright-core').Browser, pagesUrl: string, endpoint: string, apiUrl: string, model: string, bundle: string, quick: boolean, trace?: string }} ScenarioContext */
 
 /** @param {number[]} values @param {number} q */
 function quantile(values, q) {
@@ -119,7 +121,11 @@ export async function runSession(ctx) {
     const rows = [];
     for (let i = 0; i < replies; i++) {
       const prompt = `第 ${i + 1} 轮：写一段 TypeScript 代码 [mock lines=${lines} lang=ts rate=0]`;
+      // `--trace=DIR`: the second and the last reply, to compare what grew (DIR/session-<n>.json).
+      const traced = ctx.trace && (i === 1 || i === replies - 1) ? join(ctx.trace, `session-${i + 1}.json`) : undefined;
+      if (traced) await ctx.browser.startTracing(page, { path: traced, categories: TRACE_CATEGORIES });
       const r = await page.evaluate(p => /** @type {any} */ (window).session.reply(p), prompt);
+      if (traced) await ctx.browser.stopTracing();
       const record = (await serverLog(ctx.apiUrl)).find(x => x.body?.messages?.at(-1)?.content === prompt);
       rows.push({
         ...r,
@@ -177,11 +183,10 @@ export function scenarioTables(ten, session) {
       );
     }
   }
-  if (session) {
-    const s = session;
+  for (const [s, label] of session ? [...(session.baseline ? [[session.baseline, ' (baseline)']] : []), [session, '']] : []) {
     if (out.length) out.push('');
     out.push(
-      `| session: ${s.replies} replies of ${s.lines.toLocaleString('en')} lines | replies 1–5 | replies ${s.replies - 4}–${s.replies} |`,
+      `| session${label}: ${s.replies} replies of ${s.lines.toLocaleString('en')} lines | replies 1–5 | replies ${s.replies - 4}–${s.replies} |`,
       '| --- | ---: | ---: |',
       `| \`send()\` → request at the server (ms) | ${list(s.first5.requestMs)} | ${list(s.last5.requestMs)} |`,
       `| synchronous part of \`send()\` (ms) | ${s.first5.syncMs.map(f1).join(', ')} | ${s.last5.syncMs.map(f1).join(', ')} |`,

@@ -372,7 +372,10 @@ export interface NetworkReady {
 /** Chat worker → network thread: read one reply, answering on `port`. */
 export interface NetworkStart {
   type: 'start';
+  /** The request without its messages: they are in `body`. */
   request: ChatRequest;
+  /** The request's body, made by the chat worker (worker/net/request-body.ts). */
+  body: Blob;
   port: MessagePort;
 }
 

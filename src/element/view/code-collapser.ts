@@ -4,8 +4,11 @@
  * tokens, their text), and a long session holds hundreds of such groups that
  * nobody looks at. A collapsed group holds one text node with exactly the
  * same text, so the code's `textContent`, copy, selection and the browser's
- * find-in-page see the same code; it gets its colours back (the markup it
- * had, kept as a string) before it comes near the viewport.
+ * find-in-page see the same code; it gets its colours back before it comes
+ * near the viewport. What is kept meanwhile is where its spans start and end
+ * and their classes (group-runs.ts), a word per token: the markup itself, as
+ * a string, was several times the text it wraps, for every group of the
+ * session.
  *
  * A finished message off screen is itself skipped (`content-visibility:
  * auto`, vllm-chat.styles.ts), and an IntersectionObserver reports nothing
@@ -19,10 +22,13 @@
  * they are seen.
  *
  * Only groups of finished replies are watched: a streaming block's last
- * group is still growing under `applyPatch`. The markup kept for a group was
- * serialized from nodes that the worker's safe markup built, and goes back
- * through `insertHtml`, the one way markup enters the DOM.
+ * group is still growing under `applyPatch`. A group is rebuilt from its own
+ * text and the classes the worker's safe markup gave it, as elements and
+ * text nodes; one of another shape keeps its markup, serialized from nodes
+ * that the worker's safe markup built, which goes back through `insertHtml`,
+ * the one way markup enters the DOM.
  */
+import { groupRuns, rebuildGroup } from './group-runs.js';
 import { insertHtml } from './insert-html.js';
 
 /**
@@ -33,26 +39,37 @@ import { insertHtml } from './insert-html.js';
  */
 const MARGIN = '10000px 0px';
 
-const kept = new WeakMap<Element, string>();
+/** A collapsed group's runs (group-runs.ts), or its markup when it has another shape. */
+const kept = new WeakMap<Element, Uint32Array | string>();
 
 /** Collapses `group` to its text; O(group). Returns whether it changed. */
 export function collapseGroup(group: Element): boolean {
   if (kept.has(group) || group.childElementCount === 0) return false;
-  const html = group.innerHTML;
-  const text = group.textContent ?? '';
-  kept.set(group, html);
-  group.textContent = text;
+  kept.set(group, groupRuns(group) ?? group.innerHTML);
+  group.textContent = group.textContent ?? '';
   return true;
 }
 
 /** Restores `group`'s highlighted markup; O(group). Returns whether it changed. */
 export function expandGroup(group: Element): boolean {
-  const html = kept.get(group);
-  if (html === undefined) return false;
+  const markup = kept.get(group);
+  if (markup === undefined) return false;
   kept.delete(group);
-  group.replaceChildren();
-  insertHtml(group, 'beforeend', html);
+  if (typeof markup === 'string') {
+    group.replaceChildren();
+    insertHtml(group, 'beforeend', markup);
+  } else rebuildGroup(group, group.textContent ?? '', markup);
   return true;
+}
+
+/**
+ * Bytes kept beside a collapsed group's text (0 when it is not collapsed),
+ * what collapsing costs in memory; markup counts one byte a character, the
+ * least a string of it takes.
+ */
+export function keptBytes(group: Element): number {
+  const markup = kept.get(group);
+  return markup === undefined ? 0 : typeof markup === 'string' ? markup.length : markup.byteLength;
 }
 
 export class CodeCollapser {
@@ -141,7 +158,14 @@ export class CodeCollapser {
       const skipper = entry.target;
       if (entry.isIntersecting) this.#reobserve(skipper);
       else if (skipper.isConnected && (entry.rootBounds?.height ?? 0) > 0) {
-        for (const group of skipper.querySelectorAll('.code-group')) if (this.#watched.has(group)) collapseGroup(group);
+        // Its groups are no longer observed while it is far: the browser computes every observed
+        // target's intersection each frame, and a long session's far groups would make that grow
+        // with the conversation. The message coming near observes them again (`#reobserve`).
+        for (const group of skipper.querySelectorAll('.code-group')) {
+          if (!this.#watched.has(group)) continue;
+          collapseGroup(group);
+          this.#observer?.unobserve(group);
+        }
       }
     }
   }

@@ -21,7 +21,7 @@ export async function apiFetch(
   endpoint: string,
   path: string,
   apiKey: string,
-  init: { method: 'GET' | 'POST'; body?: string; signal?: AbortSignal },
+  init: { method: 'GET' | 'POST'; body?: string | Blob; signal?: AbortSignal },
 ): Promise<Response | ChatError> {
   let url: URL;
   try {

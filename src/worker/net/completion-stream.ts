@@ -11,8 +11,9 @@
  */
 import { chatError } from '../../shared/errors.js';
 import { isRecord } from '../../shared/is-record.js';
-import type { ChatRequest, RequestMessage, StreamEnd, ToolCallDelta } from '../../shared/protocol.js';
+import type { ChatRequest, StreamEnd, ToolCallDelta } from '../../shared/protocol.js';
 import { apiFetch } from './api-fetch.js';
+import { requestBody } from './request-body.js';
 import { ChunkShape } from './chunk-shape.js';
 import {
   connectionLost,
@@ -42,57 +43,25 @@ export interface CompletionDelta {
  */
 export const MAX_TOOL_CALLS = 64;
 
-/** The request body; unset options are omitted, not sent as null. */
-export function completionBody(request: ChatRequest): string {
-  const body: Record<string, unknown> = {
-    model: request.model,
-    messages: request.messages.map(wireMessage),
-    stream: true,
-    // The final chunk (`choices: []`) then carries the token counts.
-    stream_options: { include_usage: true },
-  };
-  if (request.temperature !== undefined) body.temperature = request.temperature;
-  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
-  if (request.tools?.length) {
-    body.tools = request.tools;
-    if (request.toolChoice !== undefined) body.tool_choice = request.toolChoice;
-  }
-  return JSON.stringify(body);
-}
-
-/**
- * A message as the chat completions API takes it: an assistant's calls as
- * `tool_calls` (its `content` null when it said nothing, as OpenAI and vLLM
- * send it back), a tool result with its `tool_call_id`.
- */
-function wireMessage({ role, content, toolCalls, toolCallId }: RequestMessage): Record<string, unknown> {
-  if (role === 'assistant' && toolCalls?.length) {
-    return {
-      role,
-      content: content || null,
-      tool_calls: toolCalls.map(({ id, name, arguments: args }) => ({ id, type: 'function', function: { name, arguments: args } })),
-    };
-  }
-  if (role === 'tool') return { role, tool_call_id: toolCallId ?? '', content };
-  return { role, content };
-}
-
 /**
  * Streams one reply. Resolves when it ended, for whatever reason; rejects
  * never. Aborting `signal` ends it with status `stopped`. `request.model` is
  * sent as it is: choosing one when the page set none is the element's
- * (model-list-controller.ts), which knows the list already.
+ * (model-list-controller.ts), which knows the list already. `body`, when
+ * given, is the request's body made beforehand (request-body.ts), and
+ * `request.messages` is not read.
  */
 export async function streamCompletion(
   request: ChatRequest,
   signal: AbortSignal,
   onDelta: (delta: CompletionDelta) => void,
+  body: Blob = requestBody(request),
 ): Promise<StreamEnd> {
   const { endpoint, model } = request;
   try {
     const response = await apiFetch(endpoint, 'chat/completions', request.apiKey, {
       method: 'POST',
-      body: completionBody(request),
+      body,
       signal,
     });
     if (!(response instanceof Response)) return { status: 'error', error: response, model };

@@ -15,6 +15,7 @@ import type { ChatRequest, NetworkReady, NetworkReplyMessage, NetworkStart, Netw
 import { startModuleWorker } from '../../shared/start-module-worker.js';
 import { watchWorker, WorkerLostError, type WatchedWorker } from '../../shared/start-worker.js';
 import { streamCompletion, type CompletionDelta } from './completion-stream.js';
+import { requestBody } from './request-body.js';
 import { networkAsset } from '../assets.js';
 import { defaultNetworkWorkerUrl } from './network-url.js';
 
@@ -111,7 +112,10 @@ export class NetworkThread {
       const stop = () => port1.postMessage({ type: 'stop' } satisfies NetworkStop);
       if (signal.aborted) stop();
       else signal.addEventListener('abort', stop, { once: true });
-      thread.worker.postMessage({ type: 'start', request, port: port2 } satisfies NetworkStart, [port2]);
+      // The body is made here, where the conversation's message objects (and so their encoded JSON) last
+      // from one request to the next; a Blob crosses as a handle, the messages are not cloned again.
+      const body = requestBody(request);
+      thread.worker.postMessage({ type: 'start', request: { ...request, messages: [] }, body, port: port2 } satisfies NetworkStart, [port2]);
     });
   }
 }

@@ -19,10 +19,10 @@ import { streamCompletion } from './completion-stream.js';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 scope.onmessage = ({ data }: MessageEvent<NetworkStart>) => {
-  if (data?.type === 'start') void run(data.request, data.port);
+  if (data?.type === 'start') void run(data.request, data.body, data.port);
 };
 
-async function run(request: ChatRequest, port: MessagePort): Promise<void> {
+async function run(request: ChatRequest, body: Blob, port: MessagePort): Promise<void> {
   const abort = new AbortController();
   port.onmessage = ({ data }: MessageEvent<NetworkStop>) => {
     if (data?.type === 'stop') abort.abort();
@@ -53,7 +53,7 @@ async function run(request: ChatRequest, port: MessagePort): Promise<void> {
       scheduled = true;
       queueMicrotask(flush);
     }
-  });
+  }, body);
   flush();
   port.postMessage({ type: 'end', end } satisfies NetworkReplyMessage);
   port.close();

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { StreamEnd, ToolCallDelta } from '../../../src/shared/protocol.js';
-import { completionBody, readCompletion, streamCompletion } from '../../../src/worker/net/completion-stream.js';
+import { readCompletion, streamCompletion } from '../../../src/worker/net/completion-stream.js';
+import { completionBody } from '../../../src/worker/net/request-body.js';
 import { chatRequest } from '../../support/chat-request.js';
 
 const sameOrigin = new URL('/v1', location.href).href;
