@@ -118,6 +118,11 @@ export const vllmChatStyles = css`
     min-height: 0;
     overflow-y: auto;
     overflow-anchor: none;
+    /*
+     * Its layout and paint are its own: a growing reply repaints and lays out
+     * this log, not the page around it nor the other chats on it.
+     */
+    contain: content;
     padding: calc(var(--_space) * 2);
     display: flex;
     flex-direction: column;

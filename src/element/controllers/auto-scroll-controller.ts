@@ -91,6 +91,8 @@ export class AutoScrollController implements ReactiveController {
     }
     s.scrollTop = s.scrollHeight;
     this.#placedTop = s.scrollTop;
+    // #onScroll skips our own scroll events: the reader's next scroll is measured from here.
+    this.#lastTop = this.#placedTop;
   }
 
   /**
@@ -176,6 +178,12 @@ export class AutoScrollController implements ReactiveController {
   #onScroll = (): void => {
     const s = this.#scroller;
     if (!s) return;
+    // Following, with no gesture of the reader: this is our own scroll (or
+    // the browser's), and nothing below would change. Scroll events run at
+    // the start of a frame, after the patches applied between frames: a read
+    // of the offsets here would lay the page out once more in every frame,
+    // before the patches of the frame and the frame's own layout.
+    if (this.#attached && !this.#byReader()) return;
     const top = s.scrollTop;
     const moved = top - this.#lastTop;
     this.#lastTop = top;

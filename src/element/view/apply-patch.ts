@@ -16,7 +16,7 @@
  */
 import type { BlockOp, HighlightedCode } from '../../shared/protocol.js';
 import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../../shared/code-block-layout.js';
-import { insertHtml, insertHtmlBefore } from './insert-html.js';
+import { insertHtml, insertHtmlBefore, parseHtml } from './insert-html.js';
 
 interface OpenCode {
   /** The block wrapper (`.code-block`). */
@@ -188,6 +188,9 @@ function appendLines(code: Element, first: number, lines: readonly string[]): Ch
  * sizes), never by a search.
  */
 function colourLines(code: Element, from: number, lines: readonly string[]): void {
+  // One parse for the whole op (each line's markup in a wrapper of its own),
+  // not one per line: a parse has a fixed cost, and an op holds many lines.
+  let parsed = parseHtml(code, `<span>${lines.join('</span><span>')}</span>`).firstElementChild;
   let chunk: Element | undefined;
   for (let i = 0; i < lines.length; i++) {
     const index = from + i;
@@ -197,8 +200,8 @@ function colourLines(code: Element, from: number, lines: readonly string[]): voi
     }
     const line = chunk?.children[index % CODE_CHUNK_LINES];
     if (!line) throw new Error(`applyPatch: code-colour names line ${index}, which is not on screen.`);
-    line.replaceChildren();
-    insertHtml(line, 'beforeend', lines[i] ?? '');
+    line.replaceChildren(...(parsed?.childNodes ?? []));
+    parsed = parsed?.nextElementSibling ?? null;
   }
 }
 

@@ -31,3 +31,13 @@ export function insertHtmlBefore(parent: Element, ref: ChildNode | null, html: s
     parent.insertBefore(range.createContextualFragment(trusted(html)), ref);
   }
 }
+
+/**
+ * Parses `html` as content of `context` into a fragment outside the document:
+ * one parse, nothing on the page touched until its nodes are moved in.
+ */
+export function parseHtml(context: Element, html: string): DocumentFragment {
+  const range = document.createRange();
+  range.selectNodeContents(context);
+  return range.createContextualFragment(trusted(html));
+}

@@ -46,6 +46,39 @@ describe('auto-scroll', () => {
     expect(parts(el, 'jump-button')).to.have.length(0);
   });
 
+  it('reads no scroll offset in the scroll events of its own following (no extra layout per frame)', async () => {
+    const el = await mount({ model: 'MyCoder' });
+    const scroller = log(el);
+    const pending = el.send('[mock rate=400 lines=200 lang=py]');
+    await waitFor(() => scroller.scrollHeight > scroller.clientHeight * 2, 'a long reply');
+    // Reads of the log's layout while its scroll event is dispatched: a capture listener
+    // runs before the element's own at the target, a listener added now runs after it.
+    let inScroll = false;
+    let scrollEvents = 0;
+    let reads = 0;
+    scroller.addEventListener('scroll', () => ((inScroll = true), scrollEvents++), { capture: true });
+    scroller.addEventListener('scroll', () => (inScroll = false));
+    for (const name of ['scrollTop', 'scrollHeight', 'clientHeight'] as const) {
+      const getter = Object.getOwnPropertyDescriptor(Element.prototype, name)!.get!;
+      const setter = Object.getOwnPropertyDescriptor(Element.prototype, name)?.set;
+      Object.defineProperty(scroller, name, {
+        configurable: true,
+        get() {
+          if (inScroll) reads++;
+          return getter.call(this);
+        },
+        set: setter ? (v: number) => setter.call(scroller, v) : undefined,
+      });
+    }
+    await moreContent(scroller);
+    await frames(2);
+    expect(scrollEvents, 'scroll events while following').to.be.greaterThan(3);
+    expect(reads, 'layout reads in those events').to.equal(0);
+    expect(await paintedGap(scroller)).to.be.lessThan(30);
+    el.stop();
+    await pending;
+  });
+
   it('stops following when the reader scrolls up with the wheel, and jump to latest re-attaches', async () => {
     const el = await mount({ model: 'MyCoder' });
     const scroller = log(el);
