@@ -4,6 +4,7 @@ import { plainLineHtml } from '../../../src/worker/render/code-block.js';
 import { MessageRenderer, type RenderedPatch } from '../../../src/worker/render/message-renderer.js';
 import { applyAll, randomChunks, renderOnce, renderOptions, seeded } from '../../support/render-harness.js';
 import { expectShikiColours } from '../../support/code-colours.js';
+import { lineSlices } from '../../../src/worker/render/line-slices.js';
 
 /**
  * A deadline already past: every take shows all its text, code lines plain,
@@ -208,6 +209,45 @@ describe('Progressive colour: code shows plain at once and is coloured in place'
       expect(html, `split at ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 10), i))}|`).to.equal(expected);
     }
     document.querySelectorAll('.markdown').forEach(el => el.remove());
+  });
+
+  /** A minified-looking line: strings with spaces and separators, a template, a comment, an emoji (a surrogate pair). */
+  function longLine(items: number): string {
+    return Array.from({ length: items }, (_, i) => `o.k${i}={a:"v ${i}, w;",b:[${i},f('x y')],c:\`t\${${i}}\`/* ${i} */,e:"\u{1F600}😀"};`).join('');
+  }
+
+  it('ends with the DOM of one take when a long line is cut at every point while it streams, every take past its deadline', async () => {
+    const long = longLine(9);
+    expect(lineSlices(long).length, 'slices of the long line').to.be.at.least(3);
+    const text = `Intro.\n\n\`\`\`js\nconst a = \`x\n${long}\ny\`;\n${long.slice(0, 400)}\nlet z = 1;\n\`\`\`\nDone.\n`;
+    const once = applyAll([await renderOnce(text)]);
+    const expected = once.innerHTML;
+    await expectShikiColours(once.querySelector('pre')!, `const a = \`x\n${long}\ny\`;\n${long.slice(0, 400)}\nlet z = 1;`, 'js', renderOptions.theme);
+    once.remove();
+    const from = text.indexOf('```js');
+    const to = text.indexOf('```\nDone');
+    for (let i = from; i <= to; i++) {
+      const section = applyAll(await streamProgressive([text.slice(0, i), text.slice(i)], () => PAST));
+      expect(section.innerHTML, `split at ${i}`).to.equal(expected);
+      section.remove();
+    }
+  });
+
+  it('ends with the DOM of one take when long lines stream in random chunks with takes past, within and without a deadline', async () => {
+    const long = longLine(40);
+    const text = `Code:\n\n\`\`\`ts\nlet s = "a";\n${long}\n/* open\n${long}\n*/ let t = 2;\n${long.slice(0, 700)}\n\`\`\`\n\nAfter.\n`;
+    const expected = applyAll([await renderOnce(text)]);
+    for (let seed = 0; seed < 6; seed++) {
+      const random = seeded(9100 + seed);
+      const patches = await streamProgressive(randomChunks(text, random, 300), () => {
+        const r = random();
+        return r < 0.5 ? PAST : r < 0.7 ? undefined : r < 0.85 ? performance.now() + 2 : Infinity;
+      });
+      const section = applyAll(patches);
+      expect(section.innerHTML, `seed ${9100 + seed}`).to.equal(expected.innerHTML);
+      section.remove();
+    }
+    expected.remove();
   });
 
   it('colours reasoning the same way, in its own section', async () => {
