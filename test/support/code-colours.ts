@@ -1,8 +1,11 @@
 /**
- * Compares the colours on screen with Shiki's one-pass tokens of the same code.
+ * Compares the colours on screen with Shiki's one-pass tokens of the same code
+ * (a line longer than a slice: Shiki's tokens of its slices, see line-slices.ts).
  */
 import { expect } from 'chai';
-import { getHighlighter, loadFenceLanguage, loadTheme, TOKENIZE_OPTIONS } from '../../src/worker/render/highlight.js';
+import type { GrammarState, HighlighterCore, ThemedToken } from 'shiki/core';
+import { getHighlighter, loadFenceLanguage, loadTheme, TOKENIZE_MAX_LINE_LENGTH, TOKENIZE_OPTIONS } from '../../src/worker/render/highlight.js';
+import { lineSlices, SLICE_MAX } from '../../src/worker/render/line-slices.js';
 
 const probe = document.createElement('span');
 
@@ -26,7 +29,7 @@ export async function expectShikiColours(pre: Element, code: string, word: strin
   const fg = hl.getTheme(themeId).fg;
   const lines = [...pre.querySelectorAll('.line')];
   const expected = lang
-    ? hl.codeToTokensBase(code, { lang, theme: themeId, ...TOKENIZE_OPTIONS })
+    ? shikiTokens(hl, code, lang, themeId)
     : code.split('\n').map(line => [{ content: line, color: '' }]);
   expect(lines.length, 'line count').to.equal(expected.length);
   const colour = new Map<string, string>();
@@ -65,4 +68,30 @@ function runs(parts: [string, string][]): string[] {
     } else out.push([c, t]);
   }
   return out.map(([c, t]) => `${c}:${t}`);
+}
+
+/**
+ * Shiki's one-pass tokens of `code`, except that a line longer than a slice
+ * is tokenized as Shiki tokenizes its slices one after the other, each from
+ * the grammar state the one before left.
+ */
+export function shikiTokens(hl: HighlighterCore, code: string, lang: string, theme: string): ThemedToken[][] {
+  const lines = code.split('\n');
+  if (!lines.some(line => line.length > SLICE_MAX)) return hl.codeToTokensBase(code, { lang, theme, ...TOKENIZE_OPTIONS });
+  let state: GrammarState | undefined;
+  const tokenize = (text: string): ThemedToken[] => {
+    const tokens = hl.codeToTokensBase(text, { lang, theme, ...TOKENIZE_OPTIONS, ...(state ? { grammarState: state } : {}) });
+    state = hl.getLastGrammarState(tokens) ?? state;
+    return tokens[0] ?? [];
+  };
+  return lines.map(line => {
+    if (line.length <= SLICE_MAX || line.length >= TOKENIZE_MAX_LINE_LENGTH) return tokenize(line);
+    const out: ThemedToken[] = [];
+    let from = 0;
+    for (const end of lineSlices(line)) {
+      out.push(...tokenize(line.slice(from, end)));
+      from = end;
+    }
+    return out;
+  });
 }

@@ -11,10 +11,15 @@
  * `LineHighlighter.lineTokens` on that line after all the lines before it.
  * Cost: each line is tokenized once, whether shown coloured at once
  * (`colourNew`) or later (`catchUp`); the cursor itself is O(1) per line.
+ * A line longer than a slice (line-slices.ts) is tokenized slice by slice,
+ * as many slices per call as the deadline allows, and the cursor resumes
+ * between slices in the next call; the line goes out once all its slices
+ * are done (an op with part of a line would resend the line on every take).
  */
 import type { BlockOp } from '../../shared/protocol.js';
-import { plainLineHtml } from './code-block.js';
-import { LONG_LINE_LENGTH, type LineHighlighter } from './highlight.js';
+import { lineHtml, plainLineHtml } from './code-block.js';
+import type { LineHighlighter } from './highlight.js';
+import { lineSlices } from './line-slices.js';
 
 /**
  * Lines tokenized per Shiki call when catching up: enough to spread its
@@ -41,6 +46,8 @@ export class ColourCursor {
   private highlighter: LineHighlighter | null = null;
   /** Size of the next batch `catchUp` tokenizes. */
   private batch = FIRST_LINE_BATCH;
+  /** The sliced line at `coloured`, part-way: its slices' ends, how many are tokenized, their HTML. */
+  private long: { ends: number[]; done: number; html: string } | null = null;
 
   /**
    * `index`: the block's place among its section's frozen blocks (the
@@ -70,14 +77,16 @@ export class ColourCursor {
     this.highlighter = highlighter;
     this.coloured = coloured;
     this.batch = FIRST_LINE_BATCH;
+    this.long = null;
   }
 
   /**
    * HTML of lines shown for the first time while caught up, coloured, in
    * batches growing to `LINE_BATCH`, until `deadline` (checked before each
    * batch); the lines after it are left to the caller to show plain. The
-   * caller appends the returned lines' text to `source`. A line of
-   * `LONG_LINE_LENGTH` or more is only coloured first in a call.
+   * caller appends the returned lines' text to `source`. A sliced line
+   * that the deadline cuts short is shown plain; `catchUp` goes on from the
+   * slice it reached.
    */
   colourNew(texts: readonly string[], deadline: number, now: () => number): string[] {
     const hl = this.highlighter;
@@ -88,19 +97,22 @@ export class ColourCursor {
     let i = 0;
     while (i < texts.length && now() < until) {
       const first = texts[i] ?? '';
-      if (first.length >= LONG_LINE_LENGTH) {
-        if (i > 0 && deadline !== Infinity) break;
-        out.push(hl.line(first));
+      if (hl.sliced(first)) {
+        const html = this.slices(hl, first, until, now, false);
+        if (html === null) break;
+        out.push(lineHtml(html));
+        // Counted now: the slices above ran with `coloured` at this line.
+        this.coloured++;
         i++;
         continue;
       }
       let end = i;
-      while (end < texts.length && end - i < this.batch && (texts[end] ?? '').length < LONG_LINE_LENGTH) end++;
+      while (end < texts.length && end - i < this.batch && !hl.sliced(texts[end] ?? '')) end++;
       for (const html of hl.lines(texts.slice(i, end))) out.push(html);
+      this.coloured += end - i;
       i = end;
       this.batch = Math.min(2 * this.batch, LINE_BATCH);
     }
-    this.coloured += out.length;
     return out;
   }
 
@@ -111,30 +123,54 @@ export class ColourCursor {
 
   /**
    * Colours lines shown plain, in order, until `deadline`, at least one
-   * batch (so a busy stream still makes progress), as one `code-colour` op.
-   * Returns whether lines are still plain.
+   * batch or slice (so a busy stream still makes progress), as one
+   * `code-colour` op. Returns whether lines are still plain.
    */
   catchUp(deadline: number, now: () => number, ops: BlockOp[]): boolean {
     const hl = this.highlighter;
     if (!hl) return true;
     const from = this.coloured;
     const lines: string[] = [];
-    while (this.coloured < this.source.length && (lines.length === 0 || now() < deadline)) {
+    let progressed = false;
+    while (this.coloured < this.source.length && (!progressed || now() < deadline)) {
       const first = this.source[this.coloured] ?? '';
-      if (first.length >= LONG_LINE_LENGTH) {
-        // Tens of milliseconds alone: never after other work in the same call.
-        if (lines.length > 0) break;
-        lines.push(hl.lineTokens(first));
+      if (hl.sliced(first)) {
+        const html = this.slices(hl, first, deadline, now, !progressed);
+        progressed = true;
+        if (html === null) break;
+        lines.push(html);
         this.coloured++;
         continue;
       }
       let end = this.coloured;
-      while (end < this.source.length && end - this.coloured < this.batch && (this.source[end] ?? '').length < LONG_LINE_LENGTH) end++;
+      while (end < this.source.length && end - this.coloured < this.batch && !hl.sliced(this.source[end] ?? '')) end++;
       for (const html of hl.linesTokens(this.source.slice(this.coloured, end))) lines.push(html);
       this.coloured = end;
       this.batch = Math.min(2 * this.batch, LINE_BATCH);
+      progressed = true;
     }
     if (lines.length) ops.push({ type: 'code-colour', index: this.index, from, lines });
     return this.coloured < this.source.length;
+  }
+
+  /**
+   * Tokenizes slices of `text`, the line at `coloured`, from where the last
+   * call stopped, until `deadline` (checked before each slice; `atLeastOne`:
+   * one slice whatever the time). The line's tokens' HTML once its last
+   * slice is done, else `null`. The grammar state is then mid-line: nothing
+   * else is tokenized until the line is done.
+   */
+  private slices(hl: LineHighlighter, text: string, deadline: number, now: () => number, atLeastOne: boolean): string | null {
+    const long = (this.long ??= { ends: lineSlices(text), done: 0, html: '' });
+    let first = atLeastOne;
+    while (long.done < long.ends.length && (first || now() < deadline)) {
+      const from = long.done > 0 ? (long.ends[long.done - 1] ?? 0) : 0;
+      long.html += hl.sliceTokens(text.slice(from, long.ends[long.done]));
+      long.done++;
+      first = false;
+    }
+    if (long.done < long.ends.length) return null;
+    this.long = null;
+    return long.html;
   }
 }

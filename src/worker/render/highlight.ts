@@ -21,25 +21,18 @@ import type { HighlightedCode } from '../../shared/protocol.js';
 import { classToken, escapeHtml, spanHtml } from './safe-html.js';
 import { lineHtml, plainLineHtml } from './code-block.js';
 import { loadLanguage, resolveLanguage } from './languages.js';
+import { lineSlices, SLICE_MAX } from './line-slices.js';
 
 /**
- * Lines this long or longer are not tokenized at all (Shiki's
- * `tokenizeMaxLineLength`; shown in the foreground colour). Tokenizing is
- * superlinear on long lines with the JavaScript regex engine (and
- * `tokenizeTimeLimit` does not stop it there), and minified code is not read
- * token by token anyway.
+ * Lines this long or longer are not tokenized at all (shown in the
+ * foreground colour, as Shiki's `tokenizeMaxLineLength` shows them). Sliced
+ * (line-slices.ts), a long line costs time linear in its length and never
+ * blocks the worker for long, but its HTML and the DOM it becomes grow with
+ * its tokens, and the worker spends its background time on it at the
+ * expense of every other chat on the page; a line this long is data, not
+ * code anyone reads token by token.
  */
-export const TOKENIZE_MAX_LINE_LENGTH = 50_000;
-
-/**
- * Lines this long or longer (up to `TOKENIZE_MAX_LINE_LENGTH`) are coloured,
- * but each in a slice of its own (section-renderer.ts), so a take never does
- * one after other work, and the deadline is checked again right after it.
- * That slice is not bounded by the budget: a line is one Shiki call (its
- * tokenizer cannot stop part-way through a line and resume), and its cost
- * grows faster than its length, far past a slice's budget for real code.
- */
-export const LONG_LINE_LENGTH = 5_000;
+export const TOKENIZE_MAX_LINE_LENGTH = 100_000;
 
 /**
  * A partial (still growing) line longer than this is shown as plain escaped
@@ -53,8 +46,9 @@ export const PARTIAL_LINE_CAP = 500;
 /**
  * Tokenizer options of every call. No time limit: vscode-textmate's limit
  * counts the grammar's first, lazy regex compilation too, so the first line
- * of a block could come out cut short on one run and whole on another; lines
- * are short enough (above) that the limit is not needed.
+ * of a block could come out cut short on one run and whole on another; a
+ * call tokenizes at most a slice of a line (line-slices.ts), short enough
+ * that the limit is not needed.
  */
 export const TOKENIZE_OPTIONS = { tokenizeMaxLineLength: TOKENIZE_MAX_LINE_LENGTH, tokenizeTimeLimit: 0 } as const;
 
@@ -200,9 +194,37 @@ export class LineHighlighter {
     return lineHtml(this.lineTokens(text));
   }
 
-  /** The inside of the next complete line's `<span class="line">` (its tokens' HTML). */
+  /**
+   * The inside of the next complete line's `<span class="line">` (its tokens'
+   * HTML). A line longer than a slice is tokenized slice by slice, each from
+   * the state the one before left (line-slices.ts): O(line) in all.
+   */
   lineTokens(text: string): string {
-    const tokens = this.tokenize(text);
+    if (!this.sliced(text)) return this.sliceTokens(text);
+    let html = '';
+    let from = 0;
+    for (const end of lineSlices(text)) {
+      html += this.sliceTokens(text.slice(from, end));
+      from = end;
+    }
+    return html;
+  }
+
+  /**
+   * The line is tokenized in slices: the colour cursor then spreads them
+   * over takes with `sliceTokens`, which gives, slice after slice, the
+   * HTML `lineTokens` gives.
+   */
+  sliced(text: string): boolean {
+    return this.lang !== null && text.length > SLICE_MAX && text.length < TOKENIZE_MAX_LINE_LENGTH;
+  }
+
+  /**
+   * Tokens' HTML of the next slice of a line (`lineSlices`), or of a whole
+   * line that is not sliced, from the state the text before it left.
+   */
+  sliceTokens(text: string): string {
+    const tokens = text.length < TOKENIZE_MAX_LINE_LENGTH ? this.tokenize(text) : null;
     if (!tokens) return escapeHtml(text);
     this.state = this.hl.getLastGrammarState(tokens) ?? this.state;
     return this.render(tokens[0] ?? []);
@@ -225,6 +247,7 @@ export class LineHighlighter {
   linesTokens(texts: readonly string[]): string[] {
     if (texts.length === 1) return [this.lineTokens(texts[0] ?? '')];
     if (!this.lang || texts.length === 0) return texts.map(text => escapeHtml(text));
+    if (texts.some(text => text.length > SLICE_MAX)) return texts.map(text => this.lineTokens(text));
     const code = texts.join('\n');
     const tokens = this.tokenize(code);
     if (!tokens || tokens.length !== texts.length) return texts.map(text => this.lineTokens(text));
@@ -308,13 +331,42 @@ function runHtml(className: string, text: string): string {
   return className ? spanHtml(className, text) : escapeHtml(text);
 }
 
-/** A whole code block, highlighted in one go (theme change, fences nested in markdown blocks). */
+/**
+ * Time a whole-block highlight works before it lets the worker's other
+ * messages (other chats' takes) run: about a frame.
+ */
+const WHOLE_BLOCK_SLICE_MS = 16;
+
+/**
+ * A whole code block, highlighted in one go (the element's theme changed).
+ * Long lines are tokenized slice by slice, and the worker's event loop runs
+ * between slices once a frame's worth of work is done, so other chats keep
+ * streaming while a block with a long line is coloured again.
+ */
 export async function highlightCode(code: string, lang: string, theme: string): Promise<HighlightedCode> {
   const hl = await getHighlighter();
   const [themeId, langId] = await Promise.all([loadTheme(theme), loadFenceLanguage(lang)]);
   const styles = new StyleSink();
   const preClass = themeClass(hl, themeId, styles);
   const highlighter = new LineHighlighter(hl, langId, themeId, styles);
-  const lines = code.split('\n').map(line => highlighter.line(line));
+  const lines: string[] = [];
+  let since = performance.now();
+  for (const line of code.split('\n')) {
+    if (!highlighter.sliced(line)) {
+      lines.push(highlighter.line(line));
+      continue;
+    }
+    let html = '';
+    let from = 0;
+    for (const end of lineSlices(line)) {
+      if (performance.now() - since > WHOLE_BLOCK_SLICE_MS) {
+        await new Promise(resolve => setTimeout(resolve, 0));
+        since = performance.now();
+      }
+      html += highlighter.sliceTokens(line.slice(from, end));
+      from = end;
+    }
+    lines.push(lineHtml(html));
+  }
   return { lines, preClass, styles: styles.take() };
 }

@@ -257,7 +257,8 @@ export class SectionRenderer {
 
   /**
    * The theme changed while a block streams: its complete lines again, from
-   * the first, in the new theme (O(block), once per change); the partial
+   * the first, in the new theme (O(block), once per change; from a line
+   * tokenized in slices on, plain and left to the colour cursor); the partial
    * line and every later line follow in it. Frozen blocks whose colour was
    * behind are left to the element, which colours every frozen block again.
    */
@@ -272,9 +273,13 @@ export class SectionRenderer {
       lines = code.source.map(plainLineHtml);
     } else {
       const highlighter = new LineHighlighter(ctx.hl, cursor.lang, ctx.theme, ctx.styles);
-      lines = code.source.length ? highlighter.lines(code.source) : [];
-      cursor.start(highlighter, code.source.length);
-      this.colouring = [];
+      // Up to the first line tokenized in slices; from it on, plain, coloured by the cursor as the deadline allows.
+      let sliced = code.source.findIndex(line => highlighter.sliced(line));
+      if (sliced < 0) sliced = code.source.length;
+      lines = sliced ? highlighter.lines(code.source.slice(0, sliced)) : [];
+      for (const line of code.source.slice(sliced)) lines.push(plainLineHtml(line));
+      cursor.start(highlighter, sliced);
+      this.colouring = cursor.caughtUp ? [] : [cursor];
     }
     ops.push({ type: 'code-recolour', preClass: themeClass(ctx.hl, ctx.theme, ctx.styles), lines });
     code.partial = '';

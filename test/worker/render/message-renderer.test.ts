@@ -4,13 +4,14 @@ import {
   highlightStats,
   loadFenceLanguage,
   loadTheme,
-  LONG_LINE_LENGTH,
+  normalizeColor,
   PARTIAL_LINE_CAP,
   TOKENIZE_MAX_LINE_LENGTH,
 } from '../../../src/worker/render/highlight.js';
 import { markdownStats } from '../../../src/worker/render/markdown.js';
 import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
 import { FIRST_LINE_BATCH } from '../../../src/worker/render/colour-cursor.js';
+import { lineSlices, SLICE_MAX } from '../../../src/worker/render/line-slices.js';
 import { codeBlockSource } from '../../../src/element/view/apply-patch.js';
 import {
   applyAll,
@@ -160,8 +161,12 @@ describe('MessageRenderer', () => {
     expect(applyAll(await renderStreamed([...text])).innerHTML).to.equal(once.innerHTML);
   });
 
-  it('streams a 100k-character line with the partial-line re-tokenizing capped', async () => {
-    const line = Array.from({ length: 7000 }, (_, i) => `f${i}(a,"s");`).join('').slice(0, 100_000);
+  it('streams a 100k-character line with the partial-line re-tokenizing capped', async function () {
+    // Thousands of takes, each showing the partial line again.
+    this.timeout(90_000);
+    // At the length limit: shown plain, never tokenized, however it streams.
+    const line = Array.from({ length: 9000 }, (_, i) => `f${i}(a,"s");`).join('').slice(0, TOKENIZE_MAX_LINE_LENGTH);
+    expect(line).to.have.length(TOKENIZE_MAX_LINE_LENGTH);
     const text = `\`\`\`js\n${line}\n\`\`\`\n`;
     const random = seeded(7);
     const chunks = randomChunks(text, random, 40);
@@ -199,19 +204,12 @@ describe('MessageRenderer', () => {
     await expectShikiColours(pre, code, 'js', renderOptions.theme);
   });
 
-  it('colours a line of 5,000+ characters with the tokens of a one-pass Shiki highlight, in a slice of its own', async () => {
-    const long = `const data = [${Array.from({ length: 400 }, (_, i) => `'item${i}', ${i * 7}, f(${i}) /* c */`).join(', ')}];`;
-    expect(long.length).to.be.within(LONG_LINE_LENGTH, TOKENIZE_MAX_LINE_LENGTH);
+  it('colours a line of 5,000+ characters in slices spread over takes, each op holding whole lines, like one shot', async () => {
+    const long = `const data = [${Array.from({ length: 400 }, (_, i) => `'item ${i}', ${i * 7}, f(${i}) /* c */`).join(', ')}];`;
+    expect(long.length).to.be.within(5_000, TOKENIZE_MAX_LINE_LENGTH);
     // A string opened before and closed after: the grammar state runs through the long line.
     const code = `let a = 1;\n${long}\nconst s = \`multi\n${long.slice(0, 6000)}\nend\`;\nlet b = 2;`;
     const text = `Intro\n\n\`\`\`ts\n${code}\n\`\`\`\n`;
-
-    // Shiki's own one-pass tokens, without any length limit.
-    const hl = await getHighlighter();
-    const theme = await loadTheme(renderOptions.theme);
-    const lang = (await loadFenceLanguage('ts'))!;
-    const shiki = hl.codeToTokensBase(code, { lang, theme, tokenizeMaxLineLength: 0, tokenizeTimeLimit: 0 });
-    expect(shiki[1]!.length, 'Shiki colours the long line').to.be.greaterThan(1000);
 
     const once = applyAll([await renderOnce(text)]);
     const pre = once.querySelector('pre')!;
@@ -220,24 +218,54 @@ describe('MessageRenderer', () => {
     const shown = pre.querySelectorAll('.line')[1]!;
     expect(shown.querySelectorAll('span').length, 'spans on the long line').to.be.greaterThan(500);
 
-    // Streamed with a deadline already passed: the first take shows every line plain, later takes
-    // colour what they must and no more; the long lines are each coloured in an op with no other
-    // line, and the result equals the one-shot render.
+    // Streamed with a deadline already passed: the first take shows every line plain, each later
+    // take colours one slice (the least a take does), and a long line goes out whole once its last
+    // slice is done; the result equals the one-shot render.
     const renderer = new MessageRenderer(renderOptions);
     renderer.feed('content', text);
     renderer.end();
     const patches = [];
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 500; i++) {
       const patch = await renderer.take(performance.now());
       patches.push(patch);
       if (!patch.more) break;
     }
     const colour = patches.flatMap(p => p.content ?? []).filter(op => op.type === 'code-colour');
-    expect(colour.length).to.be.greaterThan(2);
-    for (const op of colour) {
-      if (op.type === 'code-colour' && op.lines.some(l => l.length > LONG_LINE_LENGTH)) expect(op.lines).to.have.length(1);
-    }
+    const slices = lineSlices(long).length + lineSlices(long.slice(0, 6000)).length;
+    expect(patches.length, 'takes').to.be.at.least(slices);
+    const coloured = colour.flatMap(op => (op.type === 'code-colour' ? op.lines : []));
+    expect(coloured).to.have.length(code.split('\n').length);
     expect(applyAll(patches).innerHTML).to.equal(once.innerHTML);
+  });
+
+  it('colours a long line in slices with the colours of a one-pass Shiki highlight, but for a few characters at the cuts', async () => {
+    // Minified-looking code: strings with spaces, nested calls, a template, a regex.
+    const long = Array.from({ length: 300 }, (_, i) => `o.k${i}={a:"v ${i} w",b:[${i},f(g(${i}),'x y')],c:\`t\${${i}}\`,r:/a b+/g};`).join('');
+    const code = `function f(a) {\n  ${long}\n  return a;\n}`;
+    const hl = await getHighlighter();
+    const theme = await loadTheme(renderOptions.theme);
+    const lang = (await loadFenceLanguage('js'))!;
+    const shiki = hl.codeToTokensBase(code, { lang, theme, tokenizeMaxLineLength: 0, tokenizeTimeLimit: 0 });
+    const pre = applyAll([await renderOnce(`\`\`\`js\n${code}\n\`\`\`\n`)]).querySelector('pre')!;
+    await expectShikiColours(pre, code, 'js', renderOptions.theme);
+    // Character by character against Shiki's one pass (spaces show no colour and are not counted).
+    const fg = normalizeColor(hl.getTheme(theme).fg);
+    const colourOf = (color: string | undefined) => {
+      const hex = normalizeColor(color);
+      return hex === fg ? null : hex;
+    };
+    const want: (string | null)[] = [];
+    for (const token of shiki[1]!) for (const ch of token.content) if (!/\s/.test(ch)) want.push(colourOf(token.color));
+    const got: (string | null)[] = [];
+    const walker = document.createTreeWalker(pre.querySelectorAll('.line')[1]!, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const hex = [...node.parentElement!.classList].find(c => c.startsWith('c-'));
+      for (const ch of node.nodeValue ?? '') if (!/\s/.test(ch)) got.push(hex ? hex.slice(2) : null);
+    }
+    expect(got).to.have.length(want.length);
+    const same = want.filter((w, i) => w === got[i]).length;
+    expect(long.length).to.be.greaterThan(20 * SLICE_MAX);
+    expect(same / want.length, 'share of characters in their one-pass colour').to.be.greaterThan(0.99);
   });
 
   it('does work per take that does not grow with the length of the answer', async () => {

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import type { BlockOp } from '../../../src/shared/protocol.js';
 import { plainLineHtml } from '../../../src/worker/render/code-block.js';
-import { MessageRenderer, type RenderedPatch } from '../../../src/worker/render/message-renderer.js';
+import { highlightCode, MessageRenderer, type RenderedPatch } from '../../../src/worker/render/message-renderer.js';
 import { applyAll, randomChunks, renderOnce, renderOptions, seeded } from '../../support/render-harness.js';
 import { expectShikiColours } from '../../support/code-colours.js';
+import { lineSlices } from '../../../src/worker/render/line-slices.js';
 
 /**
  * A deadline already past: every take shows all its text, code lines plain,
@@ -136,6 +137,39 @@ describe('Progressive colour: code shows plain at once and is coloured in place'
     once.remove();
   });
 
+  it('ends like a one-shot render in the new theme when the theme changes half-way through colouring a long line', async () => {
+    const light = { ...renderOptions, theme: 'github-light' };
+    const long = Array.from({ length: 60 }, (_, i) => `k${i}: f("v ${i}", [${i}, 'w']),`).join(' ');
+    expect(lineSlices(long).length).to.be.at.least(4);
+    const head = `const a = 1;\nconst b = 2;\nconst o = { ${long} };`;
+    const rest = `const c = \`${long}\`;\nlet d = 4;`;
+    const renderer = new MessageRenderer(renderOptions);
+    await renderer.prepare('TypeScript');
+    renderer.feed('content', '```ts\n' + head + '\nconst partial = ');
+    const patches = [await renderer.take(PAST), await renderer.take(PAST), await renderer.take(PAST)];
+    // The short lines, then one slice of the long line: it is still plain.
+    expect(patches.at(-1)!.more, 'colour still behind').to.equal(true);
+    const coloured = opsOf(patches).flatMap(op => (op.type === 'code-colour' ? op.lines : []));
+    expect(coloured, 'lines coloured before the change').to.have.length(2);
+    renderer.setTheme(light.theme);
+    renderer.feed('content', '1;\n' + rest + '\n```\n\nAfter.\n');
+    patches.push(await renderer.take(PAST));
+    renderer.end();
+    patches.push(...(await drain(renderer, PAST)));
+    const section = applyAll(patches);
+    const text = '```ts\n' + head + '\nconst partial = 1;\n' + rest + '\n```\n\nAfter.\n';
+    const once = applyAll([await renderOnce(text, light)]);
+    expect(section.innerHTML).to.equal(once.innerHTML);
+    await expectShikiColours(section.querySelector('pre')!, head + '\nconst partial = 1;\n' + rest, 'ts', light.theme);
+    // The element's own re-colouring of a finished block (recolour-code.ts): the same lines.
+    const whole = await highlightCode(head + '\nconst partial = 1;\n' + rest, 'ts', light.theme);
+    const parsed = document.createElement('code');
+    parsed.innerHTML = whole.lines.join('\n');
+    expect([...parsed.children].map(line => line.outerHTML)).to.deep.equal([...once.querySelectorAll('.line')].map(line => line.outerHTML));
+    section.remove();
+    once.remove();
+  });
+
   it('does not hold prose after a code block behind its colour', async () => {
     const code = Array.from({ length: 200 }, (_, i) => `x_${i} = [${i}] * ${i}  # n`).join('\n');
     const renderer = new MessageRenderer(renderOptions);
@@ -208,6 +242,49 @@ describe('Progressive colour: code shows plain at once and is coloured in place'
       expect(html, `split at ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 10), i))}|`).to.equal(expected);
     }
     document.querySelectorAll('.markdown').forEach(el => el.remove());
+  });
+
+  /** A minified-looking line: strings with spaces and separators, a template, a comment, an emoji (a surrogate pair). */
+  function longLine(items: number): string {
+    return Array.from({ length: items }, (_, i) => `o.k${i}={a:"v ${i}, w;",b:[${i},f('x y')],c:\`t\${${i}}\`/* ${i} */,e:"\u{1F600}😀"};`).join('');
+  }
+
+  it('ends with the DOM of one take when a long line is cut at every point while it streams, every take past its deadline', async function () {
+    // A stream and its colouring per split point.
+    this.timeout(240_000);
+    const long = longLine(8);
+    expect(lineSlices(long).length, 'slices of the long line').to.be.at.least(2);
+    expect(lineSlices(long.slice(0, 340)).length, 'slices of the second long line').to.equal(2);
+    const text = `Intro.\n\n\`\`\`js\nconst a = \`x\n${long}\ny\`;\n${long.slice(0, 340)}\nlet z = 1;\n\`\`\`\nDone.\n`;
+    const once = applyAll([await renderOnce(text)]);
+    const expected = once.innerHTML;
+    await expectShikiColours(once.querySelector('pre')!, `const a = \`x\n${long}\ny\`;\n${long.slice(0, 340)}\nlet z = 1;`, 'js', renderOptions.theme);
+    once.remove();
+    const from = text.indexOf('```js');
+    const to = text.indexOf('```\nDone');
+    for (let i = from; i <= to; i++) {
+      const section = applyAll(await streamProgressive([text.slice(0, i), text.slice(i)], () => PAST));
+      expect(section.innerHTML, `split at ${i}`).to.equal(expected);
+      section.remove();
+    }
+  });
+
+  it('ends with the DOM of one take when long lines stream in random chunks with takes past, within and without a deadline', async function () {
+    this.timeout(120_000);
+    const long = longLine(40);
+    const text = `Code:\n\n\`\`\`ts\nlet s = "a";\n${long}\n/* open\n${long}\n*/ let t = 2;\n${long.slice(0, 700)}\n\`\`\`\n\nAfter.\n`;
+    const expected = applyAll([await renderOnce(text)]);
+    for (let seed = 0; seed < 6; seed++) {
+      const random = seeded(9100 + seed);
+      const patches = await streamProgressive(randomChunks(text, random, 300), () => {
+        const r = random();
+        return r < 0.5 ? PAST : r < 0.7 ? undefined : r < 0.85 ? performance.now() + 2 : Infinity;
+      });
+      const section = applyAll(patches);
+      expect(section.innerHTML, `seed ${9100 + seed}`).to.equal(expected.innerHTML);
+      section.remove();
+    }
+    expected.remove();
   });
 
   it('colours reasoning the same way, in its own section', async () => {
