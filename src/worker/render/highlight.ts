@@ -32,7 +32,7 @@ import { lineSlices, SLICE_MAX } from './line-slices.js';
  * expense of every other chat on the page; a line this long is data, not
  * code anyone reads token by token.
  */
-export const TOKENIZE_MAX_LINE_LENGTH = 100_000;
+export const TOKENIZE_MAX_LINE_LENGTH = 50_000;
 
 /**
  * A partial (still growing) line longer than this is shown as plain escaped

@@ -161,7 +161,7 @@ describe('MessageRenderer', () => {
     expect(applyAll(await renderStreamed([...text])).innerHTML).to.equal(once.innerHTML);
   });
 
-  it('streams a 100k-character line with the partial-line re-tokenizing capped', async function () {
+  it('streams a line at the length limit with the partial-line re-tokenizing capped', async function () {
     // Thousands of takes, each showing the partial line again.
     this.timeout(90_000);
     // At the length limit: shown plain, never tokenized, however it streams.
