@@ -244,7 +244,8 @@ export class StreamSession {
     const failure = await this.render(patch, contentDelta, reasoningDelta, toolCalls, end !== undefined);
     // Not all coloured: the end goes with the patch that finishes it.
     if ((this.backlog || this.loading) && !failure) end = undefined;
-    if (!end && !failure && !patch.contentDelta && !patch.reasoningDelta && !patch.content && !patch.reasoning && !patch.toolCallDeltas && !patch.toolCalls) {
+    // Styles alone count: a theme's rule can come in a slice of its own (it loaded after its blocks showed).
+    if (!end && !failure && !patch.contentDelta && !patch.reasoningDelta && !patch.content && !patch.reasoning && !patch.toolCallDeltas && !patch.toolCalls && !patch.styles) {
       return undefined;
     }
     patch.stats = {
