@@ -31,3 +31,10 @@ export function insertHtmlBefore(parent: Element, ref: ChildNode | null, html: s
     parent.insertBefore(range.createContextualFragment(trusted(html)), ref);
   }
 }
+
+/** `html` parsed once, in the context of `context`, as a fragment not yet in the document. */
+export function parseHtml(context: Element, html: string): DocumentFragment {
+  const range = document.createRange();
+  range.selectNodeContents(context);
+  return range.createContextualFragment(trusted(html));
+}
