@@ -34,6 +34,48 @@ const testServers = {
   pageOrigin: pageOrigin.url,
 };
 
+/**
+ * Shiki's grammar and theme modules can be held back (`GET /__hold/shiki?on=1`)
+ * until released (`?on=0`; `?release=themes` or `?release=langs` releases one
+ * kind and stops holding it), so a test sees what a reply shows before the
+ * highlighter can colour anything. Every answer says how many requests are
+ * held and how many were held since the hold began.
+ */
+const shikiHold = { kinds: new Set(), held: /** @type {{ kind: string, release: () => void }[]} */ ([]), seen: 0 };
+
+/** @param {(kind: string) => boolean} which */
+function releaseHeld(which) {
+  const now = shikiHold.held.filter(h => which(h.kind));
+  shikiHold.held = shikiHold.held.filter(h => !which(h.kind));
+  for (const h of now) h.release();
+}
+
+/** @type {import('koa').Middleware} */
+function holdShiki(ctx, next) {
+  if (ctx.path === '/__hold/shiki') {
+    const release = String(ctx.query.release ?? '');
+    if (ctx.query.on === '1') {
+      shikiHold.kinds = new Set(['langs', 'themes']);
+      shikiHold.seen = 0;
+    } else if (ctx.query.on === '0') {
+      shikiHold.kinds.clear();
+      releaseHeld(() => true);
+    } else if (release) {
+      shikiHold.kinds.delete(release);
+      releaseHeld(kind => kind === release);
+    }
+    ctx.set('cache-control', 'no-store');
+    ctx.body = { held: shikiHold.held.length, seen: shikiHold.seen };
+    return Promise.resolve();
+  }
+  const kind = /\/@shikijs\/(langs|themes)\//.exec(ctx.path)?.[1];
+  if (kind && shikiHold.kinds.has(kind)) {
+    shikiHold.seen++;
+    return new Promise(resolve => shikiHold.held.push({ kind, release: () => resolve(undefined) })).then(next);
+  }
+  return next();
+}
+
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['test/**/*.test.ts'],
@@ -52,6 +94,7 @@ export default {
     },
   ],
   middleware: [
+    holdShiki,
     /** @type {import('koa').Middleware} */
     (ctx, next) => {
       if (!/^\/(v1|__mock)(\/|$)/.test(ctx.path)) return next();

@@ -188,9 +188,10 @@ function appendLines(code: Element, first: number, lines: readonly string[]): Ch
  * sizes), never by a search.
  */
 function colourLines(code: Element, from: number, lines: readonly string[]): void {
-  // One parse for the whole op (each line's markup in a wrapper of its own),
-  // not one per line: a parse has a fixed cost, and an op holds many lines.
-  let parsed = parseHtml(code, `<span>${lines.join('</span><span>')}</span>`).firstElementChild;
+  // The op's lines are parsed in one go, each in a span of its own, and each span's nodes moved into
+  // the line on screen: one parse per op, not one per line.
+  const parsed = parseHtml(code, lines.map(lineHtml => `<span>${lineHtml}</span>`).join('')).children;
+  const whole = parsed.length === lines.length;
   let chunk: Element | undefined;
   for (let i = 0; i < lines.length; i++) {
     const index = from + i;
@@ -200,8 +201,14 @@ function colourLines(code: Element, from: number, lines: readonly string[]): voi
     }
     const line = chunk?.children[index % CODE_CHUNK_LINES];
     if (!line) throw new Error(`applyPatch: code-colour names line ${index}, which is not on screen.`);
-    line.replaceChildren(...(parsed?.childNodes ?? []));
-    parsed = parsed?.nextElementSibling ?? null;
+    const inside = whole ? parsed[i] : undefined;
+    if (inside) {
+      line.replaceChildren(...inside.childNodes);
+    } else {
+      // Not one span per line (markup the worker never makes): each line parsed alone.
+      line.replaceChildren();
+      insertHtml(line, 'beforeend', lines[i] ?? '');
+    }
   }
 }
 

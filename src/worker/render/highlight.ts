@@ -58,6 +58,8 @@ export const highlightStats = { calls: 0, chars: 0 };
 export const defaultTheme = 'github-dark';
 
 let highlighter: Promise<HighlighterCore> | undefined;
+/** The highlighter once created, for callers that must not wait a microtask for it. */
+let created: HighlighterCore | undefined;
 
 /** The shared highlighter: JavaScript regex engine (no wasm, CSP-safe), nothing preloaded. */
 export function getHighlighter(): Promise<HighlighterCore> {
@@ -67,26 +69,45 @@ export function getHighlighter(): Promise<HighlighterCore> {
     themes: [],
     langs: [],
     engine: createJavaScriptRegexEngine({ forgiving: true }),
-  });
+  }).then(hl => (created = hl));
   return highlighter;
 }
 
 const themeLoads = new Map<string, Promise<string>>();
+/** Themes loaded, by the name asked for, to the id that loaded. */
+const themesLoaded = new Map<string, string>();
+
+/**
+ * The highlighter and the id of theme `name` if both have loaded, else
+ * `null`: a renderer started after the warm-up colours from its first take.
+ */
+export function loadedHighlighter(name: string): { hl: HighlighterCore; theme: string } | null {
+  const theme = themesLoaded.get(themeIdOf(name));
+  return created && theme ? { hl: created, theme } : null;
+}
+
+/** The bundled theme a name stands for (an unknown name: `github-dark`), known before anything loads. */
+export function themeIdOf(name: string): string {
+  return Object.hasOwn(bundledThemes, name) ? name : defaultTheme;
+}
 
 /** Loads a bundled theme once; an unknown or unloadable name falls back to `github-dark`. */
 export function loadTheme(name: string): Promise<string> {
-  const id = Object.hasOwn(bundledThemes, name) ? name : defaultTheme;
+  const id = themeIdOf(name);
   let pending = themeLoads.get(id);
   if (!pending) {
     pending = getHighlighter().then(async hl => {
       const input = bundledThemes[id as keyof typeof bundledThemes];
       try {
         await hl.loadTheme(input);
+        themesLoaded.set(id, id);
         return id;
       } catch (error) {
         themeLoads.delete(id);
         if (id === defaultTheme) throw error;
-        return loadTheme(defaultTheme);
+        const fallback = await loadTheme(defaultTheme);
+        themesLoaded.set(id, fallback);
+        return fallback;
       }
     });
     themeLoads.set(id, pending);
@@ -163,6 +184,11 @@ const fontClasses: [number, string][] = [
   [8, 'f-s'],
 ];
 
+/** The `<pre>` classes of a theme, known before the theme loads (its rule comes with `themeClass`). */
+export function themeClassName(theme: string): string {
+  return `shiki t-${classToken(theme)}`;
+}
+
 /** The `<pre>` classes of a theme, registering its background/foreground rule. */
 export function themeClass(hl: HighlighterCore, theme: string, styles: StyleSink): string {
   const name = `t-${classToken(theme)}`;
@@ -181,9 +207,13 @@ export function themeClass(hl: HighlighterCore, theme: string, styles: StyleSink
 export class LineHighlighter {
   private state: GrammarState | undefined;
 
-  /** `lang`: a loaded language id, or `null` for plain text. `theme`: a loaded theme. */
+  /**
+   * `lang`: a loaded language id, or `null` for plain text. `theme`: a loaded
+   * theme. `hl` may be `null` only for plain text (nothing is tokenized), so
+   * a plain block shows before the highlighter exists.
+   */
   constructor(
-    private readonly hl: HighlighterCore,
+    private readonly hl: HighlighterCore | null,
     readonly lang: string | null,
     readonly theme: string,
     private readonly styles: StyleSink,
@@ -225,7 +255,7 @@ export class LineHighlighter {
    */
   sliceTokens(text: string): string {
     const tokens = text.length < TOKENIZE_MAX_LINE_LENGTH ? this.tokenize(text) : null;
-    if (!tokens) return escapeHtml(text);
+    if (!tokens || !this.hl) return escapeHtml(text);
     this.state = this.hl.getLastGrammarState(tokens) ?? this.state;
     return this.render(tokens[0] ?? []);
   }
@@ -246,7 +276,7 @@ export class LineHighlighter {
   /** `lines()` without each line's `<span class="line">`: what a line span holds. */
   linesTokens(texts: readonly string[]): string[] {
     if (texts.length === 1) return [this.lineTokens(texts[0] ?? '')];
-    if (!this.lang || texts.length === 0) return texts.map(text => escapeHtml(text));
+    if (!this.lang || !this.hl || texts.length === 0) return texts.map(text => escapeHtml(text));
     if (texts.some(text => text.length > SLICE_MAX)) return texts.map(text => this.lineTokens(text));
     const code = texts.join('\n');
     const tokens = this.tokenize(code);
@@ -264,7 +294,7 @@ export class LineHighlighter {
 
   /** Empty lines are tokenized too: they can end a rule (`while`, `end` matching `^$`), as in one pass. */
   private tokenize(text: string): ThemedToken[][] | null {
-    if (!this.lang) return null;
+    if (!this.lang || !this.hl) return null;
     highlightStats.calls++;
     highlightStats.chars += text.length;
     try {
@@ -313,7 +343,7 @@ export class LineHighlighter {
 
   /** The classes of a token (`''`: the theme's foreground, plain), registering new colour rules. */
   private classOf(token: ThemedToken): string {
-    this.foreground ??= normalizeColor(this.hl.getTheme(this.theme).fg);
+    this.foreground ??= this.hl && normalizeColor(this.hl.getTheme(this.theme).fg);
     const classes: string[] = [];
     const hex = normalizeColor(token.color);
     if (hex && hex !== this.foreground) {

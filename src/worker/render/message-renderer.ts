@@ -14,16 +14,17 @@ import {
   getHighlighter,
   highlightCode as highlightWhole,
   LineHighlighter,
+  loadedHighlighter,
   loadTheme,
   resolveLoadedLanguage,
   StyleSink,
-  themeClass,
+  themeIdOf,
   warmLanguage,
 } from './highlight.js';
 import { languagesNamedIn } from './languages.js';
 import { createMarkdown, createPostRender, fenceWord } from './markdown.js';
 import { sanitizeLang } from './safe-html.js';
-import { SectionRenderer, type RenderContext } from './section-renderer.js';
+import { codePreClass, SectionRenderer, type RenderContext } from './section-renderer.js';
 import { renderStages, type RenderStage } from './stages/index.js';
 import { ToolCallSection } from './tool-call-section.js';
 
@@ -48,7 +49,13 @@ export class MessageRenderer {
   private readonly sections = new Map<RenderSection, SectionRenderer>();
   /** Tool calls by position; rendered after the content, in order. */
   private readonly toolCalls: ToolCallSection[] = [];
-  private context: Promise<RenderContext> | undefined;
+  private context: RenderContext | undefined;
+  /**
+   * Takes wait for the highlighter and theme: after a theme change (the
+   * reply's lines so far are recoloured at once in the new theme). Before
+   * the first theme has loaded, takes go on without it: text never waits.
+   */
+  private awaitTheme = false;
   private ended = false;
   private finished = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -67,6 +74,7 @@ export class MessageRenderer {
     if (theme === this.options.theme) return;
     this.options = { ...this.options, theme };
     this.context = undefined;
+    this.awaitTheme = true;
   }
 
   /** Appends text to a section. Synchronous and O(text): nothing is parsed here. */
@@ -104,7 +112,7 @@ export class MessageRenderer {
   prepare(hint = ''): Promise<unknown> {
     const theme = this.options.theme;
     return Promise.all([
-      this.getContext(),
+      this.getContext().highlighter,
       ...languagesNamedIn(hint).map(word => warmLanguage(word, theme).catch(() => undefined)),
     ]);
   }
@@ -126,7 +134,10 @@ export class MessageRenderer {
   private async takeNow(deadline: number): Promise<RenderedPatch> {
     if (this.finished) return {};
     const final = this.ended;
-    const ctx = await this.getContext();
+    const ctx = this.getContext();
+    // A one-shot render (no deadline) is coloured whole, so it waits for the highlighter.
+    if (!ctx.hl && (deadline === Infinity || this.awaitTheme)) await ctx.highlighter;
+    if (ctx.failure) throw ctx.failure;
     const patch: RenderedPatch = {};
     let more = false;
     const loads: Promise<unknown>[] = [];
@@ -137,7 +148,7 @@ export class MessageRenderer {
       if (!renderer) continue;
       const ops: BlockOp[] = [];
       if (await renderer.take(ctx, final, ops, deadline)) more = true;
-      const loading = renderer.loading();
+      const loading = renderer.loading(ctx);
       if (loading) loads.push(loading);
       if (ops.length) patch[name] = ops;
     }
@@ -150,6 +161,15 @@ export class MessageRenderer {
       }
       if (calls.length) patch.toolCalls = calls;
     }
+    if (ctx.themeOwed) {
+      if (ctx.hl) {
+        // Blocks shown before the theme loaded get its background and foreground now.
+        codePreClass(ctx);
+        ctx.themeOwed = false;
+      } else {
+        loads.push(ctx.highlighter);
+      }
+    }
     const styles = ctx.styles.take();
     if (styles.length) patch.styles = styles;
     if (more) patch.more = true;
@@ -158,28 +178,57 @@ export class MessageRenderer {
     return patch;
   }
 
-  private getContext(): Promise<RenderContext> {
-    this.context ??= (async () => {
-      const [hl, theme] = await Promise.all([getHighlighter(), loadTheme(this.options.theme)]);
-      const styles = new StyleSink();
-      const labels = this.options.labels;
-      const buttons = { copyLabel: labels.copy, downloadLabel: labels.download ?? 'Download', wrapLabel: labels.wrap ?? 'Wrap' };
-      // Fences nested in lists and quotes: highlighted whole (their language
-      // was loaded before the block is rendered), with the same line and
-      // chunk markup as a streamed block.
-      const renderFence = (code: string, info: string): string => {
-        const word = fenceWord(info);
-        const lang = sanitizeLang(word);
-        const lines = new LineHighlighter(hl, resolveLoadedLanguage(hl, lang), theme, styles);
-        const body = code.endsWith('\n') ? code.slice(0, -1) : code;
-        const html = body.split('\n').map(line => lines.line(line));
-        return codeBlockHtml({ lang, label: word, preClass: themeClass(hl, theme, styles), ...buttons }, html) + '\n';
-      };
-      const md = createMarkdown(this.options, renderFence, this.stages);
-      const postRender = createPostRender(this.options, this.stages);
-      return { md, postRender, hl, theme, styles, buttons, diagrams: !this.options.noDiagrams };
-    })();
-    return this.context;
+  /**
+   * The markdown half of the context at once; the highlighter and theme
+   * load behind it (`hl` is set when both are there), so the first text of
+   * a reply on a fresh page renders without them.
+   */
+  private getContext(): RenderContext {
+    if (this.context) return this.context;
+    const labels = this.options.labels;
+    const buttons = { copyLabel: labels.copy, downloadLabel: labels.download ?? 'Download', wrapLabel: labels.wrap ?? 'Wrap' };
+    const theme = themeIdOf(this.options.theme);
+    // Fences nested in lists and quotes: highlighted whole (the highlighter
+    // and their language were loaded before the block is rendered,
+    // section-renderer.ts), with the same line and chunk markup as a
+    // streamed block.
+    // A fence in the open tail may be rendered before they loaded: plain, until the tail is rendered again.
+    const renderFence = (code: string, info: string): string => {
+      const word = fenceWord(info);
+      const lang = sanitizeLang(word);
+      const lines = new LineHighlighter(ctx.hl, ctx.hl && resolveLoadedLanguage(ctx.hl, lang), ctx.theme, ctx.styles);
+      const body = code.endsWith('\n') ? code.slice(0, -1) : code;
+      const html = body.split('\n').map(line => lines.line(line));
+      return codeBlockHtml({ lang, label: word, preClass: codePreClass(ctx), ...buttons }, html) + '\n';
+    };
+    const ctx: RenderContext = {
+      md: createMarkdown(this.options, renderFence, this.stages),
+      postRender: createPostRender(this.options, this.stages),
+      hl: null,
+      highlighter: Promise.resolve(),
+      theme,
+      themeOwed: false,
+      styles: new StyleSink(),
+      buttons,
+      diagrams: !this.options.noDiagrams,
+    };
+    const loaded = loadedHighlighter(this.options.theme);
+    if (loaded) {
+      ctx.hl = loaded.hl;
+      ctx.theme = loaded.theme;
+    }
+    ctx.highlighter = Promise.all([getHighlighter(), loadTheme(this.options.theme)]).then(
+      ([hl, loaded]) => {
+        // An unloadable theme fell back to the default: open code is coloured again in it (section-renderer.ts).
+        ctx.theme = loaded;
+        ctx.hl = hl;
+      },
+      (error: unknown) => {
+        ctx.failure = error instanceof Error ? error : new Error('The highlighter or its theme could not load.');
+      },
+    );
+    this.context = ctx;
+    return ctx;
   }
 }
 

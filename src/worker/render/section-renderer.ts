@@ -15,7 +15,7 @@ import type { HighlighterCore } from 'shiki/core';
 import type { BlockOp } from '../../shared/protocol.js';
 import { codeBlockShell, plainLineHtml, type CodeBlockHead } from './code-block.js';
 import { ColourCursor } from './colour-cursor.js';
-import { LineHighlighter, loadFenceLanguage, resolveLoadedLanguage, themeClass, type StyleSink } from './highlight.js';
+import { LineHighlighter, loadFenceLanguage, resolveLoadedLanguage, themeClass, themeClassName, type StyleSink } from './highlight.js';
 import { resolveLanguage } from './languages.js';
 import { fenceWord, lineStarts, nestedFenceWords, parseBlocks, renderBlocks, renderRange, topLevelBlocks } from './markdown.js';
 import { sanitizeLang } from './safe-html.js';
@@ -25,14 +25,36 @@ export interface RenderContext {
   md: MarkdownIt;
   /** The render stages' post-render passes over one block's HTML. */
   postRender: (html: string) => string;
-  hl: HighlighterCore;
-  /** A loaded theme id. */
+  /**
+   * The highlighter, with `theme` loaded; `null` until both have loaded.
+   * Text never waits for it: meanwhile code lines show plain, in the
+   * element's foreground, and are coloured once it is there.
+   */
+  hl: HighlighterCore | null;
+  /** Settles once `hl` is set, or `failure` when it cannot be. Never rejects. */
+  highlighter: Promise<unknown>;
+  /** Why the highlighter or the theme could not load. */
+  failure?: Error;
+  /** The theme id (loaded once `hl` is set). */
   theme: string;
+  /** A `<pre>` went out with the theme's class before its rule was known: the rule is owed. */
+  themeOwed: boolean;
   styles: StyleSink;
   /** Labels of a code block's buttons. */
   buttons: Pick<CodeBlockHead, 'copyLabel' | 'downloadLabel' | 'wrapLabel'>;
   /** A closed top-level ```` ```mermaid ```` fence is marked as a diagram (`code-close` with `diagram`). */
   diagrams: boolean;
+}
+
+/**
+ * The `<pre>` classes of a code block in the context's theme. Before the
+ * theme has loaded, the class alone (the block shows in the element's
+ * colours); its rule is sent once the theme is there (message-renderer.ts).
+ */
+export function codePreClass(ctx: RenderContext): string {
+  if (ctx.hl) return themeClass(ctx.hl, ctx.theme, ctx.styles);
+  ctx.themeOwed = true;
+  return themeClassName(ctx.theme);
 }
 
 /** The fence word of a diagram block (compared after `sanitizeLang`, so `Mermaid` counts too). */
@@ -129,8 +151,12 @@ export class SectionRenderer {
     return this.colouring.some(cursor => cursor.ready);
   }
 
-  /** Settles when a grammar that lines wait for has loaded (`undefined`: none is loading). */
-  loading(): Promise<unknown> | undefined {
+  /**
+   * Settles when a grammar (or the highlighter) that lines wait for has
+   * loaded (`undefined`: none is loading).
+   */
+  loading(ctx: RenderContext): Promise<unknown> | undefined {
+    if (!ctx.hl && this.colouring.length) return ctx.highlighter;
     return this.loads.size ? Promise.race(this.loads) : undefined;
   }
 
@@ -144,7 +170,7 @@ export class SectionRenderer {
     const now = () => performance.now();
     let first = true;
     for (const cursor of this.colouring) {
-      if (!cursor.ready && cursor.lang !== undefined) {
+      if (!cursor.ready && cursor.lang !== undefined && (ctx.hl || cursor.lang === null)) {
         cursor.start(new LineHighlighter(ctx.hl, cursor.lang, ctx.theme, ctx.styles));
       }
       if (!cursor.ready || (!first && now() >= deadline)) continue;
@@ -251,7 +277,9 @@ export class SectionRenderer {
     // `openEnd`: the text may grow at its end (render stages keep undecided blocks from showing too early).
     const env: Env = { references: { ...this.refs }, openEnd: true };
     const tokens = parseBlocks(ctx.md, this.buf, env);
-    await preloadNested(ctx, tokens, 0, tokens.length);
+    // The tail is shown again at the next take: its fences (an opener line still partial, or nested in
+    // an open list) show plain while their grammar loads, and are coloured when the block freezes.
+    startNestedLoads(ctx, tokens);
     return renderBlocks(ctx.md, tokens, topLevelBlocks(tokens), env, ctx.postRender).trim();
   }
 
@@ -272,6 +300,7 @@ export class SectionRenderer {
       // Its grammar still loads: plain for now, coloured from the first line once it has.
       lines = code.source.map(plainLineHtml);
     } else {
+      // The message renderer waits for the new theme before a take (message-renderer.ts).
       const highlighter = new LineHighlighter(ctx.hl, cursor.lang, ctx.theme, ctx.styles);
       // Up to the first line tokenized in slices; from it on, plain, coloured by the cursor as the deadline allows.
       let sliced = code.source.findIndex(line => highlighter.sliced(line));
@@ -281,7 +310,7 @@ export class SectionRenderer {
       cursor.start(highlighter, sliced);
       this.colouring = cursor.caughtUp ? [] : [cursor];
     }
-    ops.push({ type: 'code-recolour', preClass: themeClass(ctx.hl, ctx.theme, ctx.styles), lines });
+    ops.push({ type: 'code-recolour', preClass: codePreClass(ctx), lines });
     code.partial = '';
     this.dirty = true;
   }
@@ -294,14 +323,16 @@ export class SectionRenderer {
   private async openCode(ctx: RenderContext, markup: string, info: string, opener: string, ops: BlockOp[], deadline: number): Promise<void> {
     const word = fenceWord(ctx.md.utils.unescapeAll(info).trim());
     const lang = sanitizeLang(word);
-    let id: string | null | undefined = resolveLanguage(lang) === null ? null : resolveLoadedLanguage(ctx.hl, lang);
+    const known = resolveLanguage(lang) !== null;
+    let id: string | null | undefined = known && ctx.hl ? resolveLoadedLanguage(ctx.hl, lang) : null;
     let load: Promise<string | null> | undefined;
-    if (id === null && resolveLanguage(lang) !== null) {
-      load = loadFenceLanguage(lang);
+    if (id === null && known) {
+      // Colour starts once both the grammar and the highlighter with its theme are there.
+      load = Promise.all([loadFenceLanguage(lang), ctx.highlighter]).then(([found]) => (ctx.hl ? found : null));
       if (deadline === Infinity) id = await load;
       else id = undefined;
     }
-    const preClass = themeClass(ctx.hl, ctx.theme, ctx.styles);
+    const preClass = codePreClass(ctx);
     ops.push({ type: 'code-open', html: codeBlockShell({ lang, label: word, preClass, ...ctx.buttons }) });
     const source: string[] = [];
     const colour = new ColourCursor(this.frozen++, source, id);
@@ -394,7 +425,13 @@ export class SectionRenderer {
 
 async function preloadNested(ctx: RenderContext, tokens: Parameters<typeof nestedFenceWords>[1], from: number, to: number): Promise<void> {
   const words = nestedFenceWords(ctx.md, tokens, from, to);
-  if (words.length) await Promise.all(words.map(word => loadFenceLanguage(sanitizeLang(word))));
+  // A nested fence is rendered whole, with its block: it waits for the highlighter and its grammar.
+  if (words.length) await Promise.all([ctx.highlighter, ...words.map(word => loadFenceLanguage(sanitizeLang(word)))]);
+}
+
+/** Starts loading the grammars of the fences in `tokens` without waiting for them. */
+function startNestedLoads(ctx: RenderContext, tokens: Parameters<typeof nestedFenceWords>[1]): void {
+  for (const word of nestedFenceWords(ctx.md, tokens, 0, tokens.length)) void loadFenceLanguage(sanitizeLang(word));
 }
 
 /** Leading whitespace in columns (tabs to the next multiple of 4) and in characters. */

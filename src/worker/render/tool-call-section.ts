@@ -14,8 +14,8 @@
  */
 import type { BlockOp } from '../../shared/protocol.js';
 import { codeBlockShell } from './code-block.js';
-import { LineHighlighter, loadFenceLanguage, themeClass } from './highlight.js';
-import type { RenderContext } from './section-renderer.js';
+import { LineHighlighter, loadFenceLanguage } from './highlight.js';
+import { codePreClass, type RenderContext } from './section-renderer.js';
 
 /** The grammar of the arguments (the project's language table resolves it to Shiki's `json`). */
 const LANG = 'json';
@@ -42,8 +42,9 @@ export class ToolCallSection {
     if (this.closed || (!this.dirty && !final)) return;
     this.dirty = false;
     if (!this.lines) {
-      const id = await loadFenceLanguage(LANG);
-      const preClass = themeClass(ctx.hl, ctx.theme, ctx.styles);
+      // Arguments are shown coloured from their first line: they wait for the highlighter and JSON.
+      const [id] = await Promise.all([loadFenceLanguage(LANG), ctx.highlighter]);
+      const preClass = codePreClass(ctx);
       ops.push({ type: 'code-open', html: codeBlockShell({ lang: LANG, label: LANG, preClass, ...ctx.buttons }) });
       this.lines = new LineHighlighter(ctx.hl, id, ctx.theme, ctx.styles);
     }

@@ -242,9 +242,11 @@ export class StreamSession {
     if (reasoningDelta) patch.reasoningDelta = reasoningDelta;
     if (toolCalls.length) patch.toolCallDeltas = toolCalls;
     const failure = await this.render(patch, contentDelta, reasoningDelta, toolCalls, end !== undefined);
-    // Not all coloured: the end goes with the patch that finishes it.
-    if ((this.backlog || this.loading) && !failure) end = undefined;
-    if (!end && !failure && !patch.contentDelta && !patch.reasoningDelta && !patch.content && !patch.reasoning && !patch.toolCallDeltas && !patch.toolCalls) {
+    // Not all coloured: the end goes with the patch that finishes it. A stop ends at once: what is
+    // still plain stays plain (its text is all there).
+    if ((this.backlog || this.loading) && !failure && end?.status !== 'stopped') end = undefined;
+    // Styles alone count: a theme's rule can come in a slice of its own (it loaded after its blocks showed).
+    if (!end && !failure && !patch.contentDelta && !patch.reasoningDelta && !patch.content && !patch.reasoning && !patch.toolCallDeltas && !patch.toolCalls && !patch.styles) {
       return undefined;
     }
     patch.stats = {

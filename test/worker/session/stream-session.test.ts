@@ -3,7 +3,7 @@ import type { ChatRequest, Patch, StreamEnd } from '../../../src/shared/protocol
 import type { CompletionDelta } from '../../../src/worker/net/completion-stream.js';
 import { readCompletion } from '../../../src/worker/net/completion-stream.js';
 import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
-import { StreamSession, type ReplySource } from '../../../src/worker/session/stream-session.js';
+import { StreamSession, type PatchRenderer, type ReplySource } from '../../../src/worker/session/stream-session.js';
 import { apply, applyAll, newSection, renderOnce, renderOptions } from '../../support/render-harness.js';
 
 const request: ChatRequest = {
@@ -78,6 +78,37 @@ async function run(source: ReplySource, onPatch: (patch: Patch, session: StreamS
 }
 
 describe('StreamSession', () => {
+  it('ends a stopped reply at once, while colour is still behind (lines that are plain stay plain)', async () => {
+    // A renderer whose code never catches up: a grammar that never loads, lines always left to colour.
+    let takes = 0;
+    const behind: PatchRenderer = {
+      feed() {},
+      end() {},
+      take: async () => {
+        takes++;
+        return { content: [{ type: 'tail', html: `<p>${takes}</p>` }], more: true, loading: new Promise<never>(() => {}) };
+      },
+    };
+    const source: ReplySource = async (_request, signal, onDelta) => {
+      onDelta(delta('Here is '));
+      await new Promise(resolve => signal.addEventListener('abort', resolve, { once: true }));
+      return { status: 'stopped', model: 'MyCoder' };
+    };
+    const patches: Patch[] = [];
+    const session: StreamSession = new StreamSession(
+      request,
+      async patch => {
+        patches.push(patch);
+        if (patches.length === 1) setTimeout(() => session.stop(), 0);
+      },
+      behind,
+      source,
+    );
+    await session.run();
+    expect(patches.at(-1)?.end).to.deep.equal({ status: 'stopped', model: 'MyCoder' });
+    expect(patches.filter(p => p.end)).to.have.length(1);
+  });
+
   it('stops mid-reply: the source is aborted, what arrived is kept and rendered, the end says stopped', async () => {
     const sent: string[] = [];
     let aborted = false;
