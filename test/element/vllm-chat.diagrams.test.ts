@@ -20,12 +20,12 @@ function echo(el: VllmChat, text: string, rate = 0): ReturnType<VllmChat['send']
 // The default buffer (250 entries) fills with the test page's own modules.
 performance.setResourceTimingBufferSize(100_000);
 
-/** Resource URLs of Mermaid's chunks the page fetched so far. */
+/** Resource URLs of the diagram frame's page the page fetched so far (the frame fetches Mermaid itself). */
 function mermaidFetches(): string[] {
   return performance
     .getEntriesByType('resource')
     .map(entry => entry.name)
-    .filter(name => name.includes('/node_modules/mermaid/'));
+    .filter(name => name.includes('/diagram-frame.html'));
 }
 
 /** Waits for the image of the `index`th diagram of the last reply to load; returns it. */
