@@ -42,7 +42,8 @@ let blocked = false;
 
 function idle(): Promise<void> {
   return new Promise(resolve => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve());
+    // A page that is never idle (a busy machine, another tab's work) still gets its diagrams.
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 2000 });
     else setTimeout(resolve, 0);
   });
 }
