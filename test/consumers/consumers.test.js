@@ -179,6 +179,8 @@ function packageFilesServed(servedDir, paths) {
     if (named('python').test(text)) return ['python grammar'];
     if (named('github-dark').test(text)) return ['github-dark theme'];
     if (WARM_GRAMMARS.some(name => named(name).test(text))) return ['grammar started in idle time'];
+    // The diagram's reply: its block is highlighted as mermaid code too (shown by the source button).
+    if (named('mermaid').test(text)) return ['mermaid grammar'];
     if (/^export default JSON\.parse\(/.test(text)) return ['other grammar or theme'];
     if (text.includes('globalThis["mermaid"]')) return ['mermaid script'];
     return [];
