@@ -10,15 +10,18 @@
 //   dist/chunks/network.worker-*.js     its network thread, self-contained
 //   dist/chunks/lang-<name>-*.js        one Shiki grammar each, loaded on first use
 //   dist/chunks/theme-<name>-*.js       one Shiki theme each, loaded on first use
+//   dist/chunks/diagram-frame-*.html    the sandboxed page that draws diagrams (scripts/diagram-assets.js)
+//   dist/chunks/mermaid-*.js            Mermaid, loaded by that page on the first diagram
 import { defineConfig, type PluginOption, type UserConfig } from 'vite';
 import { litTrustedTypes } from './scripts/lit-trusted-types.js';
 import { workerAssets } from './scripts/worker-assets.js';
+import { diagramAssets } from './scripts/diagram-assets.js';
 
 /** Lazy chunks sit in one folder next to the entry, named so a reader of `dist/` can tell them apart. */
 const chunkFileNames = 'chunks/[name]-[hash].js';
 
 export default defineConfig(async ({ command }): Promise<UserConfig> => {
-  const plugins: PluginOption[] = [litTrustedTypes(), workerAssets()];
+  const plugins: PluginOption[] = [litTrustedTypes(), workerAssets(), diagramAssets()];
   // The API plugin serves the demo's /v1; the build does not need it (nor
   // should the bundle's build break on the dev server's code). The URL form
   // keeps the config bundler from inlining it.

@@ -7,6 +7,7 @@ import { startMockServer, createMockHandler } from './server/mock-server.js';
 import { chromiumPath, chromiumArgs } from './test/support/chromium.js';
 import { totalsReporter } from './test/support/totals-reporter.js';
 import { startStaticServer } from './test/embed/static-server.js';
+import { readFile } from 'node:fs/promises';
 
 // The dev server of the test runner also answers /v1/* like vLLM, so the
 // element's default endpoint (`/v1`, same origin) is tested as embedders use it.
@@ -95,6 +96,16 @@ export default {
   ],
   middleware: [
     holdShiki,
+    // The diagram frame's page and the Mermaid script it loads, byte for byte
+    // as published: the esbuild plugin would rewrite the page's inline script
+    // (whose hash its policy names) and re-encode the script with a source map.
+    /** @type {import('koa').Middleware} */
+    async (ctx, next) => {
+      const file = { '/src/element/view/diagram-frame.html': 'text/html', '/node_modules/mermaid/dist/mermaid.min.js': 'text/javascript' }[ctx.path];
+      if (!file) return next();
+      ctx.type = `${file}; charset=utf-8`;
+      ctx.body = await readFile(new URL(`.${ctx.path}`, import.meta.url));
+    },
     /** @type {import('koa').Middleware} */
     (ctx, next) => {
       if (!/^\/(v1|__mock)(\/|$)/.test(ctx.path)) return next();

@@ -5,7 +5,9 @@
 // toolchain, serve its output, and stream a reply with highlighted code in
 // Chromium. The worker, its network thread, the grammar and the theme must
 // come from the app's own output, each a file of its own: every file the
-// page asked for was served, none 404. The Vue app also runs under `vite dev`,
+// page asked for was served, none 404. A mermaid diagram is drawn too, in
+// the sandboxed frame page the package ships, with Mermaid's script from the
+// app's output. The Vue app also runs under `vite dev`,
 // where Vite pre-bundles the package and the worker's files are served from
 // node_modules.
 //
@@ -83,10 +85,11 @@ async function installApp(name) {
 }
 
 /**
- * Opens the served app, asks for Python code and reports what the page showed.
- * @param {string} url
+ * Opens the served app, asks for Python code (then, with `diagram`, for a
+ * mermaid diagram) and reports what the page showed.
+ * @param {string} url @param {boolean} [diagram]
  */
-async function askInBrowser(url) {
+async function askInBrowser(url, diagram = false) {
   const page = await browser.newPage();
   /** @type {string[]} */
   const errors = [];
@@ -113,7 +116,24 @@ async function askInBrowser(url) {
     });
     // The framework saw the element's event (its binding re-rendered the counter).
     await page.waitForFunction(() => document.getElementById('replies')?.textContent?.includes('1'), undefined, { timeout: 5000 });
-    return { ...result, errors };
+    if (!diagram) return { ...result, errors, diagramNodes: 0 };
+    // A diagram: drawn in the sandboxed frame of the package's page, from the app's output.
+    await page.evaluate(() =>
+      /** @type {{ askForCode(prompt: string): Promise<unknown> }} */ (/** @type {unknown} */ (window)).askForCode(
+        '[mock echo=1 rate=0] ```mermaid\ngraph TD\n  A[Start] --> B[Done]\n```',
+      ),
+    );
+    const image = await page.waitForFunction(
+      () => {
+        const img = document.querySelector('vllm-chat')?.shadowRoot?.querySelector('[part~="diagram"] img');
+        return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0 ? img.src : undefined;
+      },
+      undefined,
+      { timeout: 90_000 },
+    );
+    const src = /** @type {string} */ (await image.jsonValue());
+    const diagramNodes = decodeURIComponent(src.slice(src.indexOf(',') + 1)).match(/<g\b[^>]*\bclass="[^"]*\bnode\b/g)?.length ?? 0;
+    return { ...result, errors, diagramNodes };
   } finally {
     await page.close();
   }
@@ -150,14 +170,19 @@ function packageFilesServed(servedDir, paths) {
   const named = name => new RegExp(`JSON\\.parse\\(.*\\\\?"name\\\\?":\\\\?"${name}\\\\?"`);
   return paths.flatMap(path => {
     const file = join(servedDir, decodeURIComponent(path));
-    if (!existsSync(file) || !statSync(file).isFile() || !file.endsWith('.js')) return [];
+    if (!existsSync(file) || !statSync(file).isFile()) return [];
     const text = readFileSync(file, 'utf8');
+    if (file.endsWith('.html') && text.includes('<title>vllm-chat diagrams</title>')) return ['diagram frame'];
+    if (!file.endsWith('.js')) return [];
     if (text.includes('vllm-chat: no URL for')) return ['chat worker'];
     if (/type:["'`]delta["'`]/.test(text) && !text.includes('customElements')) return ['network worker'];
     if (named('python').test(text)) return ['python grammar'];
     if (named('github-dark').test(text)) return ['github-dark theme'];
     if (WARM_GRAMMARS.some(name => named(name).test(text))) return ['grammar started in idle time'];
+    // The diagram's reply: its block is highlighted as mermaid code too (shown by the source button).
+    if (named('mermaid').test(text)) return ['mermaid grammar'];
     if (/^export default JSON\.parse\(/.test(text)) return ['other grammar or theme'];
+    if (text.includes('globalThis["mermaid"]')) return ['mermaid script'];
     return [];
   });
 }
@@ -180,16 +205,17 @@ for (const app of apps) {
     npm(dir, ['run', 'build']);
     const server = await serveApp(join(dir, app.served));
     try {
-      const shown = await askInBrowser(server.url);
+      const shown = await askInBrowser(server.url, true);
       assert.deepEqual(shown.errors, [], 'no uncaught error in the page');
       assert.equal(shown.status, 'done', JSON.stringify(shown.error));
       assert.ok(shown.fence, 'the reply has the python block');
+      assert.equal(shown.diagramNodes, 2, 'the diagram was drawn (its SVG has both nodes)');
       assert.ok(shown.spans > 40 && shown.colors > 2, `code highlighted (${shown.spans} spans, ${shown.colors} colours)`);
       const paths = server.served.map(s => s.path);
       assert.deepEqual(server.served.filter(s => s.status !== 200), [], 'every file the page asked for was in the build');
       const files = packageFilesServed(join(dir, app.served), paths);
       const seen = `${paths.join(', ')}: ${files.join(', ')}`;
-      for (const kind of ['chat worker', 'network worker', 'python grammar', 'github-dark theme']) {
+      for (const kind of ['chat worker', 'network worker', 'python grammar', 'github-dark theme', 'diagram frame', 'mermaid script']) {
         assert.ok(files.includes(kind), `the ${kind} came from the app's output as a file of its own (${seen})`);
       }
       // Only what this reply used, and the grammars started in idle time.

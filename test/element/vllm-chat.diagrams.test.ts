@@ -20,12 +20,12 @@ function echo(el: VllmChat, text: string, rate = 0): ReturnType<VllmChat['send']
 // The default buffer (250 entries) fills with the test page's own modules.
 performance.setResourceTimingBufferSize(100_000);
 
-/** Resource URLs of Mermaid's chunks the page fetched so far. */
+/** Resource URLs of the diagram frame's page the page fetched so far (the frame fetches Mermaid itself). */
 function mermaidFetches(): string[] {
   return performance
     .getEntriesByType('resource')
     .map(entry => entry.name)
-    .filter(name => name.includes('/node_modules/mermaid/'));
+    .filter(name => name.includes('/diagram-frame.html'));
 }
 
 /** Waits for the image of the `index`th diagram of the last reply to load; returns it. */
@@ -143,6 +143,61 @@ describe('<vllm-chat> diagrams', () => {
     const attributes = [...doc.querySelectorAll('*')].flatMap(node => [...node.attributes]);
     expect(attributes.filter(a => /^on/i.test(a.name) || /javascript:/i.test(a.value)).map(a => `${a.name}=${a.value}`)).to.deep.equal([]);
     expect(markupViolations(lastReply(el).querySelector('.content')!)).to.deep.equal([]);
+  });
+
+  it('draws in one hidden frame per page, sandboxed without allow-same-origin, reused; the SVG never enters the DOM', async () => {
+    const first = await mount({ model: 'MyCoder' });
+    const second = await mount({ model: 'MyCoder' });
+    await echo(first, fenced(FLOWCHART));
+    await echo(second, fenced('graph LR\n  X --> Y'));
+    await diagramImage(first);
+    await diagramImage(second);
+    const frames = [...document.querySelectorAll('iframe')].filter(frame => frame.src.includes('diagram-frame'));
+    expect(frames).to.have.length(1);
+    expect(frames[0]!.getAttribute('sandbox')).to.equal('allow-scripts');
+    expect(frames[0]!.getAttribute('aria-hidden')).to.equal('true');
+    expect(visible(frames[0])).to.equal(true, 'laid out (Mermaid measures text), though hidden');
+    expect(frames[0]!.getBoundingClientRect().right).to.be.at.most(0);
+    // Nothing of Mermaid's output is markup in the page: the diagrams are images.
+    for (const el of [first, second]) {
+      expect(lastReply(el).querySelectorAll('[part~="diagram"] svg, [part~="diagram"] foreignObject')).to.have.length(0);
+    }
+    expect(document.querySelectorAll('[id^="vllm-chat-diagram"], [id^="dvllm-chat-diagram"]')).to.have.length(0);
+  });
+
+  it('ignores messages from other windows and of other shapes while it draws', async () => {
+    const forged = (id: number): unknown => ({
+      type: 'vllm-chat-diagram',
+      id,
+      svg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 99 99"><text>FORGED</text></svg>',
+    });
+    // A sandboxed frame has an opaque origin ("null") like the diagram frame: only its window tells them apart.
+    const impostor = document.createElement('iframe');
+    impostor.setAttribute('sandbox', 'allow-scripts');
+    impostor.srcdoc = `<script>
+      const forged = ${JSON.stringify(forged(0))};
+      setInterval(() => {
+        for (let id = 0; id < 300; id++) parent.postMessage({ ...forged, id }, '*');
+        parent.postMessage({ type: 'vllm-chat-diagram', ready: true }, '*');
+      }, 5);
+    </script>`;
+    document.body.append(impostor);
+    const fromPage = setInterval(() => {
+      for (let id = 0; id < 300; id++) {
+        window.postMessage(forged(id), '*');
+        window.postMessage({ type: 'vllm-chat-diagram', id, svg: ['<svg>'] }, '*');
+      }
+    }, 5);
+    try {
+      const el = await mount({ model: 'MyCoder' });
+      await echo(el, `${fenced(FLOWCHART)}\n\n${fenced('graph LR\n  X --> Y')}`);
+      const svgs = [svgOf(await diagramImage(el, 0)), svgOf(await diagramImage(el, 1))];
+      expect(svgs[0]).to.contain('Parse').and.not.contain('FORGED');
+      expect(svgs[1]).to.contain('X').and.not.contain('FORGED');
+    } finally {
+      clearInterval(fromPage);
+      impostor.remove();
+    }
   });
 
   it('keeps mermaid source that does not parse as code, with no error', async () => {

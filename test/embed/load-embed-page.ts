@@ -22,10 +22,12 @@ export interface EmbedResult {
     diagramNotes: string[];
     diagramStates: string[];
     diagramImages: [number, number][];
+    /** Nodes (`<g class="node …">`) in each drawn diagram's SVG. */
+    diagramNodes: number[];
   }[];
   /** `effectiveDirective blockedURI` of each CSP violation on the page's document. */
   violations: string[];
-  /** Mermaid chunks the page fetched. */
+  /** Fetches of the diagram frame's page. */
   diagramChunks?: number;
   /** `new Worker()` calls on the page. */
   workersStarted: number;
@@ -86,11 +88,12 @@ export const strictCsp = [
   "style-src 'self'",
 ].join('; ');
 
-/**
- * What diagrams add to `strictCsp` (README, Deploy): Mermaid lays a diagram
- * out with inline styles, and the image is a `data:` URL.
- */
-export const diagramsCsp = `${strictCsp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")}; img-src 'self' data:`;
-
 /** `strictCsp` with Trusted Types enforced and only the `vllm-chat` policy allowed. */
 export const trustedTypesCsp = `${strictCsp}; require-trusted-types-for 'script'; trusted-types vllm-chat`;
+
+/**
+ * What diagrams add to a strict policy (README, Deploy): the bundle origin in
+ * `frame-src` (the sandboxed frame Mermaid runs in) and `data:` in `img-src`
+ * (the drawn SVG is shown as an image of a `data:` URL).
+ */
+export const diagramsCsp = `${trustedTypesCsp}; frame-src %BUNDLE%; img-src 'self' data:`;

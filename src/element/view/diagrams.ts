@@ -1,35 +1,33 @@
 /**
- * Draws ```` ```mermaid ```` blocks as diagrams, on the main thread (Mermaid
- * measures text in a live DOM, which a worker does not have). Called by
- * MessageView only, once a message has stopped streaming: the worker marks a
- * code block whose mermaid fence closed (`code-close` with `diagram`, set as
- * `data-diagram` on the block by apply-patch.ts), and this module
+ * Draws ```` ```mermaid ```` blocks as diagrams. Called by MessageView only,
+ * once a message has stopped streaming: the worker marks a code block whose
+ * mermaid fence closed (`code-close` with `diagram`, set as `data-diagram` on
+ * the block by apply-patch.ts), and this module
  *
- * - loads Mermaid as a lazy chunk, the first time such a block exists (a
- *   page whose replies have no diagram never fetches it);
+ * - has the page's sandboxed diagram frame draw it (diagram-frame.ts: Mermaid
+ *   measures text in a live DOM, which a worker does not have, and lays it
+ *   out with inline styles, which a strict page does not allow); a page
+ *   whose replies have no diagram never makes the frame;
  * - draws each block in idle time (`requestIdleCallback`), one at a time,
  *   never inside the frames of a streaming reply;
- * - shows the SVG text Mermaid returns as an `<img>` with a `data:` URL: an
+ * - shows the SVG text the frame returns as an `<img>` with a `data:` URL: an
  *   image never runs script, never touches the page's styles, and its markup
  *   is never parsed into the document;
  * - adds part `diagram` (the box, inside the code block's wrapper) with part
  *   `diagram-source-button`, which toggles to the highlighted code and back.
  *
- * Source that Mermaid cannot parse or draw stays code, with nothing added.
- * The block's source is its `<code>` text (exactly the code), never markup.
+ * Source that Mermaid cannot parse or draw (in time) stays code, with nothing
+ * added. The block's source is its `<code>` text (exactly the code), never
+ * markup.
  *
- * Mermaid lays a diagram out in a scratch node of the page with inline
- * styles, and the image is a `data:` URL: a page needs `style-src
- * 'unsafe-inline'` and `img-src data:` for diagrams, and Trusted Types
- * enforcement rules Mermaid out. Where the page's policy blocks either
- * (a `securitypolicyviolation` while drawing, or an image that does not
- * load), the block stays code with a short note, and no further diagram is
- * tried on the page; pages with such a policy set `no-diagrams`.
+ * The page's policy needs `frame-src` for the bundle's origin and `img-src
+ * data:`. Where it blocks either (the frame never gets ready, or the image
+ * does not load), the block stays code with a short note, and no further
+ * diagram is tried on the page.
  */
 import type { VllmChatStrings } from '../strings.js';
 import { codeBlockSource } from './apply-patch.js';
-
-type Mermaid = (typeof import('mermaid/dist/mermaid.esm.min.mjs'))['default'];
+import { drawInFrame } from './diagram-frame.js';
 
 /** `data-diagram` on a code block: what became of it. The worker's marker is the empty value. */
 const marks = { marked: '', queued: 'queued', drawn: 'drawn', failed: 'failed' } as const;
@@ -37,24 +35,15 @@ const marks = { marked: '', queued: 'queued', drawn: 'drawn', failed: 'failed' }
 /** The code block's class while the diagram (not the code) is shown. */
 const SHOWN = 'diagram-shown';
 
-let mermaidModule: Promise<Mermaid> | undefined;
-/** Mermaid keeps one global configuration and scratch DOM: one drawing at a time, page-wide. */
+/** One drawing at a time, page-wide, so that each one's time limit in the frame is its own. */
 let queue: Promise<unknown> = Promise.resolve();
-let serial = 0;
 /** The page's policy blocked a diagram: every later one stays code at once (no repeated violations). */
 let blocked = false;
 
-function loadMermaid(): Promise<Mermaid> {
-  // A dynamic import: the bundler makes Mermaid chunks next to the entry, loaded from its URL.
-  // Mermaid's pre-bundled ES build loads as is in a browser (the main entry
-  // imports CommonJS packages) and is already minified.
-  mermaidModule ??= import('mermaid/dist/mermaid.esm.min.mjs').then(module => module.default);
-  return mermaidModule;
-}
-
 function idle(): Promise<void> {
   return new Promise(resolve => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve());
+    // A page that is never idle (a busy machine, another tab's work) still gets its diagrams.
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 2000 });
     else setTimeout(resolve, 0);
   });
 }
@@ -89,62 +78,20 @@ type Drawing = { svg: string } | { failed: 'unparsable' | 'blocked' };
 
 /**
  * Renders `source` to SVG text, one drawing at a time page-wide: `unparsable`
- * when Mermaid cannot parse or draw it, `blocked` when the page's policy
- * stopped it.
+ * when Mermaid cannot parse or draw it in time, `blocked` when the frame
+ * cannot be used on this page.
  */
 async function renderSvg(source: string, dark: boolean): Promise<Drawing> {
-  const run = queue.then(async () => {
-    if (blocked) throw new BlockedError();
-    let violated = false;
-    // What Mermaid and the image need; other violations of the page are not ours.
-    const onViolation = (event: SecurityPolicyViolationEvent): void => {
-      if (/^(?:style-src|img-src|trusted-types|require-trusted-types-for)/.test(event.effectiveDirective)) violated = true;
-    };
-    document.addEventListener('securitypolicyviolation', onViolation);
-    let outcome: { svg: string | undefined } | { error: unknown };
-    try {
-      outcome = { svg: await drawSvg(source, dark) };
-    } catch (error) {
-      outcome = { error };
-    }
-    // Violation events are queued as tasks: let those of this drawing arrive.
-    await new Promise(resolve => setTimeout(resolve, 0));
-    document.removeEventListener('securitypolicyviolation', onViolation);
-    if (violated) {
-      blocked = true;
-      throw new BlockedError();
-    }
-    if ('error' in outcome) throw outcome.error;
-    return outcome.svg;
-  });
+  const run = queue.then(() => (blocked ? undefined : drawInFrame(source, dark)));
   queue = run.catch(() => undefined);
-  try {
-    const svg = await run;
-    return svg === undefined ? { failed: 'unparsable' } : { svg };
-  } catch (error) {
-    return { failed: error instanceof BlockedError ? 'blocked' : 'unparsable' };
+  const drawing = await run;
+  if (drawing === undefined) return { failed: 'blocked' };
+  if ('svg' in drawing) return drawing;
+  if (drawing.failed === 'unavailable') {
+    blocked = true;
+    return { failed: 'blocked' };
   }
-}
-
-/** The page's Content-Security-Policy or Trusted Types stopped Mermaid. */
-class BlockedError extends Error {}
-
-async function drawSvg(source: string, dark: boolean): Promise<string | undefined> {
-  const mermaid = await loadMermaid();
-  mermaid.initialize({
-    startOnLoad: false,
-    // Strict: no click handlers, no HTML in labels survives sanitizing.
-    securityLevel: 'strict',
-    theme: dark ? 'dark' : 'default',
-    // SVG text labels: an `<img>` does not render HTML inside `foreignObject` reliably, and none is needed.
-    htmlLabels: false,
-    flowchart: { htmlLabels: false },
-    // A failure throws instead of drawing Mermaid's error picture: the block then stays code.
-    suppressErrorRendering: true,
-  });
-  if (!(await mermaid.parse(source, { suppressErrors: true }))) return undefined;
-  const { svg } = await mermaid.render(`vllm-chat-diagram-${++serial}`, source);
-  return svg;
+  return { failed: 'unparsable' };
 }
 
 function sourceButton(block: Element): HTMLButtonElement | null {

@@ -1,0 +1,84 @@
+// Build helper: ships the diagram frame's page and the Mermaid script it
+// loads so that an app's bundler carries them into its output with no
+// configuration, as scripts/worker-assets.js does for the worker's files.
+//
+// Both become assets named by a plain `new URL('./chunks/<file>',
+// import.meta.url)` in the page module (in place of
+// src/element/view/diagram-assets.ts), the form Vite, webpack 5 and Rollup's
+// import-meta-assets plugin copy and rewrite. Neither refers to the other by
+// a relative path (a bundler may rename either): the element puts the
+// script's URL in the frame's query string.
+//   chunks/diagram-frame-<hash>.html  the frame's page (its script allowed by hash)
+//   chunks/mermaid-<hash>.js          Mermaid's classic (IIFE) build, one file
+//
+// Why the classic build: a module script in a frame of opaque origin is
+// fetched with CORS (`Origin: null`), which an app's own server seldom
+// answers; a classic script needs none. Its size is about that of Mermaid's
+// ES chunks, in one file.
+//
+// The page is padded to Vite's `assetsInlineLimit`: a smaller asset would
+// become a `data:` URL, and a frame of a `data:` URL inherits the embedding
+// page's policy (which is what the frame is there to avoid).
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const src = fileURLToPath(new URL('../src/', import.meta.url));
+const assetsModule = `${src}element/view/diagram-assets.ts`;
+const framePage = `${src}element/view/diagram-frame.html`;
+const mermaidScript = fileURLToPath(new URL('../node_modules/mermaid/dist/mermaid.min.js', import.meta.url));
+const marker = '__vllm_chat_diagram_assets__';
+
+/** Vite's default `assetsInlineLimit`: smaller assets become `data:` URLs. */
+const inlineLimit = 4096;
+
+/** @param {string | Buffer} data */
+const hash = data => createHash('sha256').update(data).digest('base64url').slice(0, 8).replace(/[-_]/g, 'x');
+
+/**
+ * The frame page, checked: its one inline script must be the one its policy
+ * allows by hash (an edit of the script without the hash would leave the
+ * frame dead, with the violation reported only inside it).
+ * @param {string} html
+ */
+export function checkedFramePage(html) {
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)];
+  const allowed = [...html.matchAll(/'sha256-([A-Za-z0-9+/=]+)'/g)].map(m => m[1]);
+  if (scripts.length !== 1) throw new Error(`diagram-assets: the frame page has ${scripts.length} inline scripts, not one`);
+  const actual = createHash('sha256').update(scripts[0]?.[1] ?? '').digest('base64');
+  if (allowed.length !== 1 || allowed[0] !== actual) {
+    throw new Error(`diagram-assets: the frame page's policy allows 'sha256-${allowed.join(', ')}', its script is 'sha256-${actual}'`);
+  }
+  const bytes = Buffer.byteLength(html);
+  return bytes >= inlineLimit ? html : `${html}<!--${' '.repeat(inlineLimit - bytes - 7)}-->\n`;
+}
+
+/** @returns {import('vite').Plugin} */
+export function diagramAssets() {
+  return {
+    name: 'vllm-chat:diagram-assets',
+    apply: 'build',
+    enforce: 'pre',
+    load(id) {
+      if (id === assetsModule) return `export function diagramAssets() { return ${JSON.stringify(marker)}; }\n`;
+      return undefined;
+    },
+    async generateBundle(_options, bundle) {
+      const page = checkedFramePage(await readFile(framePage, 'utf8'));
+      const script = await readFile(mermaidScript, 'utf8');
+      /** @param {string} prefix @param {string} extension @param {string} source */
+      const emit = (prefix, extension, source) => {
+        const fileName = `chunks/${prefix}-${hash(source)}.${extension}`;
+        this.emitFile({ type: 'asset', fileName, source });
+        return `new URL(${JSON.stringify(`./${fileName}`)}, import.meta.url).href`;
+      };
+      const assets = `{frame:${emit('diagram-frame', 'html', page)},script:${emit('mermaid', 'js', script)}}`;
+      let replacements = 0;
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'chunk') continue;
+        file.code = file.code.replace(new RegExp(`(["'\`])${marker}\\1`, 'g'), () => (replacements++, assets));
+      }
+      if (replacements !== 1) this.error(`diagram-assets: the asset table went into ${replacements} places, not one`);
+    },
+  };
+}
