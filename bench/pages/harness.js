@@ -278,7 +278,8 @@ export function installHarness(contender) {
           if (status === 'done') colourWatch = watchColour(endAt);
           resolve({
             status,
-            ...summary(performance.now()),
+            // The same instant as the colour's start, so that a `sync` colour equals it.
+            ...summary(endAt),
             visibleCodeChars: squash(codeText).length,
             shownAt: spec.trackText ? shownAt : undefined,
             domNodes: countNodes(document),
