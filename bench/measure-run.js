@@ -72,6 +72,8 @@ export async function measureRun(ctx) {
     await page.addInitScript(c => Object.assign(window, { __benchConfig: c }), config);
     await page.goto(`${ctx.pagesUrl}/${contender.path}`, { waitUntil: 'commit' });
     await page.waitForFunction(() => /** @type {any} */ (window).bench?.ready === true, undefined, { timeout: 30_000, polling: 'raf' });
+    // Read now, while the page surely answers (one frozen by its reply could not say later).
+    const firstRender = await page.evaluate(() => /** @type {any} */ (window).bench.firstRender());
     const prompt = promptOf(workload);
     const tracked = workload.tokens ? codeTokenMarks(expected, contender.textModel) : undefined;
     const raw = contender.textModel === 'raw';
@@ -149,7 +151,6 @@ export async function measureRun(ctx) {
     const latency = tracked && result.shownAt ? await tokenLatency(ctx.apiUrl, tracked, result.shownAt) : null;
     // The end state, once the colour settled (a page frozen past its limit keeps its last count).
     const end = await within(page.evaluate(() => /** @type {any} */ (window).bench.endState()), 10_000, null);
-    const firstRender = await within(page.evaluate(() => /** @type {any} */ (window).bench.firstRender()), 10_000, null);
     const networkMs = floor ? floor.ms : (await within(networkFloor(), workload.limitMs, null))?.ms ?? null;
 
     const heap = await within(heapUsage(browser, cdp), 10_000, null);
