@@ -97,9 +97,12 @@ export function markdownTables(rows, scaling) {
     );
     for (const { name, first } of loads) {
       const huge = of(name, 'huge')?.figures;
-      const endState = huge
-        ? `${huge.domNodes === null || huge.domNodes === undefined ? '–' : `${huge.status === 'done' ? '' : `${huge.status}: `}${huge.domNodes.toLocaleString('en')}`} | ${f1(huge.heapMB)} + ${f1(huge.workerHeapMB)}`
-        : '– | –';
+      // A run that did not finish is labelled; one whose page stayed frozen could not be asked.
+      const label = huge && huge.status !== 'done' ? `${huge.status}${huge.unresponsive ? ', page frozen' : ''}` : '';
+      const nodes = typeof huge?.domNodes === 'number' ? huge.domNodes.toLocaleString('en') : '';
+      const heap = typeof huge?.heapMB === 'number' ? `${f1(huge.heapMB)} + ${f1(huge.workerHeapMB)}` : '';
+      const cell = (/** @type {string} */ v) => (v ? (label ? `${label}: ${v}` : v) : label || '–');
+      const endState = huge ? `${cell(nodes)} | ${cell(heap)}` : '– | –';
       out.push(`| ${name} | ${f0(first?.ms)} | ${first ? f1(first.bytes / 1024) : '–'} | ${first?.resources ?? '–'} | ${endState} |`);
     }
   }
