@@ -41,6 +41,32 @@
 
 /** Characters of the code's tail located per frame by the display-lag probe: long enough to be rare in code. */
 const TRACK_TAIL = 64;
+/** The longest tail it tries when a shorter one occurs twice close together. */
+const TRACK_TAIL_MAX = 4096;
+/** How far after a match it looks for the same tail again (squashed characters). */
+const TRACK_WINDOW = 1 << 16;
+
+/**
+ * Where the text shown in `code` ends in `text` (both squashed), given that it
+ * ended at `shown` or later on the previous frame; -1 when its tail is not in
+ * `text`. Its last characters are searched from there: O(text added since, +
+ * the window), never a read of the whole code. The first match is taken, so
+ * when the same characters occur again within the window the tail is
+ * lengthened until they do not; a repeat further on can make a token count
+ * late, never early.
+ * @param {Element} code @param {string} text @param {number} shown
+ */
+function locateShown(code, text, shown) {
+  for (let count = TRACK_TAIL; ; count *= 4) {
+    const tail = tailText(code, count);
+    if (!tail) return -1;
+    const at = text.indexOf(tail, Math.max(0, shown - tail.length));
+    if (at < 0) return -1;
+    // A tail shorter than asked for is all the code shown: it starts the text.
+    if (tail.length < count || count >= TRACK_TAIL_MAX) return at + tail.length;
+    if (text.slice(at + 1, at + 1 + TRACK_WINDOW + tail.length).indexOf(tail) < 0) return at + tail.length;
+  }
+}
 
 /** Strips all whitespace: renderers differ in newlines and spaces, not in the characters of the text. */
 const squash = (/** @type {string} */ s) => s.replace(/\s+/g, '');
@@ -326,17 +352,11 @@ export function installHarness(contender) {
           }
           if (diagramRoot && !diagramAt && diagramRoot()) diagramAt = now;
           if (trackText) {
-            // How far the code shown reaches: its last characters, found in the
-            // expected text from where the last frame's ended. O(text added
-            // since), never a read of the whole code. A tail that also occurs
-            // earlier among the newly shown text is found there first: an
-            // underestimate, made good on the next frame (a token is then
-            // counted one frame late, never early).
+            // How far the code shown reaches (see `locateShown`).
             const code = contender.codeRoot();
-            const tail = code ? tailText(code, TRACK_TAIL) : '';
-            const at = tail ? trackText.indexOf(tail, Math.max(0, shown - tail.length)) : -1;
-            if (at >= 0 && at + tail.length > shown) {
-              shown = at + tail.length;
+            const end = code ? locateShown(code, trackText, shown) : -1;
+            if (end > shown) {
+              shown = end;
               shownAt.push(performance.timeOrigin + now, shown);
             }
           }
