@@ -89,3 +89,34 @@ export function codeTokenEnds(e, model) {
   });
   return { index, ends };
 }
+
+/**
+ * What the page's cheap display-lag probe needs (bench/pages/harness.js): the
+ * text the contender's code element shows, whitespace removed, and for each
+ * token wholly inside the code its index and its end in that squashed text.
+ * @param {Expected} e @param {'code' | 'raw'} model
+ * @returns {{ text: string, index: number[], ends: number[] }}
+ */
+export function codeTokenMarks(e, model) {
+  /** @type {number[]} */
+  const index = [];
+  /** @type {number[]} */
+  const ends = [];
+  let offset = 0;
+  // Squashed length of the shown text up to `offset` (the raw reply, or the code alone).
+  let squashed = 0;
+  e.tokens.forEach((token, i) => {
+    const start = offset;
+    offset += token.length;
+    const codeEnd = e.codeStart + e.code.length;
+    const inCode = start >= e.codeStart && offset <= codeEnd;
+    // A token across the fence's edge counts with its code part only.
+    const shown = model === 'raw' ? token : token.slice(Math.max(0, e.codeStart - start), Math.max(0, codeEnd - start));
+    squashed += squash(shown).length;
+    if (inCode) {
+      index.push(i);
+      ends.push(squashed);
+    }
+  });
+  return { text: squash(model === 'raw' ? e.content : e.code), index, ends };
+}

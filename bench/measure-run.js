@@ -1,9 +1,11 @@
 // One contender on one workload, in a fresh browser context (900×700): load
-// its page, time the network floor, stream the reply while pressing keys if
-// asked, then collect figures, heap and DOM size. Never hangs: every wait on
+// its page (which sets itself up from its URL, timing its first render), time
+// the network floor (after the run for a `cold` workload, whose reply is the
+// page's very first), stream the reply while pressing keys if asked, wait for
+// its colour, then collect figures, heap and DOM size. Never hangs: every wait on
 // the page is bounded, and a page still frozen after its time limit is
 // reported as `timeout` with whatever could be read.
-import { codeTokenEnds, requestBody } from './expected.js';
+import { codeTokenMarks, requestBody } from './expected.js';
 import { heapUsage } from './heap-usage.js';
 import { promptOf } from './workloads.js';
 
@@ -64,14 +66,16 @@ export async function measureRun(ctx) {
   let snapshot;
   await page.exposeBinding('__benchSnapshot', (_source, value) => void (snapshot = value));
   try {
-    await page.goto(`${ctx.pagesUrl}/${contender.path}`);
-    await page.waitForFunction(() => 'bench' in window, undefined, { timeout: 30_000 });
-    await page.evaluate(
-      config => /** @type {any} */ (window).bench.setup(config),
-      { endpoint: ctx.endpoint, model: ctx.model, bundle: ctx.bundle, worker: ctx.worker, assets: ctx.assets },
-    );
+    // The page sets itself up from this config, given before its scripts run, as a page loads for
+    // its user: no round trip through this process between navigation and the contender's first render.
+    const config = { endpoint: ctx.endpoint, model: ctx.model, bundle: ctx.bundle, worker: ctx.worker, assets: ctx.assets };
+    await page.addInitScript(c => Object.assign(window, { __benchConfig: c }), config);
+    await page.goto(`${ctx.pagesUrl}/${contender.path}`, { waitUntil: 'commit' });
+    await page.waitForFunction(() => /** @type {any} */ (window).bench?.ready === true, undefined, { timeout: 30_000, polling: 'raf' });
+    // Read now, while the page surely answers (one frozen by its reply could not say later).
+    const firstRender = await page.evaluate(() => /** @type {any} */ (window).bench.firstRender());
     const prompt = promptOf(workload);
-    const tracked = workload.tokens ? codeTokenEnds(expected, contender.textModel) : undefined;
+    const tracked = workload.tokens ? codeTokenMarks(expected, contender.textModel) : undefined;
     const raw = contender.textModel === 'raw';
     const spec = {
       endpoint: ctx.endpoint,
@@ -82,15 +86,18 @@ export async function measureRun(ctx) {
       codeTail: raw ? expected.rawTail : workload.rich ? '' : expected.codeTail,
       rawTail: expected.rawTail,
       proseTail: expected.proseTail,
-      tokenEnds: tracked?.ends,
+      trackText: tracked?.text,
       keys: !!workload.keys,
+      colourWaitMs: workload.limitMs,
       diagramWaitMs: workload.rich ? workload.diagramWaitMs ?? 10_000 : undefined,
     };
-    const floor = await page.evaluate(s => /** @type {any} */ (window).bench.networkFloor(s), spec);
+    const networkFloor = () => page.evaluate(s => /** @type {any} */ (window).bench.networkFloor(s), spec);
+    // A cold run sends at once: its floor is measured after it.
+    const floor = workload.cold ? undefined : await networkFloor();
     await fetch(`${ctx.apiUrl}/__mock/requests`, { method: 'DELETE' });
     const cdp = await context.newCDPSession(page);
     // Let the floor's garbage and layout settle before the timed run.
-    await sleep(300);
+    if (!workload.cold) await sleep(300);
 
     if (ctx.trace) await browser.startTracing(page, { path: ctx.trace, categories: TRACE_CATEGORIES });
     let finished = false;
@@ -134,7 +141,17 @@ export async function measureRun(ctx) {
       workload.rich && result.status === 'done'
         ? await within(page.evaluate(() => /** @type {any} */ (window).bench.diagram()), (spec.diagramWaitMs ?? 0) + 5_000, null)
         : null;
+    // Until the code is all coloured (at once for a contender that colours as it shows).
+    const colour =
+      result.status === 'done'
+        ? await within(page.evaluate(() => /** @type {any} */ (window).bench.colour()), workload.limitMs + 5_000, null)
+        : null;
     if (ctx.trace) await within(browser.stopTracing(), 30_000, undefined);
+    // Latency needs the server's write times of this run: read before the floor adds a request.
+    const latency = tracked && result.shownAt ? await tokenLatency(ctx.apiUrl, tracked, result.shownAt) : null;
+    // The end state, once the colour settled (a page frozen past its limit keeps its last count).
+    const end = await within(page.evaluate(() => /** @type {any} */ (window).bench.endState()), 10_000, null);
+    const networkMs = floor ? floor.ms : (await within(networkFloor(), workload.limitMs, null))?.ms ?? null;
 
     const heap = await within(heapUsage(browser, cdp), 10_000, null);
     const tokens = expected.tokens.length;
@@ -148,17 +165,19 @@ export async function measureRun(ctx) {
       lastFrameMs: result.lastFrameMs ?? null,
       tokensPerSec: result.status === 'done' ? tokens / (result.ms / 1000) : null,
       progress: expected.code ? Math.min(1, (result.visibleCodeChars ?? 0) / squashLength(raw ? expected.content : expected.code)) : null,
-      networkMs: floor.ms,
+      networkMs,
+      colour,
+      firstRender,
       longTasks: result.longTasks ?? null,
       frames: result.frames ?? null,
       keys: workload.keys ? { ...(result.keys ?? {}), sent: keysSent } : undefined,
       heapMB: heap?.mainMB ?? null,
       workerHeapMB: heap?.workersMB ?? null,
-      domNodes: result.domNodes ?? null,
+      domNodes: end?.domNodes ?? result.domNodes ?? null,
       errors: errors.slice(0, 3),
     };
     if (diagram) figures.diagram = diagram;
-    if (tracked && result.visibleAt) figures.latency = await tokenLatency(ctx.apiUrl, tracked.index, result.visibleAt);
+    if (latency) figures.latency = latency;
     if (ctx.contender.name === 'vllm-chat' && result.status === 'done') {
       const render = await within(
         page.evaluate(c => /** @type {any} */ (window).bench.renderFloor(c), expected.content),
@@ -203,20 +222,32 @@ async function pressKeys(page, done) {
 }
 
 /**
- * Server write time → visible in the DOM, per tracked token, on one clock
- * (both are epoch ms of this machine: the server's `timeOrigin + now()`, the
- * page's `performance.timeOrigin + performance.now()`).
- * @param {string} apiUrl @param {number[]} index @param {number[]} visibleAt
+ * Server write time → visible in the DOM, per code token, on one clock (both
+ * are epoch ms of this machine: the server's `timeOrigin + now()`, the page's
+ * `performance.timeOrigin + performance.now()`). A token is visible at the
+ * first frame whose code reached its end (`shownAt`: epoch ms, squashed end,
+ * pair after pair, ends increasing); tokens never shown are left out (`count`
+ * of `of`).
+ * @param {string} apiUrl @param {{ index: number[], ends: number[] }} tracked @param {number[]} shownAt
  */
-async function tokenLatency(apiUrl, index, visibleAt) {
+async function tokenLatency(apiUrl, tracked, shownAt) {
   const records = /** @type {{ path?: string, tokenTimes?: number[] }[]} */ (
     await (await fetch(`${apiUrl}/__mock/requests`)).json()
   );
   const record = records.filter(r => r.tokenTimes).at(-1);
   if (!record?.tokenTimes) return null;
   const times = record.tokenTimes;
-  const latencies = visibleAt.map((at, k) => at - /** @type {number} */ (times[/** @type {number} */ (index[k])]));
+  /** @type {number[]} */
+  const latencies = [];
+  let pair = 0;
+  for (let k = 0; k < tracked.ends.length; k++) {
+    const end = /** @type {number} */ (tracked.ends[k]);
+    while (pair < shownAt.length && /** @type {number} */ (shownAt[pair + 1]) < end) pair += 2;
+    if (pair >= shownAt.length) break;
+    const written = times[/** @type {number} */ (tracked.index[k])];
+    if (written !== undefined) latencies.push(/** @type {number} */ (shownAt[pair]) - written);
+  }
   latencies.sort((a, b) => a - b);
   const q = (/** @type {number} */ p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { count: latencies.length, of: index.length, p50: q(0.5), p95: q(0.95), max: latencies.at(-1) ?? 0 };
+  return { count: latencies.length, of: tracked.index.length, p50: q(0.5), p95: q(0.95), max: latencies.at(-1) ?? 0 };
 }

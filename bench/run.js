@@ -9,8 +9,9 @@
 //   real vLLM is (bench/api-process.js). Headless Debian Chromium
 //   via playwright-core; each run in a fresh 900×700 context.
 // - Workloads (bench/workloads.js): one fenced block of real TypeScript,
-//   ~10 tokens a line, one token per SSE event: `long` 10,000 lines and `huge`
-//   40,000 lines unthrottled, `rate` ~2,000 tokens at 200 tokens/s, and
+//   ~10 tokens a line, one token per SSE event: `cold` ~300 tokens at 200
+//   tokens/s, the first reply of a page just opened; `long` 10,000 lines and
+//   `huge` 40,000 lines unthrottled, `rate` ~2,000 tokens at 200 tokens/s, and
 //   `scaling-1k` 1,000 lines to compare with `long`; `mixed`, the server's
 //   rich `answer=mixed` reply (prose, three code blocks, math, table, task
 //   list, mermaid) at 200 tokens/s.
@@ -34,10 +35,18 @@
 // - `mixed` (vllm-chat): math cost per formula (worker one-shot render with
 //   math minus without, ÷ formulas) and the diagram's render (last token →
 //   `[part~="diagram"]` on screen, long tasks meanwhile; n/a when none appears).
-// - `rate`: each code token's server write time (the server's timeline) vs the
-//   first frame whose code text covers it, one clock (epoch ms).
-// - End state: JS heap after a forced GC (CDP Runtime.getHeapUsage) of the page
-//   and of its workers, nodes of the document with open shadow roots.
+// - Display lag (every code workload): each code token's server write time
+//   (the server's timeline) vs the first frame whose code reaches it, one clock
+//   (epoch ms); the page finds its code's last characters in the expected text
+//   each frame, O(text added since the last frame).
+// - Colour: send → the first frame whose code is all coloured (vllm-chat: its
+//   `vllm-chat-done`, sent with the patch that colours the last plain lines).
+// - First render: navigation → the first frame of the contender's ready UI (the
+//   page sets itself up from its URL), and the bytes loaded before it
+//   (Resource Timing transfer sizes).
+// - End state, once the colour settled: JS heap after a forced GC (CDP
+//   Runtime.getHeapUsage) of the page and of its workers, nodes of the document
+//   with open shadow roots.
 // - A run past its workload's time limit is `timeout`, with the share of the
 //   code shown and what the page could still report.
 //
@@ -89,8 +98,6 @@ const only = args.get('only')?.split(',');
 const contenders = CONTENDERS.filter(c => !only || only.includes(c.name));
 const wanted = args.get('workloads')?.split(',');
 const workloads = contenders.length ? (quick ? QUICK : FULL).filter(w => !wanted || wanted.includes(w.name)) : [];
-// `--tokens`: time every workload's tokens from the server's write to the DOM, not only `rate`'s.
-if (args.has('tokens')) for (const w of workloads) w.tokens = true;
 /** Scenarios run when named in `--only`, or in a run that names nothing. */
 const scenarios = ['ten', 'session', 'history'].filter(name => (only ? only.includes(name) : !wanted));
 

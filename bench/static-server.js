@@ -25,7 +25,11 @@ export async function startStaticServer(root, { cors = false } = {}) {
   const base = normalize(root + sep);
   const server = createServer(async (req, res) => {
     const headers = /** @type {Record<string, string>} */ ({ 'cache-control': 'no-store' });
-    if (cors) headers['access-control-allow-origin'] = '*';
+    if (cors) {
+      headers['access-control-allow-origin'] = '*';
+      // Lets the embedding page read these files' transfer sizes (Resource Timing), as a CDN can allow.
+      headers['timing-allow-origin'] = '*';
+    }
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(base, path.endsWith('/') ? path + 'index.html' : path));
     // Never serve outside the root, whatever `..` the URL holds.

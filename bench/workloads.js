@@ -14,7 +14,10 @@
  * @property {number} rate  tokens per second written by the server; 0 = unthrottled
  * @property {number} limitMs  time limit of one contender on it; past it the run is reported as `timeout`
  * @property {boolean} [keys]  press keys every 100 ms while streaming and time their delay
- * @property {boolean} [tokens]  time each token from the server's write to the DOM
+ * @property {boolean} [tokens]  time each code token from the server's write to the DOM (the server records
+ *   its write times, `timeline=1`; the page samples how far the code it shows reaches, see harness.js)
+ * @property {boolean} [cold]  the first reply of a page just opened: sent as soon as the contender's UI is
+ *   first rendered, with nothing before it (the network floor is measured after the run instead)
  * @property {boolean} [rich]  the reply ends in prose after several blocks: its end is told by the prose
  *   alone, and vllm-chat's math cost per formula and diagram render are measured too
  * @property {number} [diagramWaitMs]  how long after the last token the diagram may take before it counts as absent
@@ -27,21 +30,25 @@
  * @type {Workload[]}
  */
 export const FULL = [
-  { name: 'long', lines: 10_000, rate: 0, limitMs: 90_000, keys: true },
-  { name: 'huge', lines: 40_000, rate: 0, limitMs: 60_000, keys: true },
+  // 25 lines and the prose around them are about 300 tokens; the exact count is reported.
+  { name: 'cold', lines: 25, rate: 200, limitMs: 20_000, tokens: true, cold: true },
+  { name: 'long', lines: 10_000, rate: 0, limitMs: 90_000, keys: true, tokens: true },
+  { name: 'huge', lines: 40_000, rate: 0, limitMs: 60_000, keys: true, tokens: true },
   // 160 lines is about 2,000 tokens; the exact count is reported.
   { name: 'rate', lines: 160, rate: 200, limitMs: 40_000, tokens: true },
-  { name: 'scaling-1k', lines: 1_000, rate: 0, limitMs: 40_000 },
+  { name: 'scaling-1k', lines: 1_000, rate: 0, limitMs: 40_000, tokens: true },
   { name: 'mixed', lines: 0, answer: 'mixed', rate: 200, limitMs: 40_000, rich: true, diagramWaitMs: 10_000 },
 ];
 
 /** `--quick`: the same shapes, small enough for a smoke test of every figure. */
 /** @type {Workload[]} */
 export const QUICK = [
-  { name: 'long', lines: 150, rate: 0, limitMs: 10_000, keys: true },
-  { name: 'huge', lines: 300, rate: 0, limitMs: 10_000, keys: true },
+  // Cold as in a full run, shorter: what it measures is the first reply's start.
+  { name: 'cold', lines: 12, rate: 200, limitMs: 10_000, tokens: true, cold: true },
+  { name: 'long', lines: 150, rate: 0, limitMs: 10_000, keys: true, tokens: true },
+  { name: 'huge', lines: 300, rate: 0, limitMs: 10_000, keys: true, tokens: true },
   { name: 'rate', lines: 12, rate: 400, limitMs: 10_000, tokens: true },
-  { name: 'scaling-1k', lines: 15, rate: 0, limitMs: 10_000 },
+  { name: 'scaling-1k', lines: 15, rate: 0, limitMs: 10_000, tokens: true },
   // The answer's size is fixed: only faster.
   { name: 'mixed', lines: 0, answer: 'mixed', rate: 1_000, limitMs: 10_000, rich: true, diagramWaitMs: 3_000 },
 ];

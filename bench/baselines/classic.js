@@ -69,6 +69,8 @@ installHarness({
     })().catch(error => console.error(error));
   },
   stop: () => controller?.abort(),
+  // Prism highlights in the same task that sets the text.
+  colour: 'sync',
   codeRoot: () => pre,
   messageRoot: () => pre,
 });

@@ -44,6 +44,8 @@ installHarness({
   },
   // deep-chat has a stop button but no stop method; the page is closed after a timeout.
   stop() {},
+  // Without window.hljs its code stays uncoloured.
+  colour: 'none',
   codeRoot: code,
   messageRoot: message,
 });

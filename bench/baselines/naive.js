@@ -113,6 +113,8 @@ installHarness({
     })().catch(error => console.error(error));
   },
   stop: () => controller?.abort(),
+  // Every frame's render highlights the whole reply (its grammars were loaded in `setup`).
+  colour: 'sync',
   codeRoot: () => lastChildTag(out, 'PRE'),
   messageRoot: () => out,
 });

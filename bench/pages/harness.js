@@ -1,9 +1,9 @@
 // In-page half of the benchmark, shared by every contender page. It times one
 // streamed reply from the moment the contender is asked to send until the last
 // token is visible in the DOM, and records what the main thread went through
-// meanwhile. Everything here is cheap per frame (O(1) DOM work, except in the
-// `tokens` mode of the `rate` workload, whose reply is small) so the probe does
-// not itself block the page it measures.
+// meanwhile. Everything here is cheap per frame (O(1) DOM work, and a string
+// search over the text shown since the last frame) so the probe does not
+// itself block the page it measures.
 
 /**
  * What a contender page provides.
@@ -17,6 +17,9 @@
  * @property {(content: string) => Promise<number | undefined>} [renderFloor]  ms for a one-shot render of `content`
  * @property {(content: string) => Promise<unknown>} [mathCost]  the worker's cost per formula of `content`
  * @property {() => Element | null} [diagramRoot]  the reply's rendered diagram, once there is one
+ * @property {'sync' | 'none' | (() => boolean)} colour  how its code gets colour: `sync`, in the same
+ *   task that shows the text; `none`, never; a function: whether the reply's code is all coloured now
+ *   (called once a frame: it must be O(1))
  */
 
 /**
@@ -28,11 +31,42 @@
  * @property {string} codeTail  last non-whitespace characters of the code (or of the raw reply, for `raw`)
  * @property {string} rawTail
  * @property {string} proseTail  last non-whitespace characters of the reply's rendered text
- * @property {number[]} [tokenEnds]  per tracked token, its end offset in the code (or raw) text
+ * @property {string} [trackText]  the text the code element will show (`raw`: the reply), whitespace
+ *   removed: each frame, where the tail shown lies in it tells how far the display has got
+ * @property {number} [colourWaitMs]  after the last token, how long the code may take to be all coloured
  * @property {boolean} keys  record keydown-to-next-frame delays of the probe input
  * @property {number} [diagramWaitMs]  after the last token, wait this long at most for the contender's
  *   diagram, timing it (see `diagram()`)
  */
+
+/** Characters of the code's tail located per frame by the display-lag probe: long enough to be rare in code. */
+const TRACK_TAIL = 64;
+/** The longest tail it tries when a shorter one occurs twice close together. */
+const TRACK_TAIL_MAX = 4096;
+/** How far after a match it looks for the same tail again (squashed characters). */
+const TRACK_WINDOW = 1 << 16;
+
+/**
+ * Where the text shown in `code` ends in `text` (both squashed), given that it
+ * ended at `shown` or later on the previous frame; -1 when its tail is not in
+ * `text`. Its last characters are searched from there: O(text added since, +
+ * the window), never a read of the whole code. The first match is taken, so
+ * when the same characters occur again within the window the tail is
+ * lengthened until they do not; a repeat further on can make a token count
+ * late, never early.
+ * @param {Element} code @param {string} text @param {number} shown
+ */
+function locateShown(code, text, shown) {
+  for (let count = TRACK_TAIL; ; count *= 4) {
+    const tail = tailText(code, count);
+    if (!tail) return -1;
+    const at = text.indexOf(tail, Math.max(0, shown - tail.length));
+    if (at < 0) return -1;
+    // A tail shorter than asked for is all the code shown: it starts the text.
+    if (tail.length < count || count >= TRACK_TAIL_MAX) return at + tail.length;
+    if (text.slice(at + 1, at + 1 + TRACK_WINDOW + tail.length).indexOf(tail) < 0) return at + tail.length;
+  }
+}
 
 /** Strips all whitespace: renderers differ in newlines and spaces, not in the characters of the text. */
 const squash = (/** @type {string} */ s) => s.replace(/\s+/g, '');
@@ -98,6 +132,12 @@ export function installHarness(contender) {
   /** @type {{ abort(): void } | undefined} */
   let current;
   /** @type {Promise<unknown> | undefined} */
+  let colourWatch;
+  /** @type {Promise<void> | undefined} */
+  let settingUp;
+  /** The first frame after the contender's UI was ready (ms since navigation), 0 until then. */
+  let uiAt = 0;
+  /** @type {Promise<unknown> | undefined} */
   let diagramWatch;
 
   /**
@@ -136,11 +176,41 @@ export function installHarness(contender) {
 
   const bench = {
     ready: false,
-    /** @param {{ endpoint: string, model: string, bundle?: string, worker?: string, assets?: unknown }} config */
-    async setup(config) {
-      await contender.setup(config);
-      bench.ready = true;
+    /**
+     * Loads the contender; started by the page itself when given its config
+     * before its scripts ran, so a page just opened gets ready as it would for its user.
+     * @param {{ endpoint: string, model: string, bundle?: string, worker?: string, assets?: unknown }} config
+     */
+    setup(config) {
+      settingUp ??= (async () => {
+        await contender.setup(config);
+        // The frame that paints the ready UI.
+        await new Promise(resolve => requestAnimationFrame(resolve));
+        uiAt = performance.now();
+        bench.ready = true;
+      })();
+      return settingUp;
     },
+    /**
+     * Navigation start → the first frame of the ready UI, and what the page
+     * downloaded before it: the document and every resource whose response
+     * ended by then (Resource Timing transfer sizes; the other origins send
+     * `Timing-Allow-Origin`, without which a cross-origin size reads 0).
+     */
+    firstRender() {
+      if (!uiAt) return null;
+      const nav = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType('navigation')[0]);
+      const before = /** @type {PerformanceResourceTiming[]} */ (performance.getEntriesByType('resource')).filter(r => r.responseEnd <= uiAt);
+      return {
+        ms: uiAt,
+        bytes: (nav?.transferSize ?? 0) + before.reduce((sum, r) => sum + r.transferSize, 0),
+        resources: before.length + (nav ? 1 : 0),
+      };
+    },
+    /** Nodes of the document, open shadow roots included, when asked (after the colour settled). */
+    endState: () => ({ domNodes: countNodes(document) }),
+    /** When the last run's code was all coloured (see `watchColour` in `run`), or null before a finished run. */
+    colour: () => colourWatch ?? null,
     /**
      * The stream's arrival time alone: the same request, body read and discarded.
      * @param {RunSpec} spec
@@ -168,9 +238,14 @@ export function installHarness(contender) {
         longTasks.length = 0;
         /** @type {number[]} */
         const intervals = [];
-        const tokenEnds = spec.tokenEnds ?? [];
+        const trackText = spec.trackText ?? '';
+        // Display progress, one pair per frame that showed more code: epoch ms, squashed end shown.
         /** @type {number[]} */
-        const visibleAt = [];
+        const shownAt = [];
+        let shown = 0;
+        const colourDone = typeof contender.colour === 'function' ? contender.colour : undefined;
+        let colouredAt = 0;
+        colourWatch = undefined;
         let finished = false;
         let prev = 0;
         let t0 = 0;
@@ -226,15 +301,41 @@ export function installHarness(contender) {
           const codeText = contender.codeRoot()?.textContent ?? '';
           const endAt = performance.now();
           if (diagramRoot && status === 'done') diagramWatch = watchDiagram(diagramRoot, endAt, diagramAt, spec.diagramWaitMs ?? 0);
+          if (status === 'done') colourWatch = watchColour(endAt);
           resolve({
             status,
-            ...summary(performance.now()),
+            // The same instant as the colour's start, so that a `sync` colour equals it.
+            ...summary(endAt),
             visibleCodeChars: squash(codeText).length,
-            visibleAt: spec.tokenEnds ? visibleAt : undefined,
+            shownAt: spec.trackText ? shownAt : undefined,
             domNodes: countNodes(document),
           });
         };
         current = { abort: () => finish('timeout') };
+
+        /**
+         * The first frame whose code is all coloured, ms after send (`ms`), by
+         * how the contender colours (`kind`): for `sync` the frame of the last
+         * token (`endAt`); `none` never colours; `progressive` is asked once a
+         * frame, from send on, and `ms` is null when it did not finish within
+         * `colourWaitMs` of the last token.
+         * @param {number} endAt
+         * @returns {Promise<{ kind: 'sync' | 'none' | 'progressive', ms: number | null }>}
+         */
+        const watchColour = endAt =>
+          new Promise(resolve => {
+            if (contender.colour === 'none') return resolve({ kind: 'none', ms: null });
+            if (!colourDone) return resolve({ kind: 'sync', ms: endAt - t0 });
+            const kind = 'progressive';
+            if (colouredAt) return resolve({ kind, ms: Math.max(colouredAt, endAt) - t0 });
+            const poll = () => {
+              const now = performance.now();
+              if (colourDone()) return resolve({ kind, ms: now - t0 });
+              if (now - endAt > (spec.colourWaitMs ?? 10_000)) return resolve({ kind, ms: null });
+              requestAnimationFrame(poll);
+            };
+            requestAnimationFrame(poll);
+          });
 
         const frame = () => {
           if (finished) return;
@@ -250,13 +351,16 @@ export function installHarness(contender) {
             if (code && tailText(code, 1) !== '') firstAt = now;
           }
           if (diagramRoot && !diagramAt && diagramRoot()) diagramAt = now;
-          if (tokenEnds.length > visibleAt.length) {
-            // O(reply) per frame: used only by the small `rate` workload.
-            const shown = contender.codeRoot()?.textContent?.length ?? 0;
-            const at = performance.timeOrigin + now;
-            while (visibleAt.length < tokenEnds.length && /** @type {number} */ (tokenEnds[visibleAt.length]) <= shown)
-              visibleAt.push(at);
+          if (trackText) {
+            // How far the code shown reaches (see `locateShown`).
+            const code = contender.codeRoot();
+            const end = code ? locateShown(code, trackText, shown) : -1;
+            if (end > shown) {
+              shown = end;
+              shownAt.push(performance.timeOrigin + now, shown);
+            }
           }
+          if (colourDone && !colouredAt && colourDone()) colouredAt = now;
           if (visible()) return finish('done');
           // For a page that then freezes past its time limit: what was measured
           // until now, and the tail of the code shown (the runner finds it in the
@@ -296,4 +400,7 @@ export function installHarness(contender) {
     diagram: () => diagramWatch ?? null,
   };
   Object.assign(window, { bench });
+  // A config given before the page's scripts ran (the runner's init script): set up at once, as a page does for its user.
+  const config = /** @type {{ __benchConfig?: Parameters<typeof bench.setup>[0] }} */ (/** @type {unknown} */ (window)).__benchConfig;
+  if (config) void bench.setup(config).catch(error => console.error(error));
 }

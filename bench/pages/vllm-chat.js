@@ -8,6 +8,8 @@ import { deepLast, findCached } from './find-cached.js';
 let chat;
 /** @type {string | undefined} */
 let workerUrl;
+/** Whether the reply in progress fired `vllm-chat-done`. */
+let replyDone = false;
 /** Where the worker's grammars and themes are (`WorkerAssets`), as the page module tells its own worker. */
 /** @type {unknown} */
 let workerAssets;
@@ -73,12 +75,14 @@ installHarness({
     chat.setAttribute('endpoint', endpoint);
     chat.setAttribute('model', model);
     chat.setAttribute('theme', 'github-dark');
+    chat.addEventListener('vllm-chat-done', () => (replyDone = true));
     /** @type {HTMLElement} */ (document.getElementById('app')).append(chat);
     await chat.updateComplete;
     workerUrl = worker;
     workerAssets = assets;
   },
   start(prompt) {
+    replyDone = false;
     // send() never rejects for a server failure; a rejection here is a bug the run would show as a timeout.
     chat.send(prompt).catch(error => console.error(error));
   },
@@ -86,6 +90,12 @@ installHarness({
   codeRoot: code,
   messageRoot: message,
   diagramRoot: diagram,
+  // Lines shown plain while the highlighter was behind are coloured in place
+  // later; the worker sends the reply's end with the patch that colours the
+  // last of them (docs/architecture.md), so `vllm-chat-done` is the moment the
+  // reply is all coloured. The DOM cannot tell: a token in the theme's
+  // foreground is bare text in a coloured line as in a plain one.
+  colour: () => replyDone,
   // The worker's one-shot render of the final reply, in a worker of its own
   // started from the same production chunk. A first render of a small block
   // per language loads the grammars and theme, so the figure is markdown +

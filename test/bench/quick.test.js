@@ -1,5 +1,5 @@
 // Smoke test of the benchmark: `bench/run.js --quick` runs every contender on
-// every workload, and both scenarios, and produces every figure. It asserts that figures exist and
+// every workload, and the scenarios, and produces every figure. It asserts that figures exist and
 // are finite numbers (or an explicit `timeout`), never what they are: timings
 // belong to the benchmark, not to tests.
 import { test } from 'node:test';
@@ -23,7 +23,7 @@ test('the quick benchmark produces every figure for every contender and workload
   assert.ok(readFileSync(join(out, 'latest.md'), 'utf8').includes('| workload | contender |'));
 
   const contenders = ['vllm-chat', 'naive', 'classic', 'deep-chat'];
-  const workloads = ['long', 'huge', 'rate', 'scaling-1k', 'mixed'];
+  const workloads = ['cold', 'long', 'huge', 'rate', 'scaling-1k', 'mixed'];
   for (const workload of workloads) {
     for (const contender of contenders) {
       const row = result.rows.find((/** @type {{ workload: string, contender: string }} */ r) => r.workload === workload && r.contender === contender);
@@ -32,6 +32,8 @@ test('the quick benchmark produces every figure for every contender and workload
       const x = row.figures;
       assert.ok(x.status === 'done' || x.status === 'timeout', `${where}: status ${x.status} ${x.error ?? ''}`);
       assert.ok(finite(x.ms) && finite(x.networkMs), `${where}: times`);
+      // Every page is opened fresh and times its first render, whatever happens to its reply.
+      assert.ok(finite(x.firstRender?.ms) && x.firstRender.bytes > 0 && x.firstRender.resources > 0, `${where}: first render ${JSON.stringify(x.firstRender)}`);
       // A page still frozen at its time limit reports `timeout` and how far it got; nothing more is owed.
       if (x.status === 'timeout') {
         assert.ok(finite(x.progress), `${where}: progress of a timeout`);
@@ -42,7 +44,16 @@ test('the quick benchmark produces every figure for every contender and workload
       for (const key of ['count', 'p50', 'p95', 'max', 'over50']) assert.ok(finite(x.frames?.[key]), `${where}: frames.${key}`);
       assert.ok(finite(x.heapMB) && finite(x.domNodes), `${where}: heap and DOM nodes`);
       if (workload === 'long' || workload === 'huge') for (const key of ['p95', 'max', 'sent']) assert.ok(finite(x.keys?.[key]), `${where}: keys.${key}`);
-      if (workload === 'rate') for (const key of ['p50', 'p95', 'max']) assert.ok(finite(x.latency?.[key]), `${where}: latency.${key}`);
+      if (workload !== 'mixed') {
+        // Display lag of every code token, from the normal run.
+        for (const key of ['p50', 'p95', 'max']) assert.ok(finite(x.latency?.[key]), `${where}: latency.${key}`);
+        assert.ok(x.latency.count === x.latency.of && x.latency.of > 0, `${where}: latency covers ${x.latency.count} of ${x.latency.of} tokens`);
+        // Colour complete: a time for those that colour, an explicit `none` for deep-chat (no highlighter here).
+        const kind = { 'vllm-chat': 'progressive', naive: 'sync', classic: 'sync', 'deep-chat': 'none' }[contender];
+        assert.equal(x.colour?.kind, kind, `${where}: colour ${JSON.stringify(x.colour)}`);
+        if (kind === 'none') assert.equal(x.colour.ms, null, `${where}: colour of an uncoloured reply`);
+        else assert.ok(finite(x.colour.ms) && x.colour.ms >= x.ms, `${where}: colour complete ${JSON.stringify(x.colour)} after the last token ${x.ms}`);
+      }
       if (contender === 'vllm-chat') assert.ok(finite(x.renderMs), `${where}: one-shot render`);
       if (workload === 'mixed' && contender === 'vllm-chat') {
         assert.ok(x.math?.formulas > 0 && finite(x.math?.perFormulaMs), `${where}: math cost per formula`);
