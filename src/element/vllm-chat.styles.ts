@@ -119,20 +119,22 @@ export const vllmChatStyles = css`
     overflow-y: auto;
     overflow-anchor: none;
     padding: calc(var(--_space) * 2);
-    /*
-     * Block layout, not a column flexbox: a flexbox measures every item again
-     * whenever one changes size, so each message laid out for the first time
-     * (scrolled into view, placed, rendered) cost a pass over the whole
-     * conversation; block layout reuses the boxes that did not change.
-     */
-    display: block;
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) * 2);
     scroll-padding-bottom: var(--_space);
   }
   .message {
     max-width: 100%;
     min-width: 0;
-    /* Its own formatting context: a paragraph's margin stays inside it, streaming (not contained) or not. */
-    display: flow-root;
+    /*
+     * The log is a column flexbox taller in content than its box: items may
+     * shrink down to their automatic minimum height. A skipped message (below)
+     * is size-contained and its minimum is not its remembered height, so it
+     * would shrink, even to nothing, and grow back when laid out again: the
+     * scroll height would jump under the reader and clamp a view at the bottom.
+     */
+    flex-shrink: 0;
     /*
      * Also while it streams, so the browser remembers the reply's laid-out
      * height before it first may skip it: it is judged off screen or not only
@@ -151,13 +153,9 @@ export const vllmChatStyles = css`
   .message:not([data-status='streaming']) {
     content-visibility: auto;
   }
-  .message + .message {
-    margin-top: calc(var(--_space) * 2);
-  }
   .message.user {
     contain-intrinsic-block-size: auto 4em;
-    width: fit-content;
-    margin-inline-start: auto;
+    align-self: flex-end;
     max-width: min(85%, 48em);
     background: var(--_user-bg);
     border-radius: var(--_radius);
