@@ -504,6 +504,8 @@ export class VllmChat extends LitElement {
     emit(this, 'vllm-chat-done', { message });
     if (message.status === 'error') emit(this, 'vllm-chat-error', { message });
     this.#tools.replyEnded(this, message);
+    // Ids given to calls that came without one are stored, so results still match them after a reload.
+    if (this.#tools.waiting) this.#store.saveSoon();
     return message;
   }
 
@@ -637,6 +639,8 @@ export class VllmChat extends LitElement {
     if (!this.#worker) return;
     this.#tree = this.#store.load();
     this.#showFrom(0);
+    // A reply that was waiting for tool results when the page went away waits again.
+    this.#tools.resume(this, this.messages);
   }
 
   /** The `export-button`: the branch on screen as a Markdown file named after the date. */

@@ -44,8 +44,47 @@ async function workerRunning(): Promise<void> {
   }
 }
 
-/** Far below the unpaced open (one task of the whole conversation), above the paced steps' slowest. */
+/**
+ * Longest task allowed while opening: far below the unpaced open (one task of
+ * the whole conversation), above the paced steps' slowest on a machine the
+ * page has to itself. The goal is no long task at all, in every phase; the
+ * first render with the newest messages, the first layout of a page scrolled
+ * into view and frames of the reply still pass 50 ms, and on a machine shared
+ * with other work every figure grows with its load (no reference measured in
+ * the page scaled with it reliably), so scrolling and the reply are measured
+ * and reported, not bounded.
+ */
 const MAX_OPENING_TASK_MS = 200;
+
+/** Long tasks and the gaps between animation frames while `run` runs. */
+async function measured(run: () => Promise<void>): Promise<{ tasks: number[]; frameP95: number }> {
+  const tasks: number[] = [];
+  const observer = new PerformanceObserver(list => tasks.push(...list.getEntries().map(t => Math.round(t.duration))));
+  observer.observe({ type: 'longtask' });
+  const gaps: number[] = [];
+  let going = true;
+  let last = performance.now();
+  const tick = (t: number) => {
+    gaps.push(t - last);
+    last = t;
+    if (going) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  try {
+    await run();
+    await frames(2);
+  } finally {
+    going = false;
+    tasks.push(...observer.takeRecords().map(t => Math.round(t.duration)));
+    observer.disconnect();
+  }
+  gaps.sort((a, b) => a - b);
+  return { tasks, frameP95: Math.round(gaps[Math.floor(gaps.length * 0.95)] ?? 0) };
+}
+
+const frames = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise(r => requestAnimationFrame(r));
+};
 
 describe('a conversation of 1,000 restored messages', () => {
   afterEach(() => {
@@ -53,7 +92,7 @@ describe('a conversation of 1,000 restored messages', () => {
     for (const el of document.querySelectorAll('vllm-chat')) el.remove();
   });
 
-  it('opens in paced steps (no task near the cost of the whole conversation), every message in the DOM and the last in view, takes a new reply, and stores only what changed', async function () {
+  it('opens in paced steps (no task near the cost of the whole conversation), every message in the DOM (found by find-in-page) and the last in view, scrolls through, takes a new reply, and stores only what changed', async function () {
     this.timeout(180_000);
     const key = `history-${Date.now()}`;
     const stored = conversation();
@@ -127,11 +166,37 @@ describe('a conversation of 1,000 restored messages', () => {
       await waitFor(() => firstCode?.childElementCount === 0, 'far off-screen code collapsed', 5_000);
       expect(firstCode?.textContent).to.contain('export function step0');
 
+      // Find-in-page reaches an off-screen message's text in the shadow root: the browser's own search finds it and selects it there.
+      log.scrollTop = log.scrollHeight;
+      await frames(2);
+      const found = (window as unknown as { find(...args: unknown[]): boolean }).find(marker(3), true, false, false, false, false, false);
+      expect(found, 'window.find() of an off-screen message').to.equal(true);
+      const selection = (el.shadowRoot as ShadowRoot & { getSelection(): Selection | null }).getSelection();
+      expect(selection?.toString()).to.equal(marker(3));
+      expect(all[7]!.contains(selection!.anchorNode), 'the match is in the message that holds it').to.equal(true);
+      selection!.removeAllRanges();
+
+      // Scrolling from the top to the bottom, a page per frame. The jump to the top (one task that lays
+      // out the oldest messages for the first time) is reported apart, not bounded.
+      const jump = await measured(async () => {
+        log.scrollTop = 0;
+        await frames(2);
+      });
+      const scrolling = await measured(async () => {
+        for (let step = 0; log.scrollTop + log.clientHeight < log.scrollHeight - 2 && step < 2_000; step++) {
+          log.scrollTop += log.clientHeight;
+          await frames(1);
+        }
+      });
+
       // A new reply streams into it, and only the new messages are written.
       writes.length = 0;
-      const sending = el.send('[mock rate=200 lines=20 lang=ts]');
-      expect(writes, 'records written before the request could go out').to.have.length(0);
-      const reply = await sending;
+      let reply!: ChatMessage;
+      const replying = await measured(async () => {
+        const sending = el.send('[mock rate=200 lines=20 lang=ts]');
+        expect(writes, 'records written before the request could go out').to.have.length(0);
+        reply = await sending;
+      });
       expect(reply.status).to.equal('done');
       expect(parts(el, 'message')).to.have.length(2 * PAIRS + 2);
       expect(parts(el, 'assistant').at(-1)!.querySelector('[part~="code-block"]')?.textContent?.trim().split('\n')).to.have.length(20);
@@ -141,10 +206,10 @@ describe('a conversation of 1,000 restored messages', () => {
         expect(m.role === 'user' ? m.content === prompt : reply.content.startsWith(m.content), `a record of "${m.content.slice(0, 40)}"`).to.equal(true);
       }
       expect(writes.filter(m => m.role === 'user'), 'the question, written once').to.have.length(1);
-      // Opening all at once costs several hundred milliseconds in one task (every message built and laid out
-      // together); paced, each step costs a slice. The goal is no long task at all: the first (the element's
-      // first render with the newest messages) and the first layouts of placed batches still pass 50 ms here.
-      expect(Math.max(0, ...opening), `longest task while the conversation opened (${opening.join(', ')} ms)`).to.be.below(MAX_OPENING_TASK_MS);
+
+      const report = `opening: ${opening.length} long tasks (${opening.join(', ')} ms); jump to the top: ${jump.tasks.join(', ')} ms; scrolling down: ${scrolling.tasks.length} (${scrolling.tasks.join(', ')} ms), frame p95 ${scrolling.frameP95} ms; reply: ${replying.tasks.length} (${replying.tasks.join(', ')} ms), frame p95 ${replying.frameP95} ms`;
+      console.log(`history: ${report}`);
+      expect(Math.max(0, ...opening), `longest task while the conversation opened; ${report}`).to.be.below(MAX_OPENING_TASK_MS);
     } finally {
       observer.disconnect();
       Storage.prototype.setItem = setItem;

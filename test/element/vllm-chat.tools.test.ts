@@ -210,4 +210,47 @@ describe('<vllm-chat> tools', () => {
     expect((body.messages as { role: string }[]).map(m => m.role)).to.deep.equal(['user', 'assistant', 'tool', 'assistant', 'user']);
     again.clear();
   });
+
+  it('with storage-key, a reply still waiting for tool results when the page went away waits again: the event fires for the unanswered calls and their results stream the follow-up', async () => {
+    const key = `tools-wait-${Math.random().toString(36).slice(2)}`;
+    const el = await toolChat({ 'storage-key': key });
+    const reply = await el.send('What is 6 * 7? [mock tools=2 rate=0]');
+    const [first, second] = reply.toolCalls!;
+    // One of two answered, then the page goes away.
+    el.addToolResult(first!.id, '42');
+    unmountAll();
+
+    const asked = nextEvent<{ message: ChatMessage; calls: ChatMessage['toolCalls'] }>(document, 'vllm-chat-tool-call');
+    const again = await mount({ model: 'MyCoder', endpoint: servers.crossOrigin, 'storage-key': key });
+    again.tools = [calculator];
+    const event = await asked;
+    expect(event.target).to.equal(again);
+    expect(event.detail.message).to.equal(again.messages[1]);
+    expect(event.detail.calls!.map(c => c.id), 'only the call without a result').to.deep.equal([second!.id]);
+    // The answered call is not waiting any more; the unanswered one is.
+    expect(() => again.addToolResult(first!.id, '42 again')).to.throw(/addToolResult\(\)/);
+    await clearRequests(servers.crossOrigin);
+    const done = nextEvent<{ message: ChatMessage }>(again, 'vllm-chat-done');
+    again.addToolResult(second!.id, 'also 42');
+    const followUp = (await done).detail.message;
+    expect(followUp.content).to.contain('`calculate` returned: 42').and.contain('`calculate` returned: also 42');
+    expect(again.messages.map(m => m.role)).to.deep.equal(['user', 'assistant', 'tool', 'tool', 'assistant']);
+    const body = (await chatBodies())[0]!;
+    expect((body.messages as { role: string; tool_call_id?: string }[]).map(m => m.tool_call_id ?? m.role)).to.deep.equal(['user', 'assistant', first!.id, second!.id]);
+    unmountAll();
+
+    // Every call answered: nothing waits after a reload.
+    const events: Event[] = [];
+    const count = (e: Event) => events.push(e);
+    document.addEventListener('vllm-chat-tool-call', count);
+    try {
+      const third = await mount({ model: 'MyCoder', endpoint: servers.crossOrigin, 'storage-key': key });
+      await third.updateComplete;
+      expect(events).to.have.length(0);
+      expect(() => third.addToolResult(second!.id, 'x')).to.throw(/no reply is waiting/);
+      third.clear();
+    } finally {
+      document.removeEventListener('vllm-chat-tool-call', count);
+    }
+  });
 });

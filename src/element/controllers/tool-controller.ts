@@ -9,6 +9,9 @@
  * streams (build-messages.ts sends the calls and results). `cancel()` ends
  * the wait without a follow-up: `stop()`, `clear()`, a new `send()` or
  * `regenerate()`; calls left without a result are then never sent.
+ *
+ * The wait outlives a reload: a restored conversation that ends with such a
+ * reply and results for only some of its calls waits again (`resume`).
  */
 import type { ChatMessage, ToolCall } from '../../shared/chat-message.js';
 import { emit } from '../emit.js';
@@ -22,6 +25,11 @@ export interface ToolHost {
 }
 
 let counter = 0;
+
+/** A finished reply that ended to call tools, with calls in it. */
+function asksForTools(message: ChatMessage): boolean {
+  return message.status === 'done' && message.finishReason === 'tool_calls' && (message.toolCalls?.length ?? 0) > 0;
+}
 
 export class ToolController {
   /** The reply that waits, and the ids of its calls that have no result yet. */
@@ -43,13 +51,33 @@ export class ToolController {
   replyEnded(target: EventTarget, message: ChatMessage): void {
     this.#waiting = undefined;
     const calls = message.toolCalls;
-    if (message.status !== 'done' || message.finishReason !== 'tool_calls' || !calls?.length) return;
+    if (!asksForTools(message) || !calls) return;
     const ids = new Set<string>();
     for (const call of calls) {
       if (!call.id || ids.has(call.id)) call.id = `call-${Date.now().toString(36)}-${(counter++).toString(36)}`;
       ids.add(call.id);
     }
     this.#waiting = { message, open: ids };
+    emit(target, 'vllm-chat-tool-call', { message, calls });
+  }
+
+  /**
+   * A restored conversation (`messages`, the branch on screen): when it ends
+   * with a reply that asks for tools followed only by results of some of its
+   * calls, the wait starts again and `vllm-chat-tool-call` is fired for the
+   * calls without a result. O(calls + results).
+   */
+  resume(target: EventTarget, messages: readonly ChatMessage[]): void {
+    this.#waiting = undefined;
+    let at = messages.length - 1;
+    while (at >= 0 && messages[at]!.role === 'tool') at--;
+    const message = messages[at];
+    if (!message || message.role !== 'assistant' || !asksForTools(message)) return;
+    const answered = new Set(messages.slice(at + 1).map(m => m.toolCallId));
+    // A call without an id cannot be answered by id: the stored reply predates ids being given to every call.
+    const calls = message.toolCalls!.filter(call => call.id && !answered.has(call.id));
+    if (calls.length === 0) return;
+    this.#waiting = { message, open: new Set(calls.map(call => call.id)) };
     emit(target, 'vllm-chat-tool-call', { message, calls });
   }
 

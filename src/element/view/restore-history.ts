@@ -19,8 +19,8 @@
 import { frameScheduler } from './frame-scheduler.js';
 import type { MessageView, RenderMessage } from './message-view.js';
 
-/** Messages placed in the log at once, the newest: what the reader sees first. */
-export const RESTORE_FIRST = 20;
+/** Messages placed in the log at once, the newest: what the reader sees first (a view holds a few), built in the task that opens the conversation. */
+export const RESTORE_FIRST = 10;
 
 /** Older messages placed above them per frame: a frame lays out at most these for the first time. */
 export const RESTORE_BATCH = 40;
