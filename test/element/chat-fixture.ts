@@ -4,6 +4,7 @@
  */
 import '../../src/vllm-chat.js';
 import type { VllmChat } from '../../src/element/vllm-chat.js';
+import { workerReady } from '../../src/element/worker-client.js';
 
 /** What `globalThis.testServers` holds (set by web-test-runner.config.js). */
 export interface TestServers {
@@ -131,4 +132,27 @@ export function catchDownloads(act: () => void): { made: Blob[]; clicked: { name
     HTMLAnchorElement.prototype.click = click;
   }
   return { made, clicked };
+}
+
+/** Removes every localStorage key that starts with `prefix`. */
+export function removeAll(prefix: string): void {
+  for (let i = localStorage.length - 1; i >= 0; i--) {
+    const name = localStorage.key(i)!;
+    if (name.startsWith(prefix)) localStorage.removeItem(name);
+  }
+}
+
+/**
+ * Until the worker runs: its first start loads the whole worker graph from
+ * the dev server, which on a loaded machine may exceed the start timeout
+ * (each call then starts another).
+ */
+export async function workerRunning(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await workerReady();
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }

@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import type { VllmChat } from '../../src/element/vllm-chat.js';
 import { loadConversation, saveConversation } from '../../src/element/conversation-store.js';
 import { THROTTLE_MS } from '../../src/element/controllers/persistence-controller.js';
-import { workerReady } from '../../src/element/worker-client.js';
-import { mount, part, parts, unmountAll, waitFor } from './chat-fixture.js';
+import { mount, part, parts, removeAll, unmountAll, waitFor, workerRunning } from './chat-fixture.js';
 
 /** An iframe whose page holds a `<vllm-chat storage-key=key>`; reloading it is a real page reload. */
 async function framedChat(key: string): Promise<{ frame: HTMLIFrameElement; chat(): Promise<VllmChat> }> {
@@ -42,29 +41,6 @@ function asideKeys(key: string): string[] {
     if (name.startsWith(`${key}.unreadable-`) && !name.includes('#')) out.push(name);
   }
   return out;
-}
-
-function removeAll(prefix: string): void {
-  for (let i = localStorage.length - 1; i >= 0; i--) {
-    const name = localStorage.key(i)!;
-    if (name.startsWith(prefix)) localStorage.removeItem(name);
-  }
-}
-
-
-/**
- * Until the worker runs: its first start loads the whole worker graph from
- * the dev server, which on a loaded machine may exceed the start timeout
- * (each call then starts another).
- */
-async function workerRunning(): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await workerReady();
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
 }
 
 describe('conversation persistence (storage-key)', () => {

@@ -3,7 +3,7 @@ import type { ChatMessage } from '../../src/shared/chat-message.js';
 import { conversationMarkdown } from '../../src/element/conversation-markdown.js';
 import { loadConversation } from '../../src/element/conversation-store.js';
 import { markupViolations } from '../support/allowed-markup.js';
-import { catchDownloads, mount, part, parts, unmountAll, waitFor } from './chat-fixture.js';
+import { catchDownloads, mount, part, parts, removeAll, unmountAll, waitFor } from './chat-fixture.js';
 
 /** Every key under `key` (its index, its records) with its value. */
 function stored(key: string): Record<string, string> {
@@ -13,13 +13,6 @@ function stored(key: string): Record<string, string> {
     if (name === key || name.startsWith(`${key}#`)) out[name] = localStorage.getItem(name)!;
   }
   return out;
-}
-
-function removeAll(prefix: string): void {
-  for (let i = localStorage.length - 1; i >= 0; i--) {
-    const name = localStorage.key(i)!;
-    if (name.startsWith(prefix)) localStorage.removeItem(name);
-  }
 }
 
 const labels = (el: HTMLElement & { shadowRoot: ShadowRoot | null }) =>

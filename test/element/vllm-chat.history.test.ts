@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import type { ChatMessage } from '../../src/shared/chat-message.js';
 import { saveConversation } from '../../src/element/conversation-store.js';
-import { workerReady } from '../../src/element/worker-client.js';
 import { RESTORE_BATCH, RESTORE_FIRST } from '../../src/element/view/restore-history.js';
-import { mount, parts, unmountAll, waitFor } from './chat-fixture.js';
+import { mount, parts, removeAll, unmountAll, waitFor, workerRunning } from './chat-fixture.js';
 
 const PAIRS = 500;
 
@@ -24,24 +23,6 @@ function conversation(): ChatMessage[] {
     messages.push({ role: 'assistant', content: parts.join('\n\n'), status: 'done' });
   }
   return messages;
-}
-
-function removeAll(prefix: string): void {
-  for (let i = localStorage.length - 1; i >= 0; i--) {
-    const name = localStorage.key(i)!;
-    if (name.startsWith(prefix)) localStorage.removeItem(name);
-  }
-}
-
-/** Until the worker runs (its first start loads the worker graph from the dev server). */
-async function workerRunning(): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await workerReady();
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
 }
 
 /**
