@@ -8,7 +8,7 @@
 // import-meta-assets plugin copy and rewrite. Neither refers to the other by
 // a relative path (a bundler may rename either): the element puts the
 // script's URL in the frame's query string.
-//   chunks/diagram-frame-<hash>.html  the frame's page (its script allowed by hash)
+//   chunks/diagram-frame-<hash>.html  the frame's page (its script allowed by nonce)
 //   chunks/mermaid-<hash>.js          Mermaid's classic (IIFE) build, one file
 //
 // Why the classic build: a module script in a frame of opaque origin is
@@ -36,18 +36,18 @@ const inlineLimit = 4096;
 const hash = data => createHash('sha256').update(data).digest('base64url').slice(0, 8).replace(/[-_]/g, 'x');
 
 /**
- * The frame page, checked: its one inline script must be the one its policy
- * allows by hash (an edit of the script without the hash would leave the
- * frame dead, with the violation reported only inside it).
+ * The frame page, checked: its one inline script must carry the nonce its
+ * policy allows (else the frame would stay dead, with the violation reported
+ * only inside it). A nonce, not a hash: bundlers minify HTML assets.
  * @param {string} html
  */
 export function checkedFramePage(html) {
-  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)];
-  const allowed = [...html.matchAll(/'sha256-([A-Za-z0-9+/=]+)'/g)].map(m => m[1]);
+  const scripts = [...html.matchAll(/<script\b([^>]*)>[\s\S]*?<\/script>/g)];
+  const allowed = [...html.matchAll(/'nonce-([\w-]+)'/g)].map(m => m[1]);
   if (scripts.length !== 1) throw new Error(`diagram-assets: the frame page has ${scripts.length} inline scripts, not one`);
-  const actual = createHash('sha256').update(scripts[0]?.[1] ?? '').digest('base64');
-  if (allowed.length !== 1 || allowed[0] !== actual) {
-    throw new Error(`diagram-assets: the frame page's policy allows 'sha256-${allowed.join(', ')}', its script is 'sha256-${actual}'`);
+  const carried = /\bnonce="([\w-]+)"/.exec(scripts[0]?.[1] ?? '')?.[1];
+  if (allowed.length !== 1 || allowed[0] !== carried) {
+    throw new Error(`diagram-assets: the frame page's policy allows 'nonce-${allowed.join(', ')}', its script carries ${carried ? `nonce "${carried}"` : 'no nonce'}`);
   }
   const bytes = Buffer.byteLength(html);
   return bytes >= inlineLimit ? html : `${html}<!--${' '.repeat(inlineLimit - bytes - 7)}-->\n`;

@@ -1,5 +1,5 @@
-// The diagram frame's page as the build ships it: its one inline script is
-// the one its policy allows by hash (else the frame would stay dead with the
+// The diagram frame's page as the build ships it: its one inline script
+// carries the nonce its policy allows (else the frame would stay dead with the
 // violation reported only inside it), it is large enough that Vite keeps it
 // a file rather than a `data:` URL (which would take the embedding page's
 // policy), and the bundle names it and Mermaid's script by `new URL()`.
@@ -17,13 +17,14 @@ test("the frame page's policy allows exactly its script, and the build pads it p
   assert.ok(shipped.startsWith(page));
   const policy = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(page)?.[1] ?? '';
   assert.match(policy, /default-src 'none'/);
-  assert.match(policy, /script-src 'sha256-[\w+/=]+' 'strict-dynamic'(;|$)/);
+  assert.match(policy, /script-src 'nonce-[\w-]+' 'strict-dynamic'(;|$)/);
 });
 
-test('a frame page whose script changed without its hash is refused', () => {
-  const edited = page.replace("const TYPE = 'vllm-chat-diagram';", "const TYPE = 'vllm-chat-diagram'; ");
-  assert.notEqual(edited, page);
-  assert.throws(() => checkedFramePage(edited), /its script is 'sha256-/);
+test('a frame page whose script does not carry the nonce its policy names is refused', () => {
+  const nonce = /'nonce-([\w-]+)'/.exec(page)?.[1] ?? '';
+  assert.ok(nonce);
+  assert.throws(() => checkedFramePage(page.replace(`nonce="${nonce}"`, 'nonce="other"')), /carries nonce "other"/);
+  assert.throws(() => checkedFramePage(page.replace(` nonce="${nonce}"`, '')), /carries no nonce/);
   assert.throws(() => checkedFramePage(page.replace('</body>', '<script>1</script></body>')), /2 inline scripts/);
 });
 

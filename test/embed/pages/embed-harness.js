@@ -91,6 +91,10 @@ async function diagramsSettled(/** @type {Element[]} */ elements) {
   for (const start = Date.now(); pending() && Date.now() - start < 50_000; ) await new Promise(resolve => setTimeout(resolve, 50));
   const images = elements.flatMap(el => [...(el.shadowRoot?.querySelectorAll('[part~="diagram"] img') ?? [])]);
   await Promise.all(images.map(img => (img instanceof HTMLImageElement ? img.decode().catch(() => undefined) : undefined)));
+  // A refused image is taken away by its `error` event, which may come after
+  // decode() has failed: wait until each image shows or is gone.
+  const settled = () => images.every(img => !img.isConnected || (img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0));
+  for (const start = Date.now(); !settled() && Date.now() - start < 5_000; ) await new Promise(resolve => setTimeout(resolve, 50));
 }
 
 async function scenario() {
