@@ -182,7 +182,8 @@ function packageFilesServed(servedDir, paths) {
     // The diagram's reply: its block is highlighted as mermaid code too (shown by the source button).
     if (named('mermaid').test(text)) return ['mermaid grammar'];
     if (/^export default JSON\.parse\(/.test(text)) return ['other grammar or theme'];
-    if (text.includes('globalThis["mermaid"]')) return ['mermaid script'];
+    // Mermaid's classic build sets its global (`globalThis["mermaid"] =`, `globalThis.mermaid=` once re-minified).
+    if (/globalThis(\.mermaid|\["mermaid"\])\s*=[^=]/.test(text)) return ['mermaid script'];
     return [];
   });
 }

@@ -211,7 +211,9 @@ export class StreamSession {
         continue;
       }
       // The element's acknowledgement and new text arrive as tasks: let them in between slices.
-      if (inFlight) await yieldToTasks();
+      // So do other chats' text and acknowledgements: colouring a backlog (a long line's slices
+      // may take several slices and send nothing) must not hold the worker from them.
+      if (inFlight || this.backlog) await yieldToTasks();
       const patch = await this.renderSlice();
       if (!patch) continue;
       next = next ? mergePatches(next, patch) : patch;
