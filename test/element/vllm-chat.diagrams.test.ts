@@ -177,17 +177,19 @@ describe('<vllm-chat> diagrams', () => {
     impostor.srcdoc = `<script>
       const forged = ${JSON.stringify(forged(0))};
       setInterval(() => {
-        for (let id = 0; id < 300; id++) parent.postMessage({ ...forged, id }, '*');
+        for (let id = 0; id < 64; id++) parent.postMessage({ ...forged, id }, '*');
         parent.postMessage({ type: 'vllm-chat-diagram', ready: true }, '*');
-      }, 5);
+      }, 20);
     </script>`;
     document.body.append(impostor);
+    // Every id this page's frame can be at (a drawing's id counts the page's diagrams), often enough
+    // to come before any real reply, and not so often that the flood starves the page itself.
     const fromPage = setInterval(() => {
-      for (let id = 0; id < 300; id++) {
+      for (let id = 0; id < 64; id++) {
         window.postMessage(forged(id), '*');
         window.postMessage({ type: 'vllm-chat-diagram', id, svg: ['<svg>'] }, '*');
       }
-    }, 5);
+    }, 20);
     try {
       const el = await mount({ model: 'MyCoder' });
       await echo(el, `${fenced(FLOWCHART)}\n\n${fenced('graph LR\n  X --> Y')}`);
