@@ -77,6 +77,9 @@ async function run(source: ReplySource, onPatch: (patch: Patch, session: StreamS
   return received(patches);
 }
 
+/** `html` with each token's colour span replaced by its text: what a line shows, plain or coloured. */
+const withoutColour = (html: string) => html.replace(/<span class="c-[^"]*">([^<]*)<\/span>/g, '$1');
+
 describe('StreamSession', () => {
   it('ends a stopped reply at once, while colour is still behind (lines that are plain stay plain)', async () => {
     // A renderer whose code never catches up: a grammar that never loads, lines always left to colour.
@@ -135,7 +138,9 @@ describe('StreamSession', () => {
     expect(sent.length).to.be.lessThan(tokens(answer).length);
     expect(got.end).to.deep.equal({ status: 'stopped', model: 'MyCoder' });
     expect(got.text).to.equal(sent.join(''));
-    expect(got.html).to.equal(await oneShotHtml(got.text));
+    // A stop ends at once: lines whose colour was still behind stay plain (see the test above), so
+    // the markup is the one-shot render's but for colour.
+    expect(withoutColour(got.html)).to.equal(withoutColour(await oneShotHtml(got.text)));
     expect(got.patches.filter(p => p.end).length, 'one end, on the last patch').to.equal(1);
   });
 
