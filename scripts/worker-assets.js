@@ -12,7 +12,8 @@
 // them refers to another by a relative path (a renamed file would break it):
 //   chunks/chat.worker-<hash>.js    the worker, one self-contained module
 //   chunks/network.worker-<hash>.js its network thread, likewise
-//   chunks/lang-<name>-<hash>.js    one Shiki grammar (`export default`)
+//   chunks/lang-<name>-<hash>.js    one Shiki grammar (`export default`) and its
+//                                   regexes converted ahead of time (`regexes`)
 //   chunks/theme-<name>-<hash>.js   one Shiki theme (`export default`)
 // The page module gets the table of their URLs in place of
 // src/element/worker-assets.ts and sends it to the worker; the worker's
@@ -28,12 +29,14 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { CONVERTED_LANGUAGES, grammarRegexes } from './grammar-regexes.js';
 
 const src = fileURLToPath(new URL('../src/', import.meta.url));
 const pageAssetsModule = `${src}element/worker-assets.ts`;
 const bundledModule = `${src}worker/render/bundled.ts`;
 const networkUrlModule = `${src}worker/net/network-url.ts`;
 const assetsModule = `${src}worker/assets.ts`;
+const grammarRegexesModule = `${src}worker/render/grammar-regexes.ts`;
 const marker = '__vllm_chat_worker_assets__';
 
 /** @param {string} text */
@@ -42,9 +45,12 @@ const hash = text => createHash('sha256').update(text).digest('base64url').slice
 /** Vite's default `assetsInlineLimit`: smaller assets become `data:` URLs. */
 const inlineLimit = 4096;
 
-/** A module whose default export is `value`, parsed as JSON (faster to load than an object literal), of at least `inlineLimit` bytes. @param {unknown} value */
-const jsonModule = value => {
-  const code = `export default JSON.parse(${JSON.stringify(JSON.stringify(value))});\n`;
+/** A module of JSON values (faster to load than object literals), of at least `inlineLimit` bytes. @param {Record<string, unknown>} exports */
+const jsonModule = exports => {
+  const json = (/** @type {unknown} */ value) => `JSON.parse(${JSON.stringify(JSON.stringify(value))})`;
+  const code = Object.entries(exports)
+    .map(([name, value]) => (name === 'default' ? `export default ${json(value)};\n` : `export const ${name} = ${json(value)};\n`))
+    .join('');
   const bytes = Buffer.byteLength(code);
   return bytes >= inlineLimit ? code : `${code}/*${' '.repeat(inlineLimit - bytes - 5)}*/\n`;
 };
@@ -58,15 +64,28 @@ async function shikiFiles() {
   const { bundledThemes } = await import('shiki/themes');
   /** @type {Map<string, string>} */
   const grammars = new Map();
+  /** Each grammar's JSON, to tell two grammars of one name apart. @type {Map<string, string>} */
+  const grammarJson = new Map();
   /** @type {Record<string, string[]>} */
   const languages = {};
+  /** Names of the grammars that ship their regexes converted (grammar-regexes.js). */
+  const converted = new Set();
+  for (const id of CONVERTED_LANGUAGES) {
+    const load = bundledLanguages[/** @type {keyof typeof bundledLanguages} */ (id)];
+    if (!load) throw new Error(`worker-assets: ${id} is not a bundled Shiki language`);
+    for (const registration of /** @type {{ name: string }[]} */ ((await load()).default)) converted.add(registration.name);
+  }
   for (const [id, load] of Object.entries(bundledLanguages)) {
     const registrations = /** @type {{ name: string }[]} */ ((await load()).default);
     for (const registration of registrations) {
-      const source = jsonModule(registration);
-      const known = grammars.get(registration.name);
-      if (known !== undefined && known !== source) throw new Error(`worker-assets: two Shiki grammars named ${registration.name}`);
-      grammars.set(registration.name, source);
+      const json = JSON.stringify(registration);
+      const known = grammarJson.get(registration.name);
+      if (known !== undefined && known !== json) throw new Error(`worker-assets: two Shiki grammars named ${registration.name}`);
+      if (known !== undefined) continue;
+      grammarJson.set(registration.name, json);
+      // The grammar and its regexes converted (grammar-regexes.js), registered as the file loads.
+      const exports = converted.has(registration.name) ? { default: registration, regexes: grammarRegexes(registration) } : { default: registration };
+      grammars.set(registration.name, jsonModule(exports));
     }
     languages[id] = registrations.map(r => r.name);
   }
@@ -79,7 +98,7 @@ async function shikiFiles() {
   }
   /** @type {Map<string, string>} */
   const themes = new Map();
-  for (const [id, load] of Object.entries(bundledThemes)) themes.set(id, jsonModule((await load()).default));
+  for (const [id, load] of Object.entries(bundledThemes)) themes.set(id, jsonModule({ default: (await load()).default }));
   return { grammars, languages, aliases, themes };
 }
 
@@ -90,7 +109,8 @@ async function shikiFiles() {
  */
 function bundledLoaders(languages, aliases, themes) {
   return `import { assetUrl } from ${JSON.stringify(assetsModule)};
-const grammar = name => import(/* @vite-ignore */ assetUrl('grammars', name)).then(m => m.default);
+import { addGrammarRegexes } from ${JSON.stringify(grammarRegexesModule)};
+const grammar = name => import(/* @vite-ignore */ assetUrl('grammars', name)).then(m => (addGrammarRegexes(m.regexes), m.default));
 const languages = ${JSON.stringify(languages)};
 const aliases = ${JSON.stringify(aliases)};
 export const bundledLanguages = {};

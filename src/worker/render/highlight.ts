@@ -22,6 +22,7 @@ import { classToken, escapeHtml, spanHtml } from './safe-html.js';
 import { lineHtml, plainLineHtml } from './code-block.js';
 import { loadLanguage, resolveLanguage } from './languages.js';
 import { lineSlices, SLICE_MAX } from './line-slices.js';
+import { grammarRegex } from './grammar-regexes.js';
 
 /**
  * Lines this long or longer are not tokenized at all (shown in the
@@ -68,7 +69,7 @@ export function getHighlighter(): Promise<HighlighterCore> {
   highlighter ??= createHighlighterCore({
     themes: [],
     langs: [],
-    engine: createJavaScriptRegexEngine({ forgiving: true }),
+    engine: createJavaScriptRegexEngine({ forgiving: true, regexConstructor: grammarRegex }),
   }).then(hl => (created = hl));
   return highlighter;
 }
