@@ -6,25 +6,97 @@
  * line; a reply that comes sooner shows its code plain while what it needs
  * loads (section-renderer.ts), so none of this is needed for correctness.
  */
-import { loadFenceLanguage, loadTheme, warmLanguage } from './highlight.js';
+import { getHighlighter, loadFenceLanguage, loadTheme, TOKENIZE_OPTIONS, warmLanguage } from './highlight.js';
 
 /** Fence words of the grammars compiled ahead of any reply: the languages answers use most. */
 export const WARM_LANGUAGES: readonly string[] = ['ts', 'js', 'python', 'bash', 'json'];
 
 /**
- * The grammars load in parallel (each is a chunk to fetch); they compile one
- * per task, so a reply that starts meanwhile waits for one compilation at
- * most, never for all of them. While `busy()` (a reply streams) no grammar
- * is loaded or compiled: that reply loads what it needs itself, and warming
- * the others would only compete with its first tokens.
+ * Code tokenized once per warm language. A grammar compiles a rule's
+ * regexes the first time a line reaches that rule, and the JavaScript
+ * engine compiles each regex again on its first runs: a first line of
+ * ordinary code cost more than a hundred lines after it. These lines reach
+ * the rules ordinary code does (imports, declarations, strings, templates,
+ * comments, calls, types), so a reply's first lines do not pay for them.
+ */
+export const WARM_SAMPLES: Readonly<Record<string, readonly string[]>> = {
+  ts: [
+    "import { readFile } from 'node:fs/promises';",
+    'export interface Item<T = string> { id: number; tags?: readonly T[] }',
+    '/** Loads the items. */',
+    'export async function load(path: string, limit = 10): Promise<Item[]> {',
+    "  const text = await readFile(path, 'utf8'); // the whole file",
+    '  const items = JSON.parse(text) as Item[];',
+    '  return items.filter(item => item.id > 0 && `${item.id}`.length < limit).map(({ id }) => ({ id }));',
+    '}',
+    'class Cache<K, V> extends Map<K, V> { private hits = 0; get size(): number { return super.size; } }',
+  ],
+  js: [
+    "import fs from 'node:fs';",
+    'export async function main(args = process.argv.slice(2)) {',
+    "  const [file = 'a.txt'] = args; // first argument",
+    '  for (const line of fs.readFileSync(file, `utf8`).split(/\\r?\\n/)) console.log(line.trim());',
+    '  return new Promise(resolve => setTimeout(resolve, 100));',
+    '}',
+  ],
+  python: [
+    'import asyncio',
+    'from dataclasses import dataclass',
+    '',
+    '@dataclass',
+    'class Item:',
+    '    """An item."""',
+    '    name: str',
+    '    count: int = 0',
+    '',
+    'async def main(items: list[Item]) -> None:',
+    "    for i, item in enumerate(items):  # each item",
+    "        print(f'{i}: {item.name!r}', item.count * 2)",
+    "if __name__ == '__main__':",
+    '    asyncio.run(main([Item("a")]))',
+  ],
+  bash: [
+    '#!/usr/bin/env bash',
+    'set -euo pipefail',
+    'for file in "$@"; do',
+    '  echo "${file%.txt}: $(wc -l < "$file")" >> out.log  # count',
+    'done',
+    'npm install && npm run build',
+  ],
+  json: ['{', '  "name": "app",', '  "version": 1,', '  "private": true,', '  "files": ["dist", null]', '}'],
+};
+
+/** Lets a task in the worker's queue (a reply's tokens) run before the next line. */
+const nextTask = () => new Promise(resolve => setTimeout(resolve, 0));
+
+/**
+ * The grammars load in parallel (each is a chunk to fetch); they compile,
+ * and their samples are tokenized, one line per task, so a reply that
+ * starts meanwhile waits for one line at most, never for all of them.
+ * While `busy()` (a reply streams) nothing more is compiled: that reply
+ * loads what it needs itself, and warming the others would only compete
+ * with its first tokens.
  */
 export async function warmUp(theme: string, busy: () => boolean = () => false): Promise<void> {
   await loadTheme(theme);
   if (busy()) return;
   await Promise.all(WARM_LANGUAGES.map(word => loadFenceLanguage(word).catch(() => null)));
   for (const word of WARM_LANGUAGES) {
-    await new Promise(resolve => setTimeout(resolve, 0));
+    await nextTask();
     if (busy()) return;
     await warmLanguage(word, theme).catch(() => undefined);
+  }
+  const hl = await getHighlighter();
+  const themeId = await loadTheme(theme);
+  for (const word of WARM_LANGUAGES) {
+    const lang = await loadFenceLanguage(word).catch(() => null);
+    if (!lang) continue;
+    let grammarState;
+    for (const line of WARM_SAMPLES[word] ?? []) {
+      await nextTask();
+      if (busy()) return;
+      const tokens = hl.codeToTokensBase(line, { lang, theme: themeId, ...TOKENIZE_OPTIONS, ...(grammarState ? { grammarState } : {}) });
+      grammarState = hl.getLastGrammarState(tokens) ?? grammarState;
+    }
   }
 }

@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import { getHighlighter, loadFenceLanguage, TOKENIZE_OPTIONS } from '../../../src/worker/render/highlight.js';
+import { grammarRegexStats } from '../../../src/worker/render/grammar-regexes.js';
+import { warmUp, WARM_LANGUAGES, WARM_SAMPLES } from '../../../src/worker/render/warm-up.js';
+
+const built = () => grammarRegexStats.converted + grammarRegexStats.fromTable;
+
+/** Ordinary TypeScript, none of it in the warm-up's sample. */
+const answer = [
+  "import { createServer } from 'node:http';",
+  'type Handler = (req: Request) => Promise<Response>;',
+  'export function serve(port: number, handle: Handler): void {',
+  '  const server = createServer(async (req, res) => {',
+  "    res.setHeader('content-type', 'text/plain'); // plain text",
+  '    res.end(`${req.method} ${req.url}`);',
+  '  });',
+  '  server.listen(port, () => console.log(`listening on ${port}`));',
+  '}',
+];
+
+describe('warm-up', () => {
+  it('has a sample for every warm language', () => {
+    for (const word of WARM_LANGUAGES) expect(WARM_SAMPLES[word], word).to.have.length.greaterThan(3);
+  });
+
+  it('compiles the rules ordinary code reaches, so a first answer builds few regexes of its own', async () => {
+    const before = built();
+    await warmUp('github-dark');
+    const warmed = built() - before;
+    const hl = await getHighlighter();
+    const lang = await loadFenceLanguage('ts');
+    if (!lang) throw new Error('no TypeScript grammar');
+    const start = built();
+    hl.codeToTokensBase(answer.join('\n'), { lang, theme: 'github-dark', ...TOKENIZE_OPTIONS });
+    const own = built() - start;
+    // Warmed with the top-level rules alone, the same answer builds several times more.
+    expect(warmed, 'regexes built by the warm-up').to.be.greaterThan(200);
+    expect(own, 'regexes the answer still built').to.be.lessThan(20);
+  });
+
+  it('stops between lines once a reply streams', async () => {
+    let calls = 0;
+    await warmUp('github-light', () => ++calls > 2);
+    expect(calls).to.equal(3);
+  });
+});
