@@ -19,7 +19,6 @@ import {
   resolveLoadedLanguage,
   StyleSink,
   themeIdOf,
-  warmLanguage,
 } from './highlight.js';
 import { languagesNamedIn } from './languages.js';
 import { createMarkdown, createPostRender, fenceWord } from './markdown.js';
@@ -27,6 +26,7 @@ import { sanitizeLang } from './safe-html.js';
 import { codePreClass, SectionRenderer, type RenderContext } from './section-renderer.js';
 import { renderStages, type RenderStage } from './stages/index.js';
 import { ToolCallSection } from './tool-call-section.js';
+import { warmNamed } from './warm-up.js';
 
 /** Everything that changed since the previous `take()`. */
 export interface RenderedPatch {
@@ -106,14 +106,15 @@ export class MessageRenderer {
   /**
    * Loads the highlighter and theme now (e.g. while the request is on its
    * way), not at the first take; with the prompt as `hint`, also the
-   * grammars of the languages it names, compiled, so that the first code
-   * block of "写一个 Python 函数" highlights from its first line.
+   * grammars of the languages it names, compiled (a line of sample code
+   * per task, warm-up.ts), so that the first code block of "写一个 Python
+   * 函数" highlights from its first line.
    */
   prepare(hint = ''): Promise<unknown> {
     const theme = this.options.theme;
     return Promise.all([
       this.getContext().highlighter,
-      ...languagesNamedIn(hint).map(word => warmLanguage(word, theme).catch(() => undefined)),
+      ...languagesNamedIn(hint).map(word => warmNamed(word, theme)),
     ]);
   }
 

@@ -6,7 +6,9 @@
  * line; a reply that comes sooner shows its code plain while what it needs
  * loads (section-renderer.ts), so none of this is needed for correctness.
  */
+import type { GrammarState, HighlighterCore } from 'shiki/core';
 import { getHighlighter, loadFenceLanguage, loadTheme, TOKENIZE_OPTIONS, warmLanguage } from './highlight.js';
+import { resolveLanguage } from './languages.js';
 
 /** Fence words of the grammars compiled ahead of any reply: the languages answers use most. */
 export const WARM_LANGUAGES: readonly string[] = ['ts', 'js', 'python', 'bash', 'json'];
@@ -69,6 +71,66 @@ export const WARM_SAMPLES: Readonly<Record<string, readonly string[]>> = {
 /** Lets a task in the worker's queue (a reply's tokens) run before the next line. */
 const nextTask = () => new Promise(resolve => setTimeout(resolve, 0));
 
+/** Languages (Shiki's names) whose sample has been tokenized. */
+const sampled = new Set<string>();
+/** Samples being tokenized, by language. */
+const sampling = new Map<string, Promise<void>>();
+
+/** Shiki's name of a language id or alias if it is loaded (`ts` → `typescript`), else `null`. */
+function languageName(hl: HighlighterCore, id: string): string | null {
+  try {
+    return hl.getLanguage(id).name;
+  } catch {
+    return null;
+  }
+}
+
+/** The sample of a loaded language, by fence word or Shiki name (none: `undefined`). */
+function sampleOf(hl: HighlighterCore, id: string): readonly string[] | undefined {
+  const name = languageName(hl, id);
+  const word = WARM_LANGUAGES.find(w => languageName(hl, resolveLanguage(w) ?? w) === name);
+  return name && word ? WARM_SAMPLES[word] : undefined;
+}
+
+/**
+ * Tokenizes the sample of loaded language `id` (if it has one and it was
+ * not tokenized yet) one line per task, so tokens that arrive meanwhile
+ * pass between the lines. Stops early once `busy()`; it is then left for
+ * another call to finish. Never rejects.
+ */
+export function warmSample(hl: HighlighterCore, id: string, theme: string, busy: () => boolean = () => false): Promise<void> {
+  const lines = sampleOf(hl, id);
+  const name = languageName(hl, id) ?? id;
+  if (!lines || sampled.has(name)) return Promise.resolve();
+  let pending = sampling.get(name);
+  if (!pending) {
+    pending = (async () => {
+      let grammarState: GrammarState | undefined;
+      for (const line of lines) {
+        await nextTask();
+        if (busy()) return;
+        const tokens = hl.codeToTokensBase(line, { lang: id, theme, ...TOKENIZE_OPTIONS, ...(grammarState ? { grammarState } : {}) });
+        grammarState = hl.getLastGrammarState(tokens) ?? grammarState;
+      }
+      sampled.add(name);
+    })()
+      .catch(() => {
+        // A failure here is the block's to meet, if any: never try again.
+        sampled.add(name);
+      })
+      .finally(() => sampling.delete(name));
+    sampling.set(name, pending);
+  }
+  return pending;
+}
+
+/** Loads language `word` (a fence word or a name in a prompt) and compiles it as the warm-up does. Never rejects. */
+export async function warmNamed(word: string, theme: string): Promise<void> {
+  await warmLanguage(word, theme).catch(() => undefined);
+  const [id, themeId] = await Promise.all([loadFenceLanguage(word).catch(() => null), loadTheme(theme).catch(() => null)]);
+  if (id && themeId) await warmSample(await getHighlighter(), id, themeId);
+}
+
 /**
  * The grammars load in parallel (each is a chunk to fetch); they compile,
  * and their samples are tokenized, one line per task, so a reply that
@@ -78,7 +140,7 @@ const nextTask = () => new Promise(resolve => setTimeout(resolve, 0));
  * with its first tokens.
  */
 export async function warmUp(theme: string, busy: () => boolean = () => false): Promise<void> {
-  await loadTheme(theme);
+  const themeId = await loadTheme(theme);
   if (busy()) return;
   await Promise.all(WARM_LANGUAGES.map(word => loadFenceLanguage(word).catch(() => null)));
   for (const word of WARM_LANGUAGES) {
@@ -87,16 +149,9 @@ export async function warmUp(theme: string, busy: () => boolean = () => false): 
     await warmLanguage(word, theme).catch(() => undefined);
   }
   const hl = await getHighlighter();
-  const themeId = await loadTheme(theme);
   for (const word of WARM_LANGUAGES) {
-    const lang = await loadFenceLanguage(word).catch(() => null);
-    if (!lang) continue;
-    let grammarState;
-    for (const line of WARM_SAMPLES[word] ?? []) {
-      await nextTask();
-      if (busy()) return;
-      const tokens = hl.codeToTokensBase(line, { lang, theme: themeId, ...TOKENIZE_OPTIONS, ...(grammarState ? { grammarState } : {}) });
-      grammarState = hl.getLastGrammarState(tokens) ?? grammarState;
-    }
+    const id = await loadFenceLanguage(word).catch(() => null);
+    if (busy()) return;
+    if (id) await warmSample(hl, id, themeId, busy);
   }
 }

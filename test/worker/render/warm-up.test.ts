@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { getHighlighter, loadFenceLanguage, TOKENIZE_OPTIONS } from '../../../src/worker/render/highlight.js';
+import { getHighlighter, loadFenceLanguage, loadTheme, TOKENIZE_OPTIONS } from '../../../src/worker/render/highlight.js';
 import { grammarRegexStats } from '../../../src/worker/render/grammar-regexes.js';
-import { warmUp, WARM_LANGUAGES, WARM_SAMPLES } from '../../../src/worker/render/warm-up.js';
+import { warmSample, warmUp, WARM_LANGUAGES, WARM_SAMPLES } from '../../../src/worker/render/warm-up.js';
 
 const built = () => grammarRegexStats.converted + grammarRegexStats.fromTable;
 
@@ -21,6 +21,26 @@ const answer = [
 describe('warm-up', () => {
   it('has a sample for every warm language', () => {
     for (const word of WARM_LANGUAGES) expect(WARM_SAMPLES[word], word).to.have.length.greaterThan(3);
+  });
+
+  // Before the warm-up below has sampled every language.
+  it('tokenizes a sample a line per task, so the tokens of a reply pass between its lines', async () => {
+    const hl = await getHighlighter();
+    const id = await loadFenceLanguage('python');
+    if (!id) throw new Error('no Python grammar');
+    await loadTheme('github-dark');
+    const before = built();
+    let ticks = 0;
+    let running = true;
+    const tick = () => {
+      ticks++;
+      if (running) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    await warmSample(hl, id, 'github-dark');
+    running = false;
+    expect(built() - before, 'regexes the sample built').to.be.greaterThan(20);
+    expect(ticks).to.be.at.least((WARM_SAMPLES.python ?? []).length - 1);
   });
 
   it('compiles the rules ordinary code reaches, so a first answer builds few regexes of its own', async () => {
