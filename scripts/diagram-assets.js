@@ -19,21 +19,15 @@
 // The page is padded to Vite's `assetsInlineLimit`: a smaller asset would
 // become a `data:` URL, and a frame of a `data:` URL inherits the embedding
 // page's policy (which is what the frame is there to avoid).
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { assetTablePlugin, inlineLimit } from './asset-table.js';
 
 const src = fileURLToPath(new URL('../src/', import.meta.url));
 const assetsModule = `${src}element/view/diagram-assets.ts`;
 const framePage = `${src}element/view/diagram-frame.html`;
 const mermaidScript = fileURLToPath(new URL('../node_modules/mermaid/dist/mermaid.min.js', import.meta.url));
 const marker = '__vllm_chat_diagram_assets__';
-
-/** Vite's default `assetsInlineLimit`: smaller assets become `data:` URLs. */
-const inlineLimit = 4096;
-
-/** @param {string | Buffer} data */
-const hash = data => createHash('sha256').update(data).digest('base64url').slice(0, 8).replace(/[-_]/g, 'x');
 
 /**
  * The frame page, checked: its one inline script must carry the nonce its
@@ -55,30 +49,15 @@ export function checkedFramePage(html) {
 
 /** @returns {import('vite').Plugin} */
 export function diagramAssets() {
-  return {
+  return assetTablePlugin({
     name: 'vllm-chat:diagram-assets',
-    apply: 'build',
-    enforce: 'pre',
-    load(id) {
-      if (id === assetsModule) return `export function diagramAssets() { return ${JSON.stringify(marker)}; }\n`;
-      return undefined;
-    },
-    async generateBundle(_options, bundle) {
+    module: assetsModule,
+    exportName: 'diagramAssets',
+    marker,
+    async table(emit) {
       const page = checkedFramePage(await readFile(framePage, 'utf8'));
       const script = await readFile(mermaidScript, 'utf8');
-      /** @param {string} prefix @param {string} extension @param {string} source */
-      const emit = (prefix, extension, source) => {
-        const fileName = `chunks/${prefix}-${hash(source)}.${extension}`;
-        this.emitFile({ type: 'asset', fileName, source });
-        return `new URL(${JSON.stringify(`./${fileName}`)}, import.meta.url).href`;
-      };
-      const assets = `{frame:${emit('diagram-frame', 'html', page)},script:${emit('mermaid', 'js', script)}}`;
-      let replacements = 0;
-      for (const file of Object.values(bundle)) {
-        if (file.type !== 'chunk') continue;
-        file.code = file.code.replace(new RegExp(`(["'\`])${marker}\\1`, 'g'), () => (replacements++, assets));
-      }
-      if (replacements !== 1) this.error(`diagram-assets: the asset table went into ${replacements} places, not one`);
+      return `{frame:${emit('diagram-frame', 'html', page)},script:${emit('mermaid', 'js', script)}}`;
     },
-  };
+  });
 }

@@ -26,9 +26,9 @@
 // chunk and fail under a CSP without `data:`. Vite's `?no-inline` query would
 // avoid that too, but Rollup's import-meta-assets plugin reads the query as
 // part of the file name. Compressed, the padding costs a few bytes.
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { assetTablePlugin, inlineLimit } from './asset-table.js';
 import { CONVERTED_LANGUAGES, grammarRegexes } from './grammar-regexes.js';
 
 const src = fileURLToPath(new URL('../src/', import.meta.url));
@@ -38,12 +38,6 @@ const networkUrlModule = `${src}worker/net/network-url.ts`;
 const assetsModule = `${src}worker/assets.ts`;
 const grammarRegexesModule = `${src}worker/render/grammar-regexes.ts`;
 const marker = '__vllm_chat_worker_assets__';
-
-/** @param {string} text */
-const hash = text => createHash('sha256').update(text).digest('base64url').slice(0, 8).replace(/[-_]/g, 'x');
-
-/** Vite's default `assetsInlineLimit`: smaller assets become `data:` URLs. */
-const inlineLimit = 4096;
 
 /** A module of JSON values (faster to load than object literals), of at least `inlineLimit` bytes. @param {Record<string, unknown>} exports */
 const jsonModule = exports => {
@@ -164,45 +158,25 @@ async function buildWorker(entry, replaced) {
 
 /** @returns {import('vite').Plugin} */
 export function workerAssets() {
-  return {
+  return assetTablePlugin({
     name: 'vllm-chat:worker-assets',
-    apply: 'build',
-    enforce: 'pre',
-    load(id) {
-      if (id === pageAssetsModule) return `export function workerAssets() { return ${JSON.stringify(marker)}; }\n`;
-      return undefined;
-    },
-    async generateBundle(_options, bundle) {
+    module: pageAssetsModule,
+    exportName: 'workerAssets',
+    marker,
+    async table(emit) {
       const { grammars, languages, aliases, themes } = await shikiFiles();
-      /** @param {string} fileName @param {string} source */
-      const emit = (fileName, source) => {
-        this.emitFile({ type: 'asset', fileName, source });
-        return fileName;
-      };
-      /** @param {string} prefix @param {string} source */
-      const named = (prefix, source) => emit(`chunks/${prefix}-${hash(source)}.js`, source);
-
       const networkCode = await buildWorker(`${src}worker/net/network.worker.ts`, {});
       const chatCode = await buildWorker(`${src}worker/chat.worker.ts`, {
         [bundledModule]: bundledLoaders(languages, aliases, [...themes.keys()]),
         [networkUrlModule]: 'export function defaultNetworkWorkerUrl() { return undefined; }\n',
       });
-      /** @param {string} file */
-      const url = file => `new URL(${JSON.stringify(`./${file}`)}, import.meta.url).href`;
       /** @param {Map<string, string>} files @param {string} prefix */
-      const table = (files, prefix) =>
-        `{${[...files].map(([name, source]) => `${JSON.stringify(name)}:${url(named(`${prefix}-${name}`, source))}`).join(',')}}`;
-      const assets =
-        `{chatWorker:${url(named('chat.worker', chatCode))},` +
-        `forWorker:{network:${url(named('network.worker', networkCode))},` +
-        `grammars:${table(grammars, 'lang')},themes:${table(themes, 'theme')}}}`;
-
-      let replacements = 0;
-      for (const file of Object.values(bundle)) {
-        if (file.type !== 'chunk') continue;
-        file.code = file.code.replace(new RegExp(`(["'\`])${marker}\\1`, 'g'), () => (replacements++, assets));
-      }
-      if (replacements !== 1) this.error(`worker-assets: the asset table went into ${replacements} places, not one`);
+      const table = (files, prefix) => `{${[...files].map(([name, source]) => `${JSON.stringify(name)}:${emit(`${prefix}-${name}`, 'js', source)}`).join(',')}}`;
+      return (
+        `{chatWorker:${emit('chat.worker', 'js', chatCode)},` +
+        `forWorker:{network:${emit('network.worker', 'js', networkCode)},` +
+        `grammars:${table(grammars, 'lang')},themes:${table(themes, 'theme')}}}`
+      );
     },
-  };
+  });
 }
