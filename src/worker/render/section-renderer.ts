@@ -103,6 +103,8 @@ export class SectionRenderer {
   private frozen = 0;
   /** Frozen blocks that a later reference definition may change. */
   private unresolved: Unresolved[] = [];
+  /** Frozen blocks whose nested fences showed plain: rendered again once their grammars load. */
+  private plainNested: { index: number; source: string; loaded: boolean }[] = [];
   /** Code blocks, open or frozen, with lines not coloured yet (in order: the oldest is coloured first). */
   private colouring: ColourCursor[] = [];
   /** The theme of the last take. */
@@ -138,6 +140,7 @@ export class SectionRenderer {
     if (this.theme !== undefined && this.theme !== ctx.theme) this.recolourOpenCode(ctx, ops);
     this.theme = ctx.theme;
     this.catchUp(ctx, deadline, ops);
+    this.replaceLoadedNested(ctx, ops);
     if (this.dirty || final) {
       this.dirty = false;
       for (;;) {
@@ -208,11 +211,17 @@ export class SectionRenderer {
     }
     const last = blocks[finalCount - 1];
     if (last) {
-      await preloadNested(ctx, tokens, 0, last.to);
+      // A fence nested in a list or quote is rendered with its block. A one-shot render waits for its
+      // grammar; a streamed block shows it plain meanwhile, and is rendered again once it loaded.
+      const nested = nestedLoads(ctx, tokens, 0, last.to);
+      if (nested && deadline === Infinity) await nested;
       ops.push({ type: 'append', html: renderBlocks(ctx.md, tokens, blocks.slice(0, finalCount), env, ctx.postRender) });
       for (const block of blocks.slice(0, finalCount)) {
         const end = tokens[block.from]?.map?.[1] ?? block.line + 1;
-        this.track(ctx.md, complete.slice(starts[block.line] ?? 0, starts[end] ?? cut), env);
+        const source = complete.slice(starts[block.line] ?? 0, starts[end] ?? cut);
+        const index = this.track(ctx.md, source, env);
+        const loads = deadline === Infinity ? undefined : nestedLoads(ctx, tokens, block.from, block.to);
+        if (loads) this.recolourNested(index, source, loads);
       }
     }
     if (defined.length) await this.resolve(ctx, defined, ops);
@@ -240,15 +249,45 @@ export class SectionRenderer {
    * `![a][x]`: a superset of reference labels) name a label `env` does not
    * define. O(block).
    */
-  private track(md: MarkdownIt, source: string, env: Env): void {
+  private track(md: MarkdownIt, source: string, env: Env): number {
     const index = this.frozen++;
-    if (!source.includes(']')) return;
+    if (!source.includes(']')) return index;
     const labels = new Set<string>();
     for (const [, label] of source.matchAll(/\[((?:[^[\]\\]|\\.){1,999})\]/g)) {
       const key = md.utils.normalizeReference(label ?? '');
       if (key && !(key in (env.references ?? {}))) labels.add(key);
     }
     if (labels.size) this.unresolved.push({ index, source, labels });
+    return index;
+  }
+
+  /** Renders frozen block `index` again (`replace`) once `loads` settle: the next take after. */
+  private recolourNested(index: number, source: string, loads: Promise<unknown>): void {
+    const block = { index, source, loaded: false };
+    this.plainNested.push(block);
+    const loaded = loads.then(() => {
+      block.loaded = true;
+      this.dirty = true;
+    });
+    this.loads.add(loaded);
+    void loaded.finally(() => this.loads.delete(loaded));
+  }
+
+  /** The blocks whose nested fences' grammars have loaded, rendered again. O(those blocks). */
+  private replaceLoadedNested(ctx: RenderContext, ops: BlockOp[]): void {
+    if (!this.plainNested.some(block => block.loaded)) return;
+    for (const block of this.plainNested) {
+      if (block.loaded) ops.push({ type: 'replace', index: block.index, html: this.renderFrozen(ctx, block.source) });
+    }
+    this.plainNested = this.plainNested.filter(block => !block.loaded);
+  }
+
+  /** A frozen block's HTML from its source, with the definitions known now. */
+  private renderFrozen(ctx: RenderContext, source: string): string {
+    const env: Env = { references: { ...this.refs } };
+    const tokens = parseBlocks(ctx.md, source, env);
+    // The newline after the block stays on screen from its first rendering.
+    return ctx.postRender(renderRange(ctx.md, tokens, 0, tokens.length, env)).replace(/\n$/, '');
   }
 
   /** Renders again the frozen blocks that name one of the labels just defined. O(those blocks). */
@@ -259,12 +298,8 @@ export class SectionRenderer {
         kept.push(block);
         continue;
       }
-      const env: Env = { references: { ...this.refs } };
-      const tokens = parseBlocks(ctx.md, block.source, env);
-      await preloadNested(ctx, tokens, 0, tokens.length);
-      // The newline after the block stays on screen from its first rendering.
-      const html = ctx.postRender(renderRange(ctx.md, tokens, 0, tokens.length, env)).replace(/\n$/, '');
-      ops.push({ type: 'replace', index: block.index, html });
+      await preloadNested(ctx, block.source);
+      ops.push({ type: 'replace', index: block.index, html: this.renderFrozen(ctx, block.source) });
       for (const label of defined) block.labels.delete(label);
       if (block.labels.size) kept.push(block);
     }
@@ -423,10 +458,23 @@ export class SectionRenderer {
   }
 }
 
-async function preloadNested(ctx: RenderContext, tokens: Parameters<typeof nestedFenceWords>[1], from: number, to: number): Promise<void> {
-  const words = nestedFenceWords(ctx.md, tokens, from, to);
-  // A nested fence is rendered whole, with its block: it waits for the highlighter and its grammar.
-  if (words.length) await Promise.all([ctx.highlighter, ...words.map(word => loadFenceLanguage(sanitizeLang(word)))]);
+async function preloadNested(ctx: RenderContext, source: string): Promise<void> {
+  const tokens = parseBlocks(ctx.md, source, { references: {} });
+  await nestedLoads(ctx, tokens, 0, tokens.length);
+}
+
+/**
+ * What the fences nested in `tokens[from, to)` wait for (the highlighter
+ * and their grammars), or `undefined` when they can be coloured now.
+ */
+function nestedLoads(ctx: RenderContext, tokens: Parameters<typeof nestedFenceWords>[1], from: number, to: number): Promise<unknown> | undefined {
+  const langs = nestedFenceWords(ctx.md, tokens, from, to)
+    .map(word => sanitizeLang(word))
+    .filter(lang => resolveLanguage(lang) !== null);
+  const hl = ctx.hl;
+  // A fence in no known language is plain text whatever loads (its theme's rule is sent when it is there).
+  if (langs.length === 0 || (hl && langs.every(lang => resolveLoadedLanguage(hl, lang) !== null))) return undefined;
+  return Promise.all([ctx.highlighter, ...langs.map(lang => loadFenceLanguage(lang))]);
 }
 
 /** Starts loading the grammars of the fences in `tokens` without waiting for them. */

@@ -186,6 +186,31 @@ describe('Progressive colour: code shows plain at once and is coloured in place'
     section.remove();
   });
 
+  it('shows a fence nested in a list at once, plain, and renders its block again coloured once its grammar loads', async () => {
+    // Elixir: loaded by nothing before this test in this page.
+    const code = 'defmodule Greeter do\n  def hello(name), do: "Hello, #{name}"\nend';
+    const indented = code.split('\n').map(line => `   ${line}`).join('\n');
+    const text = `Steps:\n\n1. Define it:\n\n   \`\`\`elixir\n${indented}\n   \`\`\`\n\n2. Call it.\n\nAfter the list.\n`;
+    const renderer = new MessageRenderer(renderOptions);
+    renderer.feed('content', text);
+    const first = await renderer.take(Number.MAX_SAFE_INTEGER);
+    const shown = applyAll([first]);
+    // The list froze in this take, its nested code shown as plain lines, without waiting for the grammar.
+    expect(shown.querySelector('li pre')?.textContent).to.equal(code);
+    expect(shown.querySelector('li pre [class^="c-"], li pre [class*=" c-"]')).to.equal(null);
+    expect(first.loading).to.be.an.instanceOf(Promise);
+    shown.remove();
+    renderer.end();
+    const rest = await drain(renderer, PAST);
+    expect(opsOf(rest).some(op => op.type === 'replace' && op.index === 1)).to.equal(true);
+    const section = applyAll([first, ...rest]);
+    const once = applyAll([await renderOnce(text)]);
+    expect(section.innerHTML).to.equal(once.innerHTML);
+    await expectShikiColours(section.querySelector('li pre')!, code, 'elixir', renderOptions.theme);
+    section.remove();
+    once.remove();
+  });
+
   it('shows a block plain while its grammar loads and colours it once loaded, like one pass', async () => {
     // Rust: loaded by nothing before this test in this page.
     const code = 'fn main() {\n    let s = "a /* not a comment */";\n    /* a\n       comment */\n    println!("{}", s);\n}';
