@@ -22,9 +22,10 @@ const rows = [
   ['entry', 'vllm-chat.js'],
   ['worker', `chunks/${pick(/^chat\.worker-/)}`],
   ['network thread (nested worker)', `chunks/${pick(/^network\.worker-/)}`],
-  ['grammar (Python)', `chunks/${pick(/^python-/)}`],
-  ['grammar (TypeScript)', `chunks/${pick(/^typescript-/)}`],
-  ['theme (github-dark)', `chunks/${pick(/^github-dark-/)}`],
+  ['grammar (Python), its regexes converted', `chunks/${pick(/^lang-python-/)}`],
+  ['grammar (TypeScript), its regexes converted', `chunks/${pick(/^lang-typescript-/)}`],
+  ['theme (github-dark)', `chunks/${pick(/^theme-github-dark-/)}`],
+  ['diagram library (Mermaid), loaded by the first diagram', `chunks/${pick(/^mermaid-/)}`],
 ].filter(([, file]) => !file?.endsWith('undefined'));
 const listed = new Set(rows.map(([, file]) => file));
 const all = chunks.filter(name => !listed.has(`chunks/${name}`)).map(name => size(`chunks/${name}`));
