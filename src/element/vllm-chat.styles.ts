@@ -155,6 +155,11 @@ export const vllmChatStyles = css`
   .message:not([data-status='streaming']) {
     content-visibility: auto;
   }
+  /* A block of messages (vllm-chat.template.ts): its messages' margins stay inside it. */
+  .log-block {
+    display: flow-root;
+  }
+  .log-block + .log-block,
   .message + .message {
     margin-top: calc(var(--_space) * 2);
   }

@@ -97,7 +97,8 @@ describe('a conversation of 1,000 restored messages', () => {
       // Messages entering the log per mutation batch (one per task at most): the log grows in batches, never all at once.
       const placedPerBatch: number[] = [];
       const placement = new MutationObserver(records => {
-        placedPerBatch.push(records.reduce((n, r) => n + [...r.addedNodes].filter(x => x instanceof HTMLElement && x.matches('[part~="message"]')).length, 0));
+        const messagesIn = (x: Node) => (!(x instanceof HTMLElement) ? 0 : x.matches('[part~="message"]') ? 1 : x.querySelectorAll('[part~="message"]').length);
+        placedPerBatch.push(records.reduce((n, r) => n + [...r.addedNodes].reduce((m, x) => m + messagesIn(x), 0), 0));
       });
       const el = document.createElement('vllm-chat');
       el.setAttribute('model', 'MyCoder');
@@ -105,7 +106,8 @@ describe('a conversation of 1,000 restored messages', () => {
       box.append(el);
       await el.updateComplete;
       const log = el.shadowRoot!.querySelector<HTMLElement>('.log')!;
-      placement.observe(log, { childList: true });
+      // The log holds its messages in blocks (vllm-chat.template.ts): a message is placed in a new block or an existing one.
+      placement.observe(log, { childList: true, subtree: true });
       el.setAttribute('storage-key', key);
       const replies = () => parts(el, 'assistant');
       // The newest reply is rendered first.
