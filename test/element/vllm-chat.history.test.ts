@@ -29,11 +29,11 @@ function conversation(): ChatMessage[] {
 /**
  * Tasks of the page's main thread over 50 ms of CPU time allowed in each
  * phase (opening, the jump to the top, scrolling down, the reply). The goal
- * is none, and a run on a machine the page has to itself has none; the
+ * is none (the runs measured here had at most one, while opening); the
  * tolerance is for a machine shared with other work, where a task's CPU time
  * still grows (caches, frequency; the wall clock grows far more, so it is
  * reported, not bounded). Before the log was laid out in blocks, scrolling
- * down alone had hundreds.
+ * down alone had dozens (the old layout fails this test).
  */
 const MAX_CPU_LONG_TASKS = 3;
 
@@ -101,7 +101,7 @@ describe('a conversation of 1,000 restored messages', () => {
     for (const el of document.querySelectorAll('vllm-chat')) el.remove();
   });
 
-  it('opens in paced steps, every message in the DOM (found by find-in-page) and the last in view, scrolls through, takes a new reply, and stores only what changed, with no main-thread task over 50 ms of CPU in any phase', async function () {
+  it('opens in paced steps, every message in the DOM (found by find-in-page) and the last in view, scrolls through, takes a new reply, and stores only what changed, with hardly a main-thread task over 50 ms of CPU in any phase', async function () {
     this.timeout(180_000);
     const key = `history-${Date.now()}`;
     const stored = conversation();
