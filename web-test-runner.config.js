@@ -6,6 +6,7 @@ import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { startMockServer, createMockHandler } from './server/mock-server.js';
 import { chromiumPath, chromiumArgs } from './test/support/chromium.js';
 import { totalsReporter } from './test/support/totals-reporter.js';
+import { mainThreadTracePlugin } from './test/support/main-thread-trace.js';
 import { startStaticServer } from './test/embed/static-server.js';
 import { readFile } from 'node:fs/promises';
 
@@ -86,6 +87,7 @@ export default {
   testFramework: { config: { timeout: 20_000 } },
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    mainThreadTracePlugin(),
     {
       name: 'close-test-servers',
       async serverStop() {

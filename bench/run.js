@@ -58,7 +58,7 @@
 // Usage: node bench/run.js [--quick] [--out=DIR] [--only=vllm-chat,naive,ten,session,history] [--workloads=long,rate] [--trace=DIR] [--baseline=DIR]
 // `--baseline=DIR`: the session and history scenarios also run vllm-chat from DIR, a dist/ built from another commit.
 // `--trace=DIR` writes a Chrome trace of each timed run (DIR/<workload>-<contender>.json,
-// main thread and workers, JS sampled) to open in the Performance panel; tracing
+// main thread and workers, JS sampled; history: DIR/history-<phase>-<contender>.json) to open in the Performance panel; tracing
 // slows the page, so its figures are not comparable with an untraced run.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';

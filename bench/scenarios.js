@@ -221,9 +221,22 @@ export async function runHistory(ctx, contender) {
     await page.goto(`${ctx.pagesUrl}/pages/history.html`);
     await page.waitForFunction(() => 'longHistory' in window, undefined, { timeout: 30_000 });
     await page.evaluate(c => /** @type {any} */ (window).longHistory.setup(c), { contender, bundle: ctx.bundle, pairs });
-    const open = await page.evaluate(c => /** @type {any} */ (window).longHistory.open(c), { endpoint: ctx.endpoint, model: ctx.model });
-    const scroll = await page.evaluate(() => /** @type {any} */ (window).longHistory.scroll());
-    const stream = await page.evaluate(p => /** @type {any} */ (window).longHistory.stream(p), '写一段 TypeScript 代码 [mock lines=100 lang=ts rate=200]');
+    // `--trace=DIR`: each phase apart (DIR/history-<phase>-<contender>.json).
+    /** @template T @param {string} phase @param {() => Promise<T>} run @returns {Promise<T>} */
+    const traced = async (phase, run) => {
+      if (!ctx.trace) return run();
+      await ctx.browser.startTracing(page, { path: join(ctx.trace, `history-${phase}-${contender}.json`), categories: TRACE_CATEGORIES });
+      try {
+        return await run();
+      } finally {
+        await ctx.browser.stopTracing();
+      }
+    };
+    const open = await traced('open', () => page.evaluate(c => /** @type {any} */ (window).longHistory.open(c), { endpoint: ctx.endpoint, model: ctx.model }));
+    const scroll = await traced('scroll', () => page.evaluate(() => /** @type {any} */ (window).longHistory.scroll()));
+    const stream = await traced('reply', () =>
+      page.evaluate(p => /** @type {any} */ (window).longHistory.stream(p), '写一段 TypeScript 代码 [mock lines=100 lang=ts rate=200]'),
+    );
     return { contender, pairs, status: 'done', open, scroll, stream, errors: errors.slice(0, 3) };
   } catch (error) {
     return { contender, pairs, status: 'error', error: error instanceof Error ? error.message.split('\n')[0] : String(error), errors: errors.slice(0, 3) };

@@ -124,22 +124,19 @@ export const vllmChatStyles = css`
      */
     contain: content;
     padding: calc(var(--_space) * 2);
-    display: flex;
-    flex-direction: column;
-    gap: calc(var(--_space) * 2);
+    /*
+     * Block flow, not a column flexbox: a message that grows (the streaming
+     * reply) or is laid out for the first time (scrolled into view) then
+     * costs its own layout and the offsets below it. A flexbox ran its
+     * algorithm over every message on each such change, so a frame of a
+     * long conversation cost layout in proportion to its length.
+     */
+    display: block;
     scroll-padding-bottom: var(--_space);
   }
   .message {
     max-width: 100%;
     min-width: 0;
-    /*
-     * The log is a column flexbox taller in content than its box: items may
-     * shrink down to their automatic minimum height. A skipped message (below)
-     * is size-contained and its minimum is not its remembered height, so it
-     * would shrink, even to nothing, and grow back when laid out again: the
-     * scroll height would jump under the reader and clamp a view at the bottom.
-     */
-    flex-shrink: 0;
     /*
      * Also while it streams, so the browser remembers the reply's laid-out
      * height before it first may skip it: it is judged off screen or not only
@@ -158,9 +155,19 @@ export const vllmChatStyles = css`
   .message:not([data-status='streaming']) {
     content-visibility: auto;
   }
+  /* A block of messages (vllm-chat.template.ts): its messages' margins stay inside it. */
+  .log-block {
+    display: flow-root;
+  }
+  .log-block + .log-block,
+  .message + .message {
+    margin-top: calc(var(--_space) * 2);
+  }
   .message.user {
     contain-intrinsic-block-size: auto 4em;
-    align-self: flex-end;
+    /* At the end of the line, as wide as its text. */
+    width: fit-content;
+    margin-inline-start: auto;
     max-width: min(85%, 48em);
     background: var(--_user-bg);
     border-radius: var(--_radius);
@@ -171,9 +178,6 @@ export const vllmChatStyles = css`
     overflow-wrap: anywhere;
     /* Each line in the direction of its own text: a pasted line of code stays left to right. */
     unicode-bidi: plaintext;
-  }
-  .message.assistant {
-    align-self: stretch;
   }
   .message .attachments {
     display: flex;
@@ -229,7 +233,6 @@ export const vllmChatStyles = css`
 
   /* A tool's result: text as the tool returned it, set apart from the answers. */
   .message.tool {
-    align-self: stretch;
     border-inline-start: 3px solid var(--_accent);
     padding-inline-start: calc(var(--_space) * 1.5);
     font-family: var(--_code-font);

@@ -18,6 +18,8 @@ export interface ChromeState {
   strings: VllmChatStrings;
   streaming: boolean;
   views: readonly MessageView[];
+  /** The position of `views[0]` in the conversation (older messages are not placed yet). */
+  firstIndex: number;
   /** Model ids for the picker; shown when there are several. */
   models: readonly string[];
   model: string;
@@ -42,6 +44,33 @@ export interface ChromeState {
   submit(): void;
   stop(): void;
   logClick(event: Event): void;
+}
+
+/**
+ * Messages per block of the log. The log lays out its blocks and a block its
+ * messages, so a message laid out anew (the growing reply, one scrolled into
+ * view) costs the layout of its block and of the log's blocks, about
+ * `LOG_BLOCK + messages / LOG_BLOCK` boxes, where a flat log passed over
+ * every message in every frame that changed one.
+ */
+export const LOG_BLOCK = 32;
+
+interface LogBlock {
+  /** The block's place in the conversation: it holds messages `key * LOG_BLOCK` to `(key + 1) * LOG_BLOCK - 1`. */
+  key: number;
+  views: MessageView[];
+}
+
+/** `views` (the first at `first` in the conversation) in blocks of `LOG_BLOCK`, each always holding the same positions. O(views). */
+function logBlocks(views: readonly MessageView[], first: number): LogBlock[] {
+  const blocks: LogBlock[] = [];
+  let block: LogBlock | undefined;
+  views.forEach((view, i) => {
+    const key = Math.floor((first + i) / LOG_BLOCK);
+    if (block?.key !== key) blocks.push((block = { key, views: [] }));
+    block.views.push(view);
+  });
+  return blocks;
 }
 
 export function renderChrome(c: ChromeState): TemplateResult {
@@ -70,9 +99,16 @@ export function renderChrome(c: ChromeState): TemplateResult {
       @click=${c.logClick}
     >
       ${repeat(
-        c.views,
-        v => v,
-        v => v.root,
+        logBlocks(c.views, c.firstIndex),
+        b => b.key,
+        b =>
+          html`<div class="log-block">
+            ${repeat(
+              b.views,
+              v => v,
+              v => v.root,
+            )}
+          </div>`,
       )}
     </div>
     ${c.storageNotice

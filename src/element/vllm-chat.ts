@@ -720,6 +720,7 @@ export class VllmChat extends LitElement {
       strings: this.#strings(),
       streaming: this.#stream.streaming,
       views: this.#placedFrom > 0 ? this.#views.slice(this.#placedFrom) : this.#views,
+      firstIndex: this.#placedFrom,
       models: this.model && !listed.includes(this.model) ? [this.model, ...listed] : listed,
       model: this.model,
       announcement: this.announcement,

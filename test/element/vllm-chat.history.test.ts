@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { executeServerCommand } from '@web/test-runner-commands';
 import type { ChatMessage } from '../../src/shared/chat-message.js';
 import { saveConversation } from '../../src/element/conversation-store.js';
 import { RESTORE_BATCH, RESTORE_FIRST } from '../../src/element/view/restore-history.js';
@@ -26,16 +27,43 @@ function conversation(): ChatMessage[] {
 }
 
 /**
- * Longest task allowed while opening: far below the unpaced open (one task of
- * the whole conversation), above the paced steps' slowest on a machine the
- * page has to itself. The goal is no long task at all, in every phase; the
- * first render with the newest messages, the first layout of a page scrolled
- * into view and frames of the reply still pass 50 ms, and on a machine shared
- * with other work every figure grows with its load (no reference measured in
- * the page scaled with it reliably), so scrolling and the reply are measured
- * and reported, not bounded.
+ * Tasks of the page's main thread over 50 ms of CPU time allowed in each
+ * phase (opening, the jump to the top, scrolling down, the reply). The goal
+ * is none (the runs measured here had at most one, while opening); the
+ * tolerance is for a machine shared with other work, where a task's CPU time
+ * still grows (caches, frequency; the wall clock grows far more, so it is
+ * reported, not bounded). Before the log was laid out in blocks, scrolling
+ * down alone had dozens (the old layout fails this test).
  */
-const MAX_OPENING_TASK_MS = 200;
+const MAX_CPU_LONG_TASKS = 3;
+
+interface CpuTasks {
+  /** Tasks over 10 ms of CPU, in ms, in order. */
+  tasks: number[];
+  over50: number;
+  totalMs: number;
+}
+
+/** The main thread's tasks by CPU time while `run` runs (test/support/main-thread-trace.js). */
+async function traced<T>(run: () => Promise<T>): Promise<[T, CpuTasks]> {
+  const stop = async () => {
+    await executeServerCommand('main-thread-trace', { action: 'stop' });
+    for (;;) {
+      const result = (await executeServerCommand('main-thread-trace', { action: 'result' })) as CpuTasks | false;
+      if (result) return result;
+    }
+  };
+  await executeServerCommand('main-thread-trace', { action: 'start' });
+  try {
+    const result = await run();
+    return [result, await stop()];
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+const cpuReport = (c: CpuTasks) => `${c.over50} over 50 ms of CPU (longest ${Math.max(0, ...c.tasks)} ms, ${c.totalMs} ms in all)`;
 
 /** Long tasks and the gaps between animation frames while `run` runs. */
 async function measured(run: () => Promise<void>): Promise<{ tasks: number[]; frameP95: number }> {
@@ -73,7 +101,7 @@ describe('a conversation of 1,000 restored messages', () => {
     for (const el of document.querySelectorAll('vllm-chat')) el.remove();
   });
 
-  it('opens in paced steps (no task near the cost of the whole conversation), every message in the DOM (found by find-in-page) and the last in view, scrolls through, takes a new reply, and stores only what changed', async function () {
+  it('opens in paced steps, every message in the DOM (found by find-in-page) and the last in view, scrolls through, takes a new reply, and stores only what changed, with hardly a main-thread task over 50 ms of CPU in any phase', async function () {
     this.timeout(180_000);
     const key = `history-${Date.now()}`;
     const stored = conversation();
@@ -97,7 +125,8 @@ describe('a conversation of 1,000 restored messages', () => {
       // Messages entering the log per mutation batch (one per task at most): the log grows in batches, never all at once.
       const placedPerBatch: number[] = [];
       const placement = new MutationObserver(records => {
-        placedPerBatch.push(records.reduce((n, r) => n + [...r.addedNodes].filter(x => x instanceof HTMLElement && x.matches('[part~="message"]')).length, 0));
+        const messagesIn = (x: Node) => (!(x instanceof HTMLElement) ? 0 : x.matches('[part~="message"]') ? 1 : x.querySelectorAll('[part~="message"]').length);
+        placedPerBatch.push(records.reduce((n, r) => n + [...r.addedNodes].reduce((m, x) => m + messagesIn(x), 0), 0));
       });
       const el = document.createElement('vllm-chat');
       el.setAttribute('model', 'MyCoder');
@@ -105,18 +134,21 @@ describe('a conversation of 1,000 restored messages', () => {
       box.append(el);
       await el.updateComplete;
       const log = el.shadowRoot!.querySelector<HTMLElement>('.log')!;
-      placement.observe(log, { childList: true });
-      el.setAttribute('storage-key', key);
+      // The log holds its messages in blocks (vllm-chat.template.ts): a message is placed in a new block or an existing one.
+      placement.observe(log, { childList: true, subtree: true });
       const replies = () => parts(el, 'assistant');
-      // The newest reply is rendered first.
-      await waitFor(() => replies().at(-1)?.querySelector('[part~="code-block"], p')?.textContent, 'the newest reply rendered', 60_000);
-      // One pointer per reply and frame: reading the conversation's text every frame would itself be a long task.
-      // Older messages are placed above, a batch per frame, and rendered after.
-      await waitFor(() => replies().length === PAIRS, 'every reply placed', 60_000);
-      const bodies = replies().map(r => r.querySelector('.content')!);
-      await waitFor(() => bodies.every(b => b.firstChild), 'every reply rendered', 120_000);
-      // A frame after the last body, so its layout and paint are counted too.
-      await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const [, openingCpu] = await traced(async () => {
+        el.setAttribute('storage-key', key);
+        // The newest reply is rendered first.
+        await waitFor(() => replies().at(-1)?.querySelector('[part~="code-block"], p')?.textContent, 'the newest reply rendered', 60_000);
+        // One pointer per reply and frame: reading the conversation's text every frame would itself be a long task.
+        // Older messages are placed above, a batch per frame, and rendered after.
+        await waitFor(() => replies().length === PAIRS, 'every reply placed', 60_000);
+        const bodies = replies().map(r => r.querySelector('.content')!);
+        await waitFor(() => bodies.every(b => b.firstChild), 'every reply rendered', 120_000);
+        // A frame after the last body, so its layout and paint are counted too.
+        await frames(2);
+      });
       longTasks.push(...observer.takeRecords());
       observer.disconnect();
       placement.disconnect();
@@ -157,27 +189,32 @@ describe('a conversation of 1,000 restored messages', () => {
       expect(all[7]!.contains(selection!.anchorNode), 'the match is in the message that holds it').to.equal(true);
       selection!.removeAllRanges();
 
-      // Scrolling from the top to the bottom, a page per frame. The jump to the top (one task that lays
-      // out the oldest messages for the first time) is reported apart, not bounded.
-      const jump = await measured(async () => {
-        log.scrollTop = 0;
-        await frames(2);
-      });
-      const scrolling = await measured(async () => {
-        for (let step = 0; log.scrollTop + log.clientHeight < log.scrollHeight - 2 && step < 2_000; step++) {
-          log.scrollTop += log.clientHeight;
-          await frames(1);
-        }
-      });
+      // The jump to the top, then scrolling from the top to the bottom, a page per frame.
+      const [jump, jumpCpu] = await traced(() =>
+        measured(async () => {
+          log.scrollTop = 0;
+          await frames(2);
+        }),
+      );
+      const [scrolling, scrollingCpu] = await traced(() =>
+        measured(async () => {
+          for (let step = 0; log.scrollTop + log.clientHeight < log.scrollHeight - 2 && step < 2_000; step++) {
+            log.scrollTop += log.clientHeight;
+            await frames(1);
+          }
+        }),
+      );
 
       // A new reply streams into it, and only the new messages are written.
       writes.length = 0;
       let reply!: ChatMessage;
-      const replying = await measured(async () => {
-        const sending = el.send('[mock rate=200 lines=20 lang=ts]');
-        expect(writes, 'records written before the request could go out').to.have.length(0);
-        reply = await sending;
-      });
+      const [replying, replyingCpu] = await traced(() =>
+        measured(async () => {
+          const sending = el.send('[mock rate=200 lines=20 lang=ts]');
+          expect(writes, 'records written before the request could go out').to.have.length(0);
+          reply = await sending;
+        }),
+      );
       expect(reply.status).to.equal('done');
       expect(parts(el, 'message')).to.have.length(2 * PAIRS + 2);
       expect(parts(el, 'assistant').at(-1)!.querySelector('[part~="code-block"]')?.textContent?.trim().split('\n')).to.have.length(20);
@@ -188,9 +225,15 @@ describe('a conversation of 1,000 restored messages', () => {
       }
       expect(writes.filter(m => m.role === 'user'), 'the question, written once').to.have.length(1);
 
-      const report = `opening: ${opening.length} long tasks (${opening.join(', ')} ms); jump to the top: ${jump.tasks.join(', ')} ms; scrolling down: ${scrolling.tasks.length} (${scrolling.tasks.join(', ')} ms), frame p95 ${scrolling.frameP95} ms; reply: ${replying.tasks.length} (${replying.tasks.join(', ')} ms), frame p95 ${replying.frameP95} ms`;
+      const phases = { opening: openingCpu, 'jump to the top': jumpCpu, 'scrolling down': scrollingCpu, reply: replyingCpu };
+      const report = [
+        `by CPU: ${Object.entries(phases).map(([name, c]) => `${name}: ${cpuReport(c)}`).join('; ')}`,
+        `by the wall clock: opening: ${opening.length} long tasks (${opening.join(', ')} ms); jump to the top: ${jump.tasks.join(', ')} ms; scrolling down: ${scrolling.tasks.length} (${scrolling.tasks.join(', ')} ms), frame p95 ${scrolling.frameP95} ms; reply: ${replying.tasks.length} (${replying.tasks.join(', ')} ms), frame p95 ${replying.frameP95} ms`,
+      ].join('\n');
       console.log(`history: ${report}`);
-      expect(Math.max(0, ...opening), `longest task while the conversation opened; ${report}`).to.be.below(MAX_OPENING_TASK_MS);
+      for (const [name, c] of Object.entries(phases)) {
+        expect(c.over50, `${name}: tasks over 50 ms of CPU; ${report}`).to.be.at.most(MAX_CPU_LONG_TASKS);
+      }
     } finally {
       observer.disconnect();
       Storage.prototype.setItem = setItem;
