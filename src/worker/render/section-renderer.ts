@@ -79,7 +79,7 @@ interface OpenCode {
   indent: number;
   /** Its lines' colour, behind them when the highlighter could not keep up. */
   colour: ColourCursor;
-  /** HTML of the partial line on screen (`''`: none); always plain text, coloured once the line completes. */
+  /** Text of the partial line on screen (`''`: none), shown plain (`code-tail-text`), coloured once the line completes. */
   partial: string;
   /** The complete lines so far (the cursor colours them; a theme change colours them again). */
   source: string[];
@@ -406,9 +406,10 @@ export class SectionRenderer {
     // every take while it grows. With many chats streaming on one page, every take re-tokenizing each
     // chat's last line was most of the highlighter's work, for colour that lasted a take. The final
     // DOM does not change: a reply's last line, too, is coloured as a complete line before the end.
-    const partial = mayBecomeClosingFence(rest, code) ? '' : plainLineHtml(stripIndent(rest, code.indent));
+    // As text, not markup: the element appends a token's characters to the line instead of parsing it again.
+    const partial = mayBecomeClosingFence(rest, code) ? '' : stripIndent(rest, code.indent);
     if (partial !== code.partial) {
-      ops.push({ type: 'code-tail', html: partial });
+      ops.push({ type: 'code-tail-text', text: partial });
       code.partial = partial;
     }
     this.buf = rest;
