@@ -66,12 +66,16 @@ export async function runTen(ctx, contender) {
     });
     await fetch(`${ctx.apiUrl}/__mock/requests`, { method: 'DELETE' });
     const prompts = Array.from({ length: count }, (_, i) => `写一段 TypeScript 代码 #${i} ${directive}`);
+    // `--trace=DIR`: the timed run of each contender (DIR/ten-<contender>.json), every thread with sampled JS.
+    const traced = ctx.trace ? join(ctx.trace, `ten-${contender}.json`) : undefined;
+    if (traced) await ctx.browser.startTracing(page, { path: traced, categories: TRACE_CATEGORIES });
     const result = await page.evaluate(s => /** @type {any} */ (window).ten.run(s), {
       prompts,
       tokenEnds: tracked.ends,
       codeLength,
       limitMs: ctx.quick ? 20_000 : 60_000,
     });
+    if (traced) await ctx.browser.stopTracing();
     const codes = /** @type {string[]} */ (await page.evaluate(() => /** @type {any} */ (window).ten.codes()));
     const want = model === 'raw' ? expected.content : expected.code;
     const exact = codes.filter(c => c === want).length;

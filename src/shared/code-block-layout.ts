@@ -17,8 +17,14 @@
  * Lines per `.code-chunk`: a plain block, so the browser lays out a growing
  * block's last chunk again, not all of its lines. Chunks are cut by line
  * index, so where a line lands never depends on how the text was streamed.
+ *
+ * Small, because that last chunk is one inline formatting context laid out
+ * again in every frame that adds to it: with many chats streaming on a page,
+ * this re-layout was the largest part of a frame's layout, and it shrank with
+ * the chunk (bench scenario `ten`, traced). An extra block per few lines
+ * costs the browser next to nothing.
  */
-export const CODE_CHUNK_LINES = 100;
+export const CODE_CHUNK_LINES = 20;
 
 /**
  * Lines per `.code-group` (a whole number of chunks): the unit that is laid

@@ -13,7 +13,7 @@
  * (`replace`). The tail is the one block that may
  * still change: either a markdown block re-rendered as a whole (`tail`), or an
  * open fenced code block that grows line by line (`code-open`, `code-lines`,
- * `code-tail`, `code-close`). Code lines may first be shown plain and be
+ * `code-tail` or `code-tail-text`, `code-close`). Code lines may first be shown plain and be
  * coloured in place later (`code-colour`), in any block of the section.
  *
  * All `html` strings are made by the worker's safe-markup module from escaped
@@ -43,6 +43,13 @@ export type BlockOp =
   | { type: 'code-lines'; lines: string[] }
   /** Replace the partial last line of the open code block (`''`: none yet). */
   | { type: 'code-tail'; html: string }
+  /**
+   * Replace the partial last line of the open code block with a plain line
+   * of `text` (`''`: none): the DOM of `code-tail` with `text` escaped in a
+   * `<span class="line">`, built as a text node, never parsed. A `text` that
+   * extends the partial line on screen appends only the new characters.
+   */
+  | { type: 'code-tail-text'; text: string }
   /**
    * The open code block is frozen as it stands (its partial line, if any,
    * stays as the last line). `diagram`: its fence was a ```` ```mermaid ````

@@ -27,6 +27,9 @@ interface OpenCode {
   lines: number;
   /** Nodes of the partial line (its separator, its chunk or line node). */
   partial: ChildNode[];
+  /** The partial line's text node and its text, when it was shown by `code-tail-text`. */
+  partialText: Text | null;
+  partialValue: string;
 }
 
 interface SectionState {
@@ -70,7 +73,7 @@ export function applyPatch(section: HTMLElement, ops: readonly BlockOp[]): void 
         const block = section.lastElementChild;
         const code = block?.querySelector('pre > code');
         if (!block || !code) throw new Error('applyPatch: code-open html has no <pre><code>.');
-        state.open = { block, code, lines: 0, partial: [] };
+        state.open = { block, code, lines: 0, partial: [], partialText: null, partialValue: '' };
         break;
       }
       case 'code-lines':
@@ -85,6 +88,9 @@ export function applyPatch(section: HTMLElement, ops: readonly BlockOp[]): void 
         if (!state.open) break;
         dropPartial(state.open);
         if (op.html) state.open.partial = appendLines(state.open.code, state.open.lines, [op.html]);
+        break;
+      case 'code-tail-text':
+        if (state.open) setPartialText(state.open, op.text);
         break;
       case 'code-close':
         // Frozen as it stands, partial line included. A finished diagram fence
@@ -116,6 +122,8 @@ export function applyPatch(section: HTMLElement, ops: readonly BlockOp[]): void 
         open.code.parentElement?.setAttribute('class', op.preClass);
         open.code.replaceChildren();
         open.partial = [];
+        open.partialText = null;
+        open.partialValue = '';
         appendLines(open.code, 0, op.lines);
         open.lines = op.lines.length;
         break;
@@ -137,6 +145,34 @@ function replaceTail(section: HTMLElement, state: SectionState, html: string): v
 function dropPartial(open: OpenCode): void {
   for (const node of open.partial) node.remove();
   open.partial = [];
+  open.partialText = null;
+  open.partialValue = '';
+}
+
+/**
+ * Shows the partial line as plain `text`. A line that grew by a token (the
+ * common case while code streams) gets only the token's characters appended
+ * to its text node: no markup is parsed and no element is made or styled
+ * again. Otherwise the line is made anew, an empty line span (the one parse
+ * per line) filled with a text node, which is the DOM `plainLineHtml` parses to.
+ */
+function setPartialText(open: OpenCode, text: string): void {
+  const shown = open.partialText;
+  if (shown && text.startsWith(open.partialValue)) {
+    shown.appendData(text.slice(open.partialValue.length));
+    open.partialValue = text;
+    return;
+  }
+  dropPartial(open);
+  if (!text) return;
+  open.partial = appendLines(open.code, open.lines, ['<span class="line"></span>']);
+  // The partial line is the code's last line: the last line of its last chunk of its last group.
+  const line = open.code.lastElementChild?.lastElementChild?.lastElementChild;
+  if (!line) throw new Error('applyPatch: code-tail-text found no line to fill.');
+  const node = document.createTextNode(text);
+  line.append(node);
+  open.partialText = node;
+  open.partialValue = text;
 }
 
 /**

@@ -14,7 +14,7 @@
  * copy-feedback.ts: feedback on the control, not content of the message.)
  */
 import type { ChatMessage } from '../../shared/chat-message.js';
-import type { ChatError, HighlightedCode, Patch, StreamEnd, ToolCallDelta } from '../../shared/protocol.js';
+import type { ChatError, HighlightedCode, Patch, StreamEnd, StreamStats, ToolCallDelta } from '../../shared/protocol.js';
 import type { VllmChatStrings } from '../strings.js';
 import { applyPatch } from './apply-patch.js';
 import { drawDiagrams, redrawDiagrams, relabelDiagrams } from './diagrams.js';
@@ -27,6 +27,9 @@ export type RenderMessage = (text: Pick<ChatMessage, 'content' | 'reasoning' | '
 
 /** Highlights one code block whole with the new theme (`WorkerApi.highlight`). */
 export type HighlightBlock = (code: string, lang: string) => Promise<HighlightedCode>;
+
+/** Least time, in milliseconds of the reply, between two changes of the live stats. */
+export const LIVE_STATS_MS = 250;
 
 function applyNow(apply: () => void): Promise<void> {
   apply();
@@ -68,6 +71,8 @@ export class MessageView {
   #branches: BranchNav | undefined;
   #bar!: HTMLElement;
   #actions: MessageActions;
+  /** The reply's `elapsedMs` when the live stats were last written. */
+  #statsShownAt: number | undefined;
 
   constructor(
     readonly message: ChatMessage,
@@ -157,10 +162,7 @@ export class MessageView {
       this.#answerStarted = true;
       this.#openReasoning(false);
     }
-    if (patch.stats && !patch.end) {
-      const seconds = patch.stats.elapsedMs / 1000;
-      this.#setStats(this.strings.liveStats(patch.stats.tokens, seconds > 0 ? patch.stats.tokens / seconds : 0));
-    }
+    if (patch.stats) this.#liveStats(patch.stats, patch.end !== undefined);
     if (patch.end) this.finish(patch.end);
     this.#drawDiagrams();
   }
@@ -357,6 +359,21 @@ export class MessageView {
   /** Opens or collapses the reasoning, if there is any. */
   #openReasoning(open: boolean): void {
     if (this.#reasoning) this.#reasoning.open = open;
+  }
+
+  /**
+   * The live token count and rate, at most every `LIVE_STATS_MS` of the
+   * reply, and on its last patch (the ending may then replace it with the
+   * usage). A text change lays out and repaints its line: once per patch,
+   * with many chats streaming, that was a sizeable share of each frame, for
+   * figures nobody reads that fast.
+   */
+  #liveStats({ tokens, elapsedMs }: StreamStats, last: boolean): void {
+    const shown = this.#statsShownAt;
+    if (!last && shown !== undefined && elapsedMs - shown < LIVE_STATS_MS) return;
+    this.#statsShownAt = elapsedMs;
+    const seconds = elapsedMs / 1000;
+    this.#setStats(this.strings.liveStats(tokens, seconds > 0 ? tokens / seconds : 0));
   }
 
   /** Small live text under the message: token rate while streaming, usage at the end. */

@@ -121,7 +121,7 @@ class ChunkReader {
     try {
       for (;;) {
         await clock.maybe();
-        const { value, done } = await reader.read();
+        const { value, done } = await clock.wait(reader.read());
         this.handle(done ? sse.end() : sse.feed(value));
         if (done) return this.finish(this.end ?? this.endedEarly());
         if (this.end) {

@@ -17,7 +17,7 @@
  * are done (an op with part of a line would resend the line on every take).
  */
 import type { BlockOp } from '../../shared/protocol.js';
-import { lineHtml, plainLineHtml } from './code-block.js';
+import { lineHtml } from './code-block.js';
 import type { LineHighlighter } from './highlight.js';
 import { lineSlices } from './line-slices.js';
 
@@ -114,11 +114,6 @@ export class ColourCursor {
       this.batch = Math.min(2 * this.batch, LINE_BATCH);
     }
     return out;
-  }
-
-  /** HTML of the growing last line, from the state after every line (call when caught up). */
-  partial(text: string): string {
-    return this.highlighter ? this.highlighter.partial(text) : plainLineHtml(text);
   }
 
   /**

@@ -36,11 +36,12 @@ import { grammarRegex } from './grammar-regexes.js';
 export const TOKENIZE_MAX_LINE_LENGTH = 50_000;
 
 /**
- * A partial (still growing) line longer than this is shown as plain escaped
- * text and tokenized once, when it completes. Below it, re-tokenizing the
- * partial line on each take costs at most this many characters per take, so a
- * very long line streamed in small pieces is linear, not quadratic. Code
- * lines are rarely longer, and one this long is already slow to tokenize.
+ * A partial (still growing) line of a tool call's arguments longer than this
+ * is shown as plain escaped text and tokenized once, when it completes (a
+ * code block's partial line is always plain, section-renderer.ts). Below it,
+ * re-tokenizing the partial line on each take costs at most this many
+ * characters per take, so a very long line streamed in small pieces is
+ * linear, not quadratic.
  */
 export const PARTIAL_LINE_CAP = 500;
 

@@ -79,10 +79,8 @@ interface OpenCode {
   indent: number;
   /** Its lines' colour, behind them when the highlighter could not keep up. */
   colour: ColourCursor;
-  /** HTML of the partial line on screen (`''`: none). */
+  /** Text of the partial line on screen (`''`: none), shown plain (`code-tail-text`), coloured once the line completes. */
   partial: string;
-  /** The partial line was shown plain because colour was behind: show it again once colour caught up. */
-  partialPlain: boolean;
   /** The complete lines so far (the cursor colours them; a theme change colours them again). */
   source: string[];
   /** A diagram fence: marked as such when (and only when) its closing fence arrives. */
@@ -165,8 +163,7 @@ export class SectionRenderer {
 
   /**
    * Colours lines shown plain, oldest block first, until `deadline` (at
-   * least one batch). Once the open block's lines are all coloured, its
-   * partial line is shown again, coloured (the next code step).
+   * least one batch).
    */
   private catchUp(ctx: RenderContext, deadline: number, ops: BlockOp[]): void {
     if (this.colouring.length === 0) return;
@@ -181,7 +178,6 @@ export class SectionRenderer {
       first = false;
     }
     this.colouring = this.colouring.filter(cursor => !cursor.caughtUp);
-    if (this.code?.colour.caughtUp && this.code.partialPlain) this.dirty = true;
   }
 
   /** Freezes final blocks, re-renders the tail; true when a fence opened (code mode continues). */
@@ -387,7 +383,6 @@ export class SectionRenderer {
       indent: /^ */.exec(opener)?.[0].length ?? 0,
       colour,
       partial: '',
-      partialPlain: false,
       source,
       diagram: ctx.diagrams && lang.toLowerCase() === DIAGRAM_LANG,
     };
@@ -399,7 +394,7 @@ export class SectionRenderer {
    * colour-cursor.ts), plain after that, for the colour cursor to colour in
    * later takes. `closed`: the fence closed (markdown continues after it);
    * `open`: all complete lines are shown. O(new lines) + the partial line
-   * (capped, see highlight.ts) per take.
+   * (escaped, never tokenized) per take.
    */
   private codeStep(final: boolean, ops: BlockOp[], deadline: number): 'closed' | 'open' {
     const code = this.code;
@@ -442,15 +437,14 @@ export class SectionRenderer {
       this.buf = closed ? rest : '';
       return closed && (!final || rest !== '') ? 'closed' : 'open';
     }
-    const shown = stripIndent(rest, code.indent);
-    let partial = '';
-    code.partialPlain = false;
-    if (!mayBecomeClosingFence(rest, code)) {
-      code.partialPlain = !cursor.caughtUp;
-      partial = code.partialPlain ? plainLineHtml(shown) : cursor.partial(shown);
-    }
+    // The growing line shows plain: it is tokenized once, when it completes (above), not again at
+    // every take while it grows. With many chats streaming on one page, every take re-tokenizing each
+    // chat's last line was most of the highlighter's work, for colour that lasted a take. The final
+    // DOM does not change: a reply's last line, too, is coloured as a complete line before the end.
+    // As text, not markup: the element appends a token's characters to the line instead of parsing it again.
+    const partial = mayBecomeClosingFence(rest, code) ? '' : stripIndent(rest, code.indent);
     if (partial !== code.partial) {
-      ops.push({ type: 'code-tail', html: partial });
+      ops.push({ type: 'code-tail-text', text: partial });
       code.partial = partial;
     }
     this.buf = rest;

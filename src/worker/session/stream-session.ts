@@ -338,6 +338,7 @@ export function mergePatches(a: Patch, b: Patch): Patch {
 function joinOps(a: BlockOp[] | undefined, b: BlockOp[]): BlockOp[] {
   if (!a?.length) return b;
   const first = b[0]?.type;
-  const supersedes = first === 'code-lines' || first === 'code-tail';
-  return [...(supersedes && a.at(-1)?.type === 'code-tail' ? a.slice(0, -1) : a), ...b];
+  const supersedes = first === 'code-lines' || first === 'code-tail' || first === 'code-tail-text';
+  const last = a.at(-1)?.type;
+  return [...(supersedes && (last === 'code-tail' || last === 'code-tail-text') ? a.slice(0, -1) : a), ...b];
 }

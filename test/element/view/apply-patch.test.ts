@@ -33,12 +33,12 @@ describe('applyPatch', () => {
     applyPatch(s, [{ type: 'tail', html: '<p>t</p>' }, { type: 'code-open', html: shell }]);
     expect(s.querySelector('p')).to.equal(null);
     const lines = Array.from({ length: CODE_CHUNK_LINES + 5 }, (_, i) => `l${i}`);
-    applyPatch(s, [{ type: 'code-lines', lines: lines.slice(0, 99).map(line) }, { type: 'code-tail', html: line('par') }]);
+    applyPatch(s, [{ type: 'code-lines', lines: lines.slice(0, CODE_CHUNK_LINES - 1).map(line) }, { type: 'code-tail', html: line('par') }]);
     const pre = s.querySelector('pre')!;
-    expect(pre.textContent).to.equal(lines.slice(0, 99).join('\n') + '\npar');
+    expect(pre.textContent).to.equal(lines.slice(0, CODE_CHUNK_LINES - 1).join('\n') + '\npar');
     // The partial line starts the second chunk; completing lines replaces it.
     applyPatch(s, [{ type: 'code-tail', html: line('partial') }]);
-    applyPatch(s, [{ type: 'code-lines', lines: lines.slice(99).map(line) }, { type: 'code-tail', html: line('end') }]);
+    applyPatch(s, [{ type: 'code-lines', lines: lines.slice(CODE_CHUNK_LINES - 1).map(line) }, { type: 'code-tail', html: line('end') }]);
     expect(pre.textContent).to.equal(lines.join('\n') + '\nend');
     applyPatch(s, [{ type: 'code-close' }, { type: 'append', html: '<p>after</p>' }]);
     const chunks = pre.querySelectorAll('.code-chunk');
@@ -46,6 +46,44 @@ describe('applyPatch', () => {
     expect(chunks[0]!.querySelectorAll('.line').length).to.equal(CODE_CHUNK_LINES);
     expect(s.lastElementChild?.outerHTML).to.equal('<p>after</p>');
     expect(codeBlockSource(pre)).to.equal(lines.join('\n') + '\nend');
+  });
+
+  it('shows a code-tail-text line as the DOM of code-tail with that text escaped, appending to it while it grows', () => {
+    const a = section();
+    const b = section();
+    applyPatch(a, [{ type: 'code-open', html: shell }]);
+    applyPatch(b, [{ type: 'code-open', html: shell }]);
+    const lines = Array.from({ length: CODE_CHUNK_LINES + 2 }, (_, i) => `x${i}`);
+    const hostile = '<img src=x onerror="alert(1)"> & </span>';
+    for (const [i, text] of lines.entries()) {
+      // Each line grows token by token, then completes; hostile text on one of them.
+      const full = i === 3 ? hostile : `${text} = f(${i});`;
+      for (let end = 1; end <= full.length; end += 3) {
+        applyPatch(a, [{ type: 'code-tail-text', text: full.slice(0, end) }]);
+        applyPatch(b, [{ type: 'code-tail', html: line(full.slice(0, end)) }]);
+        expect(a.innerHTML).to.equal(b.innerHTML);
+      }
+      applyPatch(a, [{ type: 'code-lines', lines: [line(full)] }]);
+      applyPatch(b, [{ type: 'code-lines', lines: [line(full)] }]);
+    }
+    expect(a.querySelector('img')).to.equal(null);
+    const pre = a.querySelector('pre')!;
+    // A growing line keeps its text node; a line that does not extend the shown one is made anew.
+    applyPatch(a, [{ type: 'code-tail-text', text: 'ab' }]);
+    const node = pre.querySelector('.code-group:last-child .code-chunk:last-child .line:last-child')!.firstChild;
+    applyPatch(a, [{ type: 'code-tail-text', text: 'abc' }]);
+    expect(pre.querySelector('.code-group:last-child .code-chunk:last-child .line:last-child')!.firstChild).to.equal(node);
+    applyPatch(a, [{ type: 'code-tail-text', text: 'xyz' }]);
+    applyPatch(b, [{ type: 'code-tail', html: line('xyz') }]);
+    expect(a.innerHTML).to.equal(b.innerHTML);
+    // Gone with an empty text, with code-tail, and at code-close as it stands.
+    applyPatch(a, [{ type: 'code-tail-text', text: '' }]);
+    applyPatch(b, [{ type: 'code-tail', html: '' }]);
+    expect(a.innerHTML).to.equal(b.innerHTML);
+    applyPatch(a, [{ type: 'code-tail-text', text: 'q' }, { type: 'code-tail', html: line('r') }, { type: 'code-tail-text', text: 'end' }, { type: 'code-close' }]);
+    applyPatch(b, [{ type: 'code-tail', html: line('end') }, { type: 'code-close' }]);
+    expect(a.innerHTML).to.equal(b.innerHTML);
+    expect(codeBlockSource(pre)).to.equal(lines.map((t, i) => (i === 3 ? hostile : `${t} = f(${i});`)).join('\n') + '\nend');
   });
 
   it('builds the same DOM from lines one by one as from all lines at once, and as the worker does', () => {

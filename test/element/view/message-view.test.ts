@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ChatMessage } from '../../../src/shared/chat-message.js';
 import type { HighlightedCode, Patch } from '../../../src/shared/protocol.js';
-import { MessageView, type MessageActions } from '../../../src/element/view/message-view.js';
+import { LIVE_STATS_MS, MessageView, type MessageActions } from '../../../src/element/view/message-view.js';
 import { stringsFor } from '../../../src/element/strings.js';
 import { codeBlockSource } from '../../../src/element/view/apply-patch.js';
 import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
@@ -86,6 +86,20 @@ describe('MessageView', () => {
     const error = view.root.querySelector('[part="error"]');
     expect(error?.textContent).to.contain('The model crashed.').and.contain('Retry.');
     expect(view.root.querySelector('.content')?.textContent).to.equal('part');
+  });
+
+  it('changes the live stats at most every LIVE_STATS_MS of the reply, and shows the final count on the last patch', () => {
+    const view = assistantView();
+    const stats = () => view.root.querySelector('.stats')?.textContent;
+    view.applyPatch({ contentDelta: 'a', stats: { tokens: 1, elapsedMs: 0 } });
+    expect(stats()).to.equal(strings.liveStats(1, 0));
+    view.applyPatch({ contentDelta: 'b', stats: { tokens: 2, elapsedMs: LIVE_STATS_MS - 1 } });
+    expect(stats(), 'too soon after the last change').to.equal(strings.liveStats(1, 0));
+    view.applyPatch({ contentDelta: 'c', stats: { tokens: 5, elapsedMs: LIVE_STATS_MS } });
+    expect(stats()).to.equal(strings.liveStats(5, 5000 / LIVE_STATS_MS));
+    view.applyPatch({ contentDelta: 'd', stats: { tokens: 6, elapsedMs: LIVE_STATS_MS + 1 }, end: { status: 'done' } });
+    expect(stats(), 'the last patch, without usage').to.equal(strings.liveStats(6, 6000 / (LIVE_STATS_MS + 1)));
+    expect(view.message.content).to.equal('abcd');
   });
 
   it('names its stats and actions by the contract\'s parts', () => {

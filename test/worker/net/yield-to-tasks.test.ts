@@ -40,4 +40,33 @@ describe('yieldToTasks', () => {
     order.push('long run');
     expect(order).to.deep.equal(['short run', 'queued', 'long run']);
   });
+
+  it('yields in the order asked, each after the tasks queued before it', async () => {
+    const order: string[] = [];
+    queueTask(order, 'queued first');
+    const first = yieldToTasks().then(() => order.push('first'));
+    queueTask(order, 'queued second');
+    const second = yieldToTasks().then(() => order.push('second'));
+    await Promise.all([first, second]);
+    expect(order).to.deep.equal(['queued first', 'first', 'queued second', 'second']);
+  });
+
+  it('YieldClock starts a new run after an await that waited: a slow stream does not yield at every read', async () => {
+    const order: string[] = [];
+    const clock = new YieldClock();
+    busy(YIELD_AFTER_MS + 1);
+    // A read that waits for the network: other tasks run meanwhile.
+    await clock.wait(new Promise(resolve => setTimeout(resolve, YIELD_AFTER_MS)));
+    queueTask(order, 'queued');
+    await clock.maybe();
+    order.push('no yield');
+    // A read that was already there resumes in a microtask: the run goes on and yields once long enough.
+    await clock.wait(Promise.resolve());
+    busy(YIELD_AFTER_MS + 1);
+    queueTask(order, 'queued later');
+    await clock.wait(Promise.resolve());
+    await clock.maybe();
+    order.push('yielded');
+    expect(order).to.deep.equal(['no yield', 'queued', 'queued later', 'yielded']);
+  });
 });

@@ -141,7 +141,7 @@ describe('MessageRenderer', () => {
     renderer.feed('content', 'Intro\n\n```python\nprint(1)\nprint(');
     const first = await renderer.take();
     const types = first.content?.map(op => op.type);
-    expect(types).to.deep.equal(['append', 'code-open', 'code-lines', 'code-tail']);
+    expect(types).to.deep.equal(['append', 'code-open', 'code-lines', 'code-tail-text']);
     const section = applyAll([first]);
     expect(section.querySelector('pre')?.textContent).to.equal('print(1)\nprint(');
     renderer.feed('content', '2)\n``');
@@ -151,6 +151,33 @@ describe('MessageRenderer', () => {
     renderer.feed('content', '`\nafter');
     const third = await renderer.take();
     expect(third.content?.map(op => op.type)).to.deep.equal(['code-close', 'tail']);
+  });
+
+  it('shows the growing code line plain and tokenizes each line once, when it completes, to the one-shot DOM', async () => {
+    const code = await load('/test/fixtures/lru_cache.py', 60);
+    const text = `\`\`\`python\n${code}\n\`\`\`\n`;
+    const renderer = new MessageRenderer(renderOptions);
+    const patches = [];
+    let total = 0;
+    // One character per take, as a fast stream's takes see the last line grow.
+    for (const char of text) {
+      renderer.feed('content', char);
+      const before = highlightStats.chars;
+      const patch = await renderer.take();
+      patches.push(patch);
+      const spent = highlightStats.chars - before;
+      total += spent;
+      if (char !== '\n') expect(spent, 'a take that completes no line tokenizes nothing').to.equal(0);
+      // The partial line goes as text, never as markup.
+      expect((patch.content ?? []).some(op => op.type === 'code-tail')).to.equal(false);
+    }
+    renderer.end();
+    patches.push(await renderer.take());
+    // Each character of the code at most once (lines of a batch are tokenized joined by their newlines).
+    expect(total).to.be.at.most(code.length);
+    const streamed = applyAll(patches);
+    expect(streamed.innerHTML).to.equal(applyAll([await renderOnce(text)]).innerHTML);
+    await expectShikiColours(streamed.querySelector('pre')!, code, 'python', renderOptions.theme);
   });
 
   it('handles \\r\\n split across chunks like a one-shot render', async () => {

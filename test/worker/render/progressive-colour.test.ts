@@ -76,8 +76,8 @@ describe('Progressive colour: code shows plain at once and is coloured in place'
     const first = await renderer.take(PAST);
     const lines = (first.content ?? []).flatMap(op => (op.type === 'code-lines' ? op.lines : []));
     expect(lines).to.deep.equal(code.split('\n').map(plainLineHtml));
-    const tail = (first.content ?? []).filter(op => op.type === 'code-tail');
-    expect(tail).to.deep.equal([{ type: 'code-tail', html: plainLineHtml('const partial = ') }]);
+    const tail = (first.content ?? []).filter(op => op.type === 'code-tail-text');
+    expect(tail).to.deep.equal([{ type: 'code-tail-text', text: 'const partial = ' }]);
     expect(first.more).to.equal(true);
     expect((first.content ?? []).some(op => op.type === 'code-colour')).to.equal(false);
 
@@ -93,9 +93,8 @@ describe('Progressive colour: code shows plain at once and is coloured in place'
       next += op.lines.length;
     }
     expect(next).to.equal(40);
-    // Caught up: the partial line is shown again, coloured.
-    const lastTail = opsOf(later).filter(op => op.type === 'code-tail').at(-1);
-    expect(lastTail?.type === 'code-tail' && lastTail.html).to.not.equal(plainLineHtml('const partial = '));
+    // Caught up, the partial line stays plain until it completes: it is not sent again.
+    expect(opsOf(later).filter(op => op.type === 'code-tail' || op.type === 'code-tail-text')).to.deep.equal([]);
 
     renderer.feed('content', '1;\n```\n');
     renderer.end();

@@ -68,6 +68,10 @@ describe('mergePatches', () => {
     // A partial line before a close is what the block freezes with: kept.
     const closing = mergePatches(a, { content: [{ type: 'code-close' }] });
     expect(closing.content?.map(op => op.type)).to.deep.equal(['code-lines', 'code-tail', 'code-close']);
+    // A partial line sent as text is replaced the same way.
+    const text: Patch = { content: [{ type: 'code-tail-text', text: 'pa' }] };
+    expect(mergePatches(text, { content: [{ type: 'code-tail-text', text: 'par' }] }).content).to.deep.equal([{ type: 'code-tail-text', text: 'par' }]);
+    expect(mergePatches(text, { content: [{ type: 'code-close' }] }).content?.map(op => op.type)).to.deep.equal(['code-tail-text', 'code-close']);
   });
 
   it('keeps tool-call pieces and ops in order', () => {
