@@ -138,7 +138,7 @@ export class SectionRenderer {
     if (this.theme !== undefined && this.theme !== ctx.theme) this.recolourOpenCode(ctx, ops);
     this.theme = ctx.theme;
     this.catchUp(ctx, deadline, ops);
-    this.replaceLoadedNested(ctx, ops);
+    await this.replaceLoadedNested(ctx, ops);
     if (this.dirty || final) {
       this.dirty = false;
       for (;;) {
@@ -270,18 +270,19 @@ export class SectionRenderer {
   }
 
   /** The blocks whose nested fences' grammars have loaded, rendered again. O(those blocks). */
-  private replaceLoadedNested(ctx: RenderContext, ops: BlockOp[]): void {
+  private async replaceLoadedNested(ctx: RenderContext, ops: BlockOp[]): Promise<void> {
     if (!this.plainNested.some(block => block.loaded)) return;
     for (const block of this.plainNested) {
-      if (block.loaded) ops.push({ type: 'replace', index: block.index, html: this.renderFrozen(ctx, block.source) });
+      if (block.loaded) ops.push({ type: 'replace', index: block.index, html: await this.renderFrozen(ctx, block.source, false) });
     }
     this.plainNested = this.plainNested.filter(block => !block.loaded);
   }
 
-  /** A frozen block's HTML from its source, with the definitions known now. */
-  private renderFrozen(ctx: RenderContext, source: string): string {
+  /** A frozen block's HTML from its source, with the definitions known now; `wait`: for its nested fences' grammars first. */
+  private async renderFrozen(ctx: RenderContext, source: string, wait: boolean): Promise<string> {
     const env: Env = { references: { ...this.refs } };
     const tokens = parseBlocks(ctx.md, source, env);
+    if (wait) await nestedLoads(ctx, tokens, 0, tokens.length);
     // The newline after the block stays on screen from its first rendering.
     return ctx.postRender(renderRange(ctx.md, tokens, 0, tokens.length, env)).replace(/\n$/, '');
   }
@@ -294,8 +295,7 @@ export class SectionRenderer {
         kept.push(block);
         continue;
       }
-      await preloadNested(ctx, block.source);
-      ops.push({ type: 'replace', index: block.index, html: this.renderFrozen(ctx, block.source) });
+      ops.push({ type: 'replace', index: block.index, html: await this.renderFrozen(ctx, block.source, true) });
       for (const label of defined) block.labels.delete(label);
       if (block.labels.size) kept.push(block);
     }
@@ -450,11 +450,6 @@ export class SectionRenderer {
     this.buf = rest;
     return 'open';
   }
-}
-
-async function preloadNested(ctx: RenderContext, source: string): Promise<void> {
-  const tokens = parseBlocks(ctx.md, source, { references: {} });
-  await nestedLoads(ctx, tokens, 0, tokens.length);
 }
 
 /**
