@@ -398,8 +398,13 @@ export class VllmChat extends LitElement {
   #showFrom(depth: number): void {
     const worker = this.#worker;
     const options = this.#renderOptions();
+    // Starting the worker (its assets' table, the Worker itself) waits for a
+    // task of its own: the task that opens a stored conversation already
+    // renders the element, reads storage and places the newest messages.
+    let started: Promise<void> | undefined;
     const render = async (text: Pick<ChatMessage, 'content' | 'reasoning' | 'toolCalls'>) => {
-      await workerReady();
+      started ??= new Promise(resolve => setTimeout(resolve, 0)).then(workerReady);
+      await started;
       return worker!.render(text, options);
     };
     const views = this.#tree.messages.slice(depth).map(message => {

@@ -35,8 +35,13 @@ export class AutoScrollController implements ReactiveController {
   #pointerDown = false;
   /** `scrollTop` after the last follow: the view moving above it is the reader's doing. */
   #placedTop = 0;
-  /** `scrollTop` at the last scroll event: tells a scroll up from a scroll down. */
-  #lastTop = 0;
+  /**
+   * `scrollTop` at the last scroll event: tells a scroll up from a scroll
+   * down. Unknown until the first one: reading it when the scroller is
+   * observed would lay the element out in the task that first renders it
+   * (and restores a stored conversation), one more long task.
+   */
+  #lastTop: number | undefined;
   /** The largest `scrollTop` when the reader's current gesture began: reaching it is reaching the bottom. */
   #gestureBottom = Infinity;
 
@@ -58,7 +63,7 @@ export class AutoScrollController implements ReactiveController {
     if (scroller === this.#scroller) return;
     this.#unlisten();
     this.#scroller = scroller;
-    this.#lastTop = scroller.scrollTop;
+    this.#lastTop = undefined;
     scroller.addEventListener('wheel', this.#onWheel, { passive: true });
     scroller.addEventListener('touchstart', this.#onTouchStart, { passive: true });
     scroller.addEventListener('touchmove', this.#onGesture, { passive: true });
@@ -185,7 +190,7 @@ export class AutoScrollController implements ReactiveController {
     // before the patches of the frame and the frame's own layout.
     if (this.#attached && !this.#byReader()) return;
     const top = s.scrollTop;
-    const moved = top - this.#lastTop;
+    const moved = top - (this.#lastTop ?? top);
     this.#lastTop = top;
     if (this.#atBottom(s)) {
       this.#set(true);
