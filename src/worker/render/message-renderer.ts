@@ -159,6 +159,8 @@ export class MessageRenderer {
         const ops: BlockOp[] = [];
         await call.take(ctx, final, ops);
         if (ops.length) calls.push({ index, ops });
+        const loading = call.loading();
+        if (loading) loads.push(loading);
       }
       if (calls.length) patch.toolCalls = calls;
     }

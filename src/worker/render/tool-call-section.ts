@@ -11,10 +11,15 @@
  * whole, which is what a one-shot render sends. Arguments usually arrive as
  * one line of JSON, so that line is re-tokenized on each take while it grows
  * (up to `PARTIAL_LINE_CAP` characters, plain text beyond, as for code).
+ *
+ * On a fresh page the highlighter or the JSON grammar may still be loading
+ * when the first arguments arrive: they show at once, plain, and are
+ * coloured in place (`code-recolour`) by the first take after both loaded.
+ * The last take waits for them, so a streamed call ends as the one-shot one.
  */
 import type { BlockOp } from '../../shared/protocol.js';
 import { codeBlockShell } from './code-block.js';
-import { LineHighlighter, loadFenceLanguage } from './highlight.js';
+import { LineHighlighter, loadFenceLanguage, resolveLoadedLanguage } from './highlight.js';
 import { codePreClass, type RenderContext } from './section-renderer.js';
 
 /** The grammar of the arguments (the project's language table resolves it to Shiki's `json`). */
@@ -29,6 +34,17 @@ export class ToolCallSection {
   private closed = false;
   /** Text arrived since the last take. */
   private dirty = true;
+  /** The highlighter and JSON's grammar, loading; settles once both did (or failed). */
+  private load: Promise<void> | undefined;
+  /** JSON's grammar id once the load settled (`null`: plain text). */
+  private json: string | null | undefined;
+  /** The complete lines shown plain, kept until they are coloured. */
+  private plain: string[] | undefined;
+
+  /** Settles when lines shown plain can be coloured: a take is then due, even if no text arrives. */
+  loading(): Promise<void> | undefined {
+    return this.plain && !this.closed ? this.load : undefined;
+  }
 
   /** Appends an arguments fragment. O(fragment). */
   feed(text: string): void {
@@ -39,14 +55,33 @@ export class ToolCallSection {
 
   /** Adds to `ops` what changed since the last take; with `final`, closes the block. */
   async take(ctx: RenderContext, final: boolean, ops: BlockOp[]): Promise<void> {
-    if (this.closed || (!this.dirty && !final)) return;
+    if (this.closed) return;
+    // Both already there (the usual case: JSON is among the grammars warmed while the page is idle).
+    if (this.json === undefined && ctx.hl) this.json = resolveLoadedLanguage(ctx.hl, LANG) ?? undefined;
+    this.load ??= Promise.all([loadFenceLanguage(LANG), ctx.highlighter]).then(
+      ([id]) => void (this.json = id),
+      // No highlighter: the arguments stay plain text (the reply reports the failure).
+      () => void (this.json = null),
+    );
+    // Coloured whole at the end, as a one-shot render is.
+    if (final) await this.load;
+    const colourDue = this.plain !== undefined && this.json !== undefined;
+    if (!this.dirty && !final && !colourDue) return;
     this.dirty = false;
     if (!this.lines) {
-      // Arguments are shown coloured from their first line: they wait for the highlighter and JSON.
-      const [id] = await Promise.all([loadFenceLanguage(LANG), ctx.highlighter]);
-      const preClass = codePreClass(ctx);
-      ops.push({ type: 'code-open', html: codeBlockShell({ lang: LANG, label: LANG, preClass, ...ctx.buttons }) });
-      this.lines = new LineHighlighter(ctx.hl, id, ctx.theme, ctx.styles);
+      ops.push({ type: 'code-open', html: codeBlockShell({ lang: LANG, label: LANG, preClass: codePreClass(ctx), ...ctx.buttons }) });
+      if (this.json === undefined) {
+        this.lines = new LineHighlighter(null, null, ctx.theme, ctx.styles);
+        this.plain = [];
+      } else {
+        this.lines = new LineHighlighter(ctx.hl, ctx.hl && this.json, ctx.theme, ctx.styles);
+      }
+    } else if (colourDue) {
+      // The lines on screen are coloured again in place; the partial line after them is sent again below.
+      this.lines = new LineHighlighter(ctx.hl, ctx.hl && this.json!, ctx.theme, ctx.styles);
+      ops.push({ type: 'code-recolour', preClass: codePreClass(ctx), lines: this.lines.lines(this.plain!) });
+      this.plain = undefined;
+      this.partial = '';
     }
     const lines = this.lines;
     const cut = this.rest.lastIndexOf('\n');
@@ -59,6 +94,7 @@ export class ToolCallSection {
     if (complete.length) {
       // The partial line on screen is now among the complete lines (apply-patch.ts drops it).
       this.partial = '';
+      this.plain?.push(...complete);
       ops.push({ type: 'code-lines', lines: lines.lines(complete) });
     }
     if (final) {

@@ -47,6 +47,31 @@ const samples = [
 ];
 
 describe('tool call arguments', () => {
+  // First in this file, which runs in a page of its own: the highlighter and JSON's grammar have not loaded yet.
+  it('show at once, plain, while the highlighter and JSON load, are then coloured in place, and end as the one-shot render', async () => {
+    const text = samples[2]!;
+    const renderer = new MessageRenderer(renderOptions);
+    renderer.feedToolCall(0, text.slice(0, 20));
+    // A deadline, as a stream's takes have: text does not wait for colour.
+    const patches = [await renderer.take(performance.now() + 5)];
+    const early = applyCall(patches, 0);
+    expect(early.querySelector('pre code')?.textContent, 'the first line and the partial one').to.equal(text.slice(0, 20));
+    expect(early.querySelector('pre [class*="c-"]'), 'no colour yet').to.equal(null);
+    const recoloured = () => patches.some(p => p.toolCalls?.some(call => call.ops.some(op => op.type === 'code-recolour')));
+    for (let i = 0; i < 20 && !recoloured(); i++) {
+      const loading = patches.at(-1)!.loading;
+      expect(loading, 'a take is due once something loads').to.be.instanceOf(Promise);
+      await loading;
+      patches.push(await renderer.take(performance.now() + 5));
+    }
+    expect(recoloured(), 'the lines on screen coloured in place').to.equal(true);
+    expect(applyCall(patches, 0).querySelector('pre [class*="c-"]'), 'coloured').to.not.equal(null);
+    renderer.feedToolCall(0, text.slice(20));
+    renderer.end();
+    patches.push(await renderer.take(performance.now() + 5));
+    expect(applyCall(patches, 0).innerHTML).to.equal(applyCall([await once([text])], 0).innerHTML);
+  });
+
   it('render as one JSON code block, coloured by Shiki, with the arguments exactly as its text', async () => {
     const section = applyCall([await once([samples[1]!])], 0);
     const block = section.querySelector('.code-block')!;
