@@ -58,6 +58,8 @@ export class MessageRenderer {
   private awaitTheme = false;
   private ended = false;
   private finished = false;
+  /** Text of the reply has arrived (`prepare` stops compiling samples then). */
+  private fed = false;
   private queue: Promise<unknown> = Promise.resolve();
 
   /** `stages`: the render stages to install (all registered ones unless a test picks others). */
@@ -80,6 +82,7 @@ export class MessageRenderer {
   /** Appends text to a section. Synchronous and O(text): nothing is parsed here. */
   feed(section: RenderSection, text: string): void {
     if (this.ended) throw new Error('MessageRenderer.feed() called after end().');
+    this.fed = true;
     let renderer = this.sections.get(section);
     if (!renderer) {
       renderer = new SectionRenderer();
@@ -94,6 +97,7 @@ export class MessageRenderer {
    */
   feedToolCall(index: number, text: string): void {
     if (this.ended) throw new Error('MessageRenderer.feedToolCall() called after end().');
+    this.fed = true;
     for (let i = this.toolCalls.length; i <= index; i++) this.toolCalls.push(new ToolCallSection());
     this.toolCalls[index]!.feed(text);
   }
@@ -108,13 +112,17 @@ export class MessageRenderer {
    * way), not at the first take; with the prompt as `hint`, also the
    * grammars of the languages it names, compiled (a line of sample code
    * per task, warm-up.ts), so that the first code block of "写一个 Python
-   * 函数" highlights from its first line.
+   * 函数" highlights from its first line. Samples are compiled only until
+   * the reply's first text arrives: a sample line whose rules compile for
+   * the first time is one long task of the worker, and every token that
+   * arrives meanwhile waits for it, so the reply compiles what its own code
+   * needs, when that code comes.
    */
   prepare(hint = ''): Promise<unknown> {
     const theme = this.options.theme;
     return Promise.all([
       this.getContext().highlighter,
-      ...languagesNamedIn(hint).map(word => warmNamed(word, theme)),
+      ...languagesNamedIn(hint).map(word => warmNamed(word, theme, () => this.fed)),
     ]);
   }
 

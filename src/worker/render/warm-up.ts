@@ -124,11 +124,14 @@ export function warmSample(hl: HighlighterCore, id: string, theme: string, busy:
   return pending;
 }
 
-/** Loads language `word` (a fence word or a name in a prompt) and compiles it as the warm-up does. Never rejects. */
-export async function warmNamed(word: string, theme: string): Promise<void> {
+/**
+ * Loads language `word` (a fence word or a name in a prompt) and compiles
+ * it as the warm-up does, its sample only until `busy()`. Never rejects.
+ */
+export async function warmNamed(word: string, theme: string, busy: () => boolean = () => false): Promise<void> {
   await warmLanguage(word, theme).catch(() => undefined);
   const [id, themeId] = await Promise.all([loadFenceLanguage(word).catch(() => null), loadTheme(theme).catch(() => null)]);
-  if (id && themeId) await warmSample(await getHighlighter(), id, themeId);
+  if (id && themeId) await warmSample(await getHighlighter(), id, themeId, busy);
 }
 
 /**

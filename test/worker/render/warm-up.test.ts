@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { getHighlighter, loadFenceLanguage, loadTheme, TOKENIZE_OPTIONS } from '../../../src/worker/render/highlight.js';
 import { grammarRegexStats } from '../../../src/worker/render/grammar-regexes.js';
 import { warmSample, warmUp, WARM_LANGUAGES, WARM_SAMPLES } from '../../../src/worker/render/warm-up.js';
+import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
+import { renderOptions } from '../../support/render-harness.js';
 
 const built = () => grammarRegexStats.converted + grammarRegexStats.fromTable;
 
@@ -41,6 +43,21 @@ describe('warm-up', () => {
     running = false;
     expect(built() - before, 'regexes the sample built').to.be.greaterThan(20);
     expect(ticks).to.be.at.least((WARM_SAMPLES.python ?? []).length - 1);
+  });
+
+  // Before the warm-up below has sampled every language.
+  it('compiles the sample of a language the prompt names only until the reply’s text arrives', async () => {
+    const renderer = new MessageRenderer(renderOptions);
+    const prepared = renderer.prepare('用 bash 写一个备份脚本');
+    // The first token: from now on a sample line would hold the reply's tokens up.
+    renderer.feed('content', '好的');
+    await prepared;
+    const hl = await getHighlighter();
+    const id = await loadFenceLanguage('bash');
+    if (!id) throw new Error('no shell grammar');
+    const before = built();
+    await warmSample(hl, id, 'github-dark');
+    expect(built() - before, 'regexes the sample still had to build').to.be.greaterThan(5);
   });
 
   it('compiles the rules ordinary code reaches, so a first answer builds few regexes of its own', async () => {
