@@ -31,9 +31,11 @@ export const LINE_BATCH = 64;
  * The first batch of a block; each next one is twice as big, up to
  * `LINE_BATCH`. The first lines of a block in a new language compile the
  * grammar's rules as they meet them and cost much more than later ones:
- * small first batches keep that from overshooting the deadline.
+ * small first batches keep that from overshooting the deadline. One line:
+ * the deadline is only looked at between batches, and on a fresh page a
+ * single first line may take longer than a frame.
  */
-export const FIRST_LINE_BATCH = 8;
+export const FIRST_LINE_BATCH = 1;
 
 export class ColourCursor {
   /**
