@@ -40,10 +40,16 @@ const testServers = {
  * Shiki's grammar and theme modules can be held back (`GET /__hold/shiki?on=1`)
  * until released (`?on=0`; `?release=themes` or `?release=langs` releases one
  * kind and stops holding it), so a test sees what a reply shows before the
- * highlighter can colour anything. Every answer says how many requests are
- * held and how many were held since the hold began.
+ * highlighter can colour anything. `?fail=<theme>` makes that theme's module
+ * answer 404 (a CDN that lost a file) until `?on=0`. Every answer says how
+ * many requests are held and how many were held since the hold began.
  */
-const shikiHold = { kinds: new Set(), held: /** @type {{ kind: string, release: () => void }[]} */ ([]), seen: 0 };
+const shikiHold = {
+  kinds: new Set(),
+  held: /** @type {{ kind: string, release: () => void }[]} */ ([]),
+  seen: 0,
+  failing: /** @type {Set<string>} */ (new Set()),
+};
 
 /** @param {(kind: string) => boolean} which */
 function releaseHeld(which) {
@@ -61,20 +67,30 @@ function holdShiki(ctx, next) {
       shikiHold.seen = 0;
     } else if (ctx.query.on === '0') {
       shikiHold.kinds.clear();
+      shikiHold.failing.clear();
       releaseHeld(() => true);
     } else if (release) {
       shikiHold.kinds.delete(release);
       releaseHeld(kind => kind === release);
     }
+    if (ctx.query.fail) shikiHold.failing.add(String(ctx.query.fail));
     ctx.set('cache-control', 'no-store');
     ctx.body = { held: shikiHold.held.length, seen: shikiHold.seen };
     return Promise.resolve();
   }
   const kind = /\/@shikijs\/(langs|themes)\//.exec(ctx.path)?.[1];
+  const fails = kind === 'themes' && shikiHold.failing.has(/\/([^/]+)\.mjs$/.exec(ctx.path)?.[1] ?? '');
+  const answer = () => {
+    if (!fails) return next();
+    ctx.status = 404;
+    ctx.set('cache-control', 'no-store');
+    return Promise.resolve();
+  };
   if (kind && shikiHold.kinds.has(kind)) {
     shikiHold.seen++;
-    return new Promise(resolve => shikiHold.held.push({ kind, release: () => resolve(undefined) })).then(next);
+    return new Promise(resolve => shikiHold.held.push({ kind, release: () => resolve(undefined) })).then(answer);
   }
+  if (fails) return answer();
   return next();
 }
 

@@ -191,9 +191,12 @@ export function themeClassName(theme: string): string {
   return `shiki t-${classToken(theme)}`;
 }
 
-/** The `<pre>` classes of a theme, registering its background/foreground rule. */
-export function themeClass(hl: HighlighterCore, theme: string, styles: StyleSink): string {
-  const name = `t-${classToken(theme)}`;
+/**
+ * The `<pre>` classes of a theme, registering its background/foreground rule
+ * under the class of `as` (the theme itself, or one that fell back to it).
+ */
+export function themeClass(hl: HighlighterCore, theme: string, styles: StyleSink, as = theme): string {
+  const name = `t-${classToken(as)}`;
   const resolved = hl.getTheme(theme);
   const bg = normalizeColor(resolved.bg);
   const fg = normalizeColor(resolved.fg);

@@ -18,6 +18,7 @@ import {
   loadTheme,
   resolveLoadedLanguage,
   StyleSink,
+  themeClass,
   themeIdOf,
 } from './highlight.js';
 import { languagesNamedIn } from './languages.js';
@@ -176,6 +177,9 @@ export class MessageRenderer {
       if (ctx.hl) {
         // Blocks shown before the theme loaded get its background and foreground now.
         codePreClass(ctx);
+        // They carry the class of the theme asked for: if that one could not load, the fallback's colours go under it.
+        const asked = themeIdOf(this.options.theme);
+        if (asked !== ctx.theme) themeClass(ctx.hl, ctx.theme, ctx.styles, asked);
         ctx.themeOwed = false;
       } else {
         loads.push(ctx.highlighter);
