@@ -156,3 +156,8 @@ export async function workerRunning(): Promise<void> {
     }
   }
 }
+
+/** The test server's hold on Shiki's grammar and theme modules (web-test-runner.config.js). */
+export async function holdShiki(query = ''): Promise<{ held: number; seen: number }> {
+  return (await (await fetch(`/__hold/shiki${query}`, { cache: 'no-store' })).json()) as { held: number; seen: number };
+}

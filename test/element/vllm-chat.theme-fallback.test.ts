@@ -1,10 +1,5 @@
 import { expect } from 'chai';
-import { mount, parts, unmountAll, waitFor } from './chat-fixture.js';
-
-/** The test server's hold on Shiki's grammar and theme modules (web-test-runner.config.js). */
-async function holdShiki(query = ''): Promise<{ held: number; seen: number }> {
-  return (await (await fetch(`/__hold/shiki${query}`, { cache: 'no-store' })).json()) as { held: number; seen: number };
-}
+import { holdShiki, mount, parts, unmountAll, waitFor } from './chat-fixture.js';
 
 const TRANSPARENT = 'rgba(0, 0, 0, 0)';
 /** github-dark's background (#24292e), the theme a theme that cannot load falls back to. */
