@@ -11,7 +11,8 @@
  * Colours use `light-dark()`: they follow `prefers-color-scheme`, and a page
  * forces one scheme with `vllm-chat { color-scheme: dark }`.
  */
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { LOG_BLOCK } from './vllm-chat.template.js';
 
 export const vllmChatStyles = css`
   :host {
@@ -117,7 +118,13 @@ export const vllmChatStyles = css`
     flex: 1 1 auto;
     min-height: 0;
     overflow-y: auto;
-    overflow-anchor: none;
+    /*
+     * The browser keeps what is on screen in place when content above it
+     * changes height: a block scrolled near is laid out for the first time
+     * and its guessed height becomes its real one, which would otherwise
+     * move the text being read by thousands of pixels.
+     */
+    overflow-anchor: auto;
     /*
      * Its layout and paint are its own: a growing reply repaints and lays out
      * this log, not the page around it nor the other chats on it.
@@ -137,34 +144,32 @@ export const vllmChatStyles = css`
   .message {
     max-width: 100%;
     min-width: 0;
-    /*
-     * Also while it streams, so the browser remembers the reply's laid-out
-     * height before it first may skip it: it is judged off screen or not only
-     * after the frame in which it finished was laid out once as skipped.
-     */
-    contain-intrinsic-block-size: auto 8em;
   }
   /*
-   * A finished message off screen skips style, layout and paint: a long
+   * A block of messages (vllm-chat.template.ts): its messages' margins stay
+   * inside it. A block off screen skips style, layout and paint: a long
    * conversation costs the browser what is near the viewport. Its text stays
    * in the DOM, so find-in-page, selection and copy still reach it (a found
-   * match is rendered as it is scrolled to). Its height before it was first
-   * laid out is a guess; "auto" then remembers the real one. The streaming
-   * reply is never skipped: following it measures it.
+   * match is rendered as it is scrolled to). Blocks, not messages: the browser
+   * checks every content-visibility: auto element in each frame that lays
+   * out or scrolls, and one per message made every frame of a long
+   * conversation cost in proportion to its length. Its height before it was
+   * first laid out is a guess; "auto" then remembers the real one. The block
+   * of the streaming reply is never skipped: following it measures it.
    */
-  .message:not([data-status='streaming']) {
-    content-visibility: auto;
-  }
-  /* A block of messages (vllm-chat.template.ts): its messages' margins stay inside it. */
   .log-block {
     display: flow-root;
+    content-visibility: auto;
+    contain-intrinsic-block-size: auto ${unsafeCSS(LOG_BLOCK * 6)}em;
+  }
+  .log-block:has(> .message[data-status='streaming']) {
+    content-visibility: visible;
   }
   .log-block + .log-block,
   .message + .message {
     margin-top: calc(var(--_space) * 2);
   }
   .message.user {
-    contain-intrinsic-block-size: auto 4em;
     /* At the end of the line, as wide as its text. */
     width: fit-content;
     margin-inline-start: auto;

@@ -431,7 +431,7 @@ export class VllmChat extends LitElement {
       shown: shown => {
         for (const view of shown) {
           this.#collapse(view);
-          view.watchCode(this.#collapser, true);
+          view.watchCode(this.#collapser);
         }
         this.#scroll.followSoon();
       },
@@ -687,6 +687,7 @@ export class VllmChat extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     this.#scroll.observe(this.log);
     this.#collapser.observe(this.log);
+    this.#collapser.settle();
     if ((changed.has('endpoint') || changed.has('apiKey')) && this.#worker) {
       try {
         void this.#models.refresh(this.#worker, resolveEndpoint(this.endpoint), this.apiKey);

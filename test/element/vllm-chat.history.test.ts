@@ -167,8 +167,9 @@ describe('a conversation of 1,000 restored messages', () => {
       range.selectNodeContents(log);
       const selected = range.toString();
       expect(selected).to.contain('question-0:').and.contain(marker(0)).and.contain(marker(PAIRS - 1));
-      // Finished messages off screen skip layout and paint.
-      expect(getComputedStyle(all[0]!).contentVisibility).to.equal('auto');
+      // Blocks of finished messages off screen skip layout and paint.
+      expect(getComputedStyle(all[0]!.parentElement!).contentVisibility).to.equal('auto');
+      expect(all[0]!.checkVisibility({ contentVisibilityAuto: true }), 'the oldest message, far above, is skipped').to.equal(false);
 
       // The view is at the bottom: the last message is in view.
       const last = all.at(-1)!.getBoundingClientRect();
@@ -180,6 +181,23 @@ describe('a conversation of 1,000 restored messages', () => {
       const firstCode = all[1]!.querySelector('.code-group');
       await waitFor(() => firstCode?.childElementCount === 0, 'far off-screen code collapsed', 5_000);
       expect(firstCode?.textContent).to.contain('export function step0');
+
+      // Scrolling up from the bottom, what is on screen moves by the scroll and nothing else, although the
+      // messages above are laid out for the first time as they come near (their height was a guess until then).
+      const shifts: number[] = [];
+      for (let step = 0; step < 60 && log.scrollTop > 0; step++) {
+        const top = log.getBoundingClientRect().top;
+        // The last message that starts above the view's first 100 px: on screen.
+        const seen = all.findLast(m => m.getBoundingClientRect().top <= top + 100);
+        const before = seen?.getBoundingClientRect().top ?? NaN;
+        const from = log.scrollTop;
+        log.scrollTop = Math.max(0, from - log.clientHeight / 3);
+        const scrolled = from - log.scrollTop;
+        await frames(2);
+        if (seen) shifts.push(Math.round(seen.getBoundingClientRect().top - before - scrolled));
+      }
+      expect(shifts.length, 'steps measured').to.be.above(50);
+      expect(shifts.filter(d => Math.abs(d) > 1), `moves beside the scroll: ${shifts.join(', ')} px`).to.deep.equal([]);
 
       // Find-in-page reaches an off-screen message's text in the shadow root: the browser's own search finds it and selects it there.
       log.scrollTop = log.scrollHeight;

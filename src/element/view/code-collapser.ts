@@ -10,16 +10,17 @@
  * a string, was several times the text it wraps, for every group of the
  * session.
  *
- * A finished message off screen is itself skipped (`content-visibility:
- * auto`, vllm-chat.styles.ts), and an IntersectionObserver reports nothing
- * for targets inside a skipped subtree: the message itself (which is not
- * inside one) is observed with the same margin, and when it is far its
- * groups collapse. Only far: the browser skips a message just outside the
- * viewport too, and collapsing those would re-colour code at every scroll.
- * When the browser shows a skipped message again
+ * A block of finished messages off screen is itself skipped
+ * (`content-visibility: auto`, vllm-chat.styles.ts), and an
+ * IntersectionObserver reports nothing for targets inside a skipped subtree:
+ * the block itself (which is not inside one) is observed with the same
+ * margin, and when it is far its groups collapse. Only far: the browser skips
+ * a block just outside the viewport too, and collapsing those would re-colour
+ * code at every scroll. When the browser shows a skipped block again
  * (`contentvisibilityautostatechange`), its groups are observed anew, and the
  * observer's first report for each gives the near ones their markup before
- * they are seen.
+ * they are seen. A message whose parent is the scroller itself (no block) is
+ * its own unit.
  *
  * Only groups of finished replies are watched: a streaming block's last
  * group is still growing under `applyPatch`. A group is rebuilt from its own
@@ -75,93 +76,122 @@ export function keptBytes(group: Element): number {
 export class CodeCollapser {
   #root: Element | undefined;
   #observer: IntersectionObserver | undefined;
-  /** Observes the messages (skippers) themselves: their groups get no report while skipped. */
-  #messages: IntersectionObserver | undefined;
+  /** Observes the blocks (skippers) themselves: their groups get no report while skipped. */
+  #blocks: IntersectionObserver | undefined;
   #watched = new Set<Element>();
-  /** The skippers observed, so that a new root observes them too. */
-  #skipperSet = new Set<Element>();
-  /** Message elements whose skip events this collapser listens to. */
+  /** The blocks observed, so that a new root observes them too. */
+  #blockSet = new Set<Element>();
+  /** Blocks whose skip events this collapser listens to. */
   #skippers = new WeakSet<Element>();
+  /**
+   * Messages watched before they were placed in a block: theirs is known
+   * after the log renders them (`settle`). Weakly: a message dropped before
+   * it was placed (the conversation was cleared) is not kept for it.
+   */
+  #unplaced = new Set<WeakRef<Element>>();
 
   /** The scrolling element whose viewport decides; watched groups move to a new one. */
   observe(root: Element): void {
     if (root === this.#root) return;
     this.#observer?.disconnect();
-    this.#messages?.disconnect();
+    this.#blocks?.disconnect();
     this.#root = root;
     this.#observer = new IntersectionObserver(entries => this.#onChange(entries), { root, rootMargin: MARGIN });
-    this.#messages = new IntersectionObserver(entries => this.#onMessage(entries), { root, rootMargin: MARGIN });
+    this.#blocks = new IntersectionObserver(entries => this.#onBlock(entries), { root, rootMargin: MARGIN });
     for (const group of this.#watched) this.#observer.observe(group);
-    for (const skipper of this.#skipperSet) this.#messages.observe(skipper);
+    for (const block of this.#blockSet) this.#blocks.observe(block);
   }
 
   /**
    * Watches the code groups of a finished message section (again, after its
-   * code was re-coloured); `skipper`, when given, is the ancestor whose
-   * `content-visibility: auto` may skip the section. `restored`: the section
-   * was filled while it may have been skipped or not yet placed (a stored
-   * conversation); the message's next observation decides. (A reply that just
-   * finished streaming was on screen: whether the browser skips it is only
-   * decided in a later frame.)
+   * code was re-coloured); `message`, when given, is the element whose
+   * parent block may skip the section. The section may have been filled
+   * while skipped or not yet placed (a stored conversation): a fresh
+   * observation of its block then reports whether it is far. (A reply that
+   * just finished streaming was on screen: whether the browser skips it is
+   * only decided in a later frame.)
    */
-  watch(section: Element, skipper?: Element, restored = false): void {
+  watch(section: Element, message?: Element): void {
     const groups = [...section.querySelectorAll('.code-group')].filter(g => !this.#watched.has(g));
     for (const group of groups) {
       this.#watched.add(group);
       this.#observer?.observe(group);
     }
-    if (!skipper) return;
-    if (!this.#skippers.has(skipper)) {
-      this.#skippers.add(skipper);
-      this.#skipperSet.add(skipper);
-      skipper.addEventListener('contentvisibilityautostatechange', this.#onSkip);
-      this.#messages?.observe(skipper);
-    } else if (restored && groups.length) {
-      // Filled while it may have been skipped: a fresh observation of the message reports whether it is far.
-      this.#messages?.unobserve(skipper);
-      this.#messages?.observe(skipper);
+    if (!message) return;
+    const block = this.#blockOf(message);
+    if (block) this.#observeBlock(block, groups.length > 0);
+    else this.#unplaced.add(new WeakRef(message));
+  }
+
+  /** Observes the blocks of messages watched before they were placed (call after the log renders). */
+  settle(): void {
+    for (const ref of this.#unplaced) {
+      const message = ref.deref();
+      const block = message && this.#blockOf(message);
+      if (message && !block) continue;
+      this.#unplaced.delete(ref);
+      if (block) this.#observeBlock(block, true);
     }
   }
 
-  /** Stops watching groups that left the document (cleared, re-coloured) and expands nothing. */
+  /** The block that may skip `message`: its parent, or itself when its parent is the scroller; `null` before it is placed. */
+  #blockOf(message: Element): Element | null {
+    const parent = message.parentElement;
+    if (!parent) return null;
+    return parent === this.#root ? message : parent;
+  }
+
+  /** Observes `block` (afresh when it has new groups: a block already observed reports only when it comes or goes). */
+  #observeBlock(block: Element, fresh: boolean): void {
+    if (!this.#skippers.has(block)) {
+      this.#skippers.add(block);
+      block.addEventListener('contentvisibilityautostatechange', this.#onSkip);
+    }
+    if (this.#blockSet.has(block) && !fresh) return;
+    this.#blockSet.add(block);
+    this.#blocks?.unobserve(block);
+    this.#blocks?.observe(block);
+  }
+
+  /** Stops watching groups and blocks that left the document (cleared, re-coloured) and expands nothing. */
   prune(): void {
     for (const group of this.#watched) {
       if (group.isConnected) continue;
       this.#watched.delete(group);
       this.#observer?.unobserve(group);
     }
-    for (const skipper of this.#skipperSet) {
-      if (skipper.isConnected) continue;
-      this.#skipperSet.delete(skipper);
-      this.#messages?.unobserve(skipper);
+    for (const block of this.#blockSet) {
+      if (block.isConnected) continue;
+      this.#blockSet.delete(block);
+      this.#blocks?.unobserve(block);
     }
   }
 
   readonly #onSkip = (event: Event): void => {
-    // The event bubbles: a code group (itself content-visibility: auto) being skipped is not its message.
+    // The event bubbles: a code group (itself content-visibility: auto) being skipped is not its block.
     if (event.target !== event.currentTarget) return;
-    const skipper = event.currentTarget as Element;
-    if (!(event as ContentVisibilityAutoStateChangeEvent).skipped) this.#reobserve(skipper);
+    const block = event.currentTarget as Element;
+    if (!(event as ContentVisibilityAutoStateChangeEvent).skipped) this.#reobserve(block);
   };
 
-  /** A fresh observation of `skipper`'s groups reports their state now: near ones expand, far ones stay text. */
-  #reobserve(skipper: Element): void {
-    for (const group of skipper.querySelectorAll('.code-group')) {
+  /** A fresh observation of `block`'s groups reports their state now: near ones expand, far ones stay text. */
+  #reobserve(block: Element): void {
+    for (const group of block.querySelectorAll('.code-group')) {
       if (!this.#watched.has(group)) continue;
       this.#observer?.unobserve(group);
       this.#observer?.observe(group);
     }
   }
 
-  #onMessage(entries: IntersectionObserverEntry[]): void {
+  #onBlock(entries: IntersectionObserverEntry[]): void {
     for (const entry of entries) {
-      const skipper = entry.target;
-      if (entry.isIntersecting) this.#reobserve(skipper);
-      else if (skipper.isConnected && (entry.rootBounds?.height ?? 0) > 0) {
+      const block = entry.target;
+      if (entry.isIntersecting) this.#reobserve(block);
+      else if (block.isConnected && (entry.rootBounds?.height ?? 0) > 0) {
         // Its groups are no longer observed while it is far: the browser computes every observed
         // target's intersection each frame, and a long session's far groups would make that grow
-        // with the conversation. The message coming near observes them again (`#reobserve`).
-        for (const group of skipper.querySelectorAll('.code-group')) {
+        // with the conversation. The block coming near observes them again (`#reobserve`).
+        for (const group of block.querySelectorAll('.code-group')) {
           if (!this.#watched.has(group)) continue;
           collapseGroup(group);
           this.#observer?.unobserve(group);
@@ -173,8 +203,8 @@ export class CodeCollapser {
   disconnect(): void {
     this.#observer?.disconnect();
     this.#observer = undefined;
-    this.#messages?.disconnect();
-    this.#messages = undefined;
+    this.#blocks?.disconnect();
+    this.#blocks = undefined;
     this.#root = undefined;
   }
 

@@ -218,9 +218,9 @@ export class MessageView {
    * near: the one edit of a message's nodes made outside this class, bounded
    * to whole code groups and undone before they are seen.
    */
-  watchCode(collapser: { watch(section: Element, skipper?: Element, restored?: boolean): void }, restored = false): void {
+  watchCode(collapser: { watch(section: Element, message?: Element): void }): void {
     void this.root;
-    collapser.watch(this.#content, this.root, restored);
+    collapser.watch(this.#content, this.root);
   }
 
   /**
