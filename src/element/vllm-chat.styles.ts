@@ -154,15 +154,20 @@ export const vllmChatStyles = css`
    * checks every content-visibility: auto element in each frame that lays
    * out or scrolls, and one per message made every frame of a long
    * conversation cost in proportion to its length. Its height before it was
-   * first laid out is a guess; "auto" then remembers the real one. The block
-   * of the streaming reply is never skipped: following it measures it.
+   * first laid out is a guess; "auto" then remembers the real one.
+   *
+   * The last block is never skipped: it holds the streaming reply (always the
+   * last message), and following it measures it. Always the last block, not
+   * the one with a streaming message: a change of containment makes the
+   * browser rebuild the block's layout objects, a burst of work at every
+   * send in a block of long replies.
    */
   .log-block {
     display: flow-root;
     content-visibility: auto;
     contain-intrinsic-block-size: auto ${unsafeCSS(LOG_BLOCK * 6)}em;
   }
-  .log-block:has(> .message[data-status='streaming']) {
+  .log-block:last-child {
     content-visibility: visible;
   }
   .log-block + .log-block,
