@@ -12,7 +12,7 @@
  * forces one scheme with `vllm-chat { color-scheme: dark }`.
  */
 import { css, unsafeCSS } from 'lit';
-import { LOG_BLOCK } from './vllm-chat.template.js';
+import { LOG_BLOCK } from './view/log-blocks.js';
 
 export const vllmChatStyles = css`
   :host {

@@ -9,6 +9,7 @@ import type { TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AttachmentsController } from './controllers/attachments-controller.js';
 import type { ComposerController } from './controllers/composer-controller.js';
+import { logBlocks } from './view/log-blocks.js';
 import type { MessageView } from './view/message-view.js';
 import type { StorageNotice } from './controllers/persistence-controller.js';
 import type { VllmChatStrings } from './strings.js';
@@ -44,33 +45,6 @@ export interface ChromeState {
   submit(): void;
   stop(): void;
   logClick(event: Event): void;
-}
-
-/**
- * Messages per block of the log. The log lays out its blocks and a block its
- * messages, so a message laid out anew (the growing reply, one scrolled into
- * view) costs the layout of its block and of the log's blocks, about
- * `LOG_BLOCK + messages / LOG_BLOCK` boxes, where a flat log passed over
- * every message in every frame that changed one.
- */
-export const LOG_BLOCK = 32;
-
-interface LogBlock {
-  /** The block's place in the conversation: it holds messages `key * LOG_BLOCK` to `(key + 1) * LOG_BLOCK - 1`. */
-  key: number;
-  views: MessageView[];
-}
-
-/** `views` (the first at `first` in the conversation) in blocks of `LOG_BLOCK`, each always holding the same positions. O(views). */
-function logBlocks(views: readonly MessageView[], first: number): LogBlock[] {
-  const blocks: LogBlock[] = [];
-  let block: LogBlock | undefined;
-  views.forEach((view, i) => {
-    const key = Math.floor((first + i) / LOG_BLOCK);
-    if (block?.key !== key) blocks.push((block = { key, views: [] }));
-    block.views.push(view);
-  });
-  return blocks;
 }
 
 export function renderChrome(c: ChromeState): TemplateResult {
