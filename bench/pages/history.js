@@ -93,8 +93,17 @@ function probe() {
   const intervals = [];
   /** @type {number[]} */
   const tasks = [];
+  /** Each long task's start (ms after the probe started) and duration, to find it in a trace. @type {{ at: number, ms: number }[]} */
+  const when = [];
+  const started = performance.now();
+  /** Each frame gap over 20 ms: when it began (ms after the probe started) and how long it was. @type {{ at: number, ms: number }[]} */
+  const drops = [];
+  const record = (/** @type {PerformanceEntry} */ entry) => {
+    tasks.push(entry.duration);
+    when.push({ at: Math.round(entry.startTime - started), ms: Math.round(entry.duration) });
+  };
   const observer = new PerformanceObserver(list => {
-    for (const entry of list.getEntries()) tasks.push(entry.duration);
+    for (const entry of list.getEntries()) record(entry);
   });
   observer.observe({ type: 'longtask' });
   let running = true;
@@ -102,6 +111,7 @@ function probe() {
   const loop = (/** @type {number} */ t) => {
     if (!running) return;
     intervals.push(t - last);
+    if (t - last > 20) drops.push({ at: Math.round(last - started), ms: Math.round(t - last) });
     last = t;
     requestAnimationFrame(loop);
   };
@@ -112,11 +122,12 @@ function probe() {
   return {
     stop() {
       running = false;
-      for (const entry of observer.takeRecords()) tasks.push(entry.duration);
+      for (const entry of observer.takeRecords()) record(entry);
       observer.disconnect();
       return {
         frames: { count: intervals.length, p50: quantile(intervals, 0.5), p95: quantile(intervals, 0.95), max: Math.max(0, ...intervals) },
-        longTasks: { count: tasks.length, longestMs: Math.max(0, ...tasks) },
+        longTasks: { count: tasks.length, longestMs: Math.max(0, ...tasks), when },
+        frameDrops: drops,
       };
     },
   };

@@ -188,6 +188,19 @@ export class ConversationStore {
 
   /** Reads the stored conversation (migrating an older version); an empty tree when there is none. */
   load(): Loaded {
+    const reading = this.read();
+    for (;;) {
+      const step = reading.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `load()` in steps: yields after each message record, so that a long
+   * conversation can be read a slice per task. Nothing is written before
+   * the last step.
+   */
+  *read(): Generator<void, Loaded> {
     const raw = this.#get(this.key);
     if (raw == null) return { tree: new ConversationTree() };
     let data: unknown;
@@ -222,6 +235,7 @@ export class ConversationStore {
       if (!message) return this.#unreadable(raw, ids, `message record "${id}" is missing or damaged`);
       messages.push(message);
       this.#written.set(message, { id, print: fingerprint(message, this.files?.data(message)) });
+      yield;
     }
     let tree: ConversationTree | string;
     if (data.version === VERSION_LINEAR) tree = ConversationTree.linear(messages);

@@ -26,7 +26,8 @@ import { messageStyles, tokenStyleSheet } from './view/message-styles.js';
 import { MessageView } from './view/message-view.js';
 import { ModelListController } from './controllers/model-list-controller.js';
 import { PersistenceController } from './controllers/persistence-controller.js';
-import { restoreHistory } from './view/restore-history.js';
+import { frameScheduler } from './view/frame-scheduler.js';
+import { READ_SLICE_MS, restoreHistory } from './view/restore-history.js';
 import { tableText } from './view/table-text.js';
 import { StreamController } from './controllers/stream-controller.js';
 import { ToolController } from './controllers/tool-controller.js';
@@ -173,7 +174,27 @@ export class VllmChat extends LitElement {
   @query('.log') private log!: HTMLElement;
 
   /** Every version of every message; `#views` shows its path (conversation-tree.ts). */
-  #tree = new ConversationTree();
+  #treeValue = new ConversationTree();
+  /**
+   * A stored conversation is read in a task after the element's first render
+   * and shown in the task after that (`#restoreSoon`): each is a task of its
+   * own for a long one. Anything that needs it before then finishes both at
+   * once.
+   */
+  #restoring: 'read' | 'show' | undefined;
+  /** The stored conversation's reading, while `#restoring` is `'read'`. */
+  #reading: Generator<void, ConversationTree> | undefined;
+  /** A step of `#restoreSoon` waits for its frame. */
+  #restoreScheduled = false;
+  get #tree(): ConversationTree {
+    if (this.#restoring) this.#restore();
+    return this.#treeValue;
+  }
+  set #tree(tree: ConversationTree) {
+    this.#restoring = undefined;
+    this.#reading = undefined;
+    this.#treeValue = tree;
+  }
   #views: MessageView[] = [];
   /** Views before this index are restored but not placed in the log yet (restore-history.ts). */
   #placedFrom = 0;
@@ -228,6 +249,8 @@ export class VllmChat extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#worker = acquireWorker();
+    // Moved out of the page before its conversation was shown: it is now.
+    if (this.#restoring) this.#restoreSoon();
   }
 
   override disconnectedCallback(): void {
@@ -367,8 +390,8 @@ export class VllmChat extends LitElement {
     return { theme: this.theme, labels: { copy, download, wrap, copyTable }, allowImages: this.allowImages, noMath: this.noMath, noDiagrams: this.noDiagrams };
   }
 
-  #view(message: ChatMessage): MessageView {
-    return new MessageView(message, this.#strings(), {
+  #view(message: ChatMessage, strings = this.#strings()): MessageView {
+    return new MessageView(message, strings, {
       copyReply: (v, button) => void this.#copy(v.message.content, button),
       regenerate: () => void this.regenerate().catch(() => undefined),
       edit: v => this.#startEdit(v),
@@ -399,16 +422,20 @@ export class VllmChat extends LitElement {
     const worker = this.#worker;
     const options = this.#renderOptions();
     // Starting the worker (its assets' table, the Worker itself) waits for a
-    // task of its own: the task that opens a stored conversation already
-    // renders the element, reads storage and places the newest messages.
+    // task of its own: the task that shows a stored conversation already
+    // places the newest messages.
     let started: Promise<void> | undefined;
     const render = async (text: Pick<ChatMessage, 'content' | 'reasoning' | 'toolCalls'>) => {
-      started ??= new Promise(resolve => setTimeout(resolve, 0)).then(workerReady);
+      started ??= new Promise(resolve => setTimeout(resolve, 0)).then(() => {
+        if (this.#worker !== worker) throw new Error('the element left the page');
+        return workerReady();
+      });
       await started;
       return worker!.render(text, options);
     };
+    const strings = this.#strings();
     const views = this.#tree.messages.slice(depth).map(message => {
-      const view = this.#view(message);
+      const view = this.#view(message, strings);
       this.#showAttachments(message, view);
       return view;
     });
@@ -428,6 +455,7 @@ export class VllmChat extends LitElement {
       },
       // Cleared, switched, edited or regenerated meanwhile: a dropped view is no longer at its place.
       wanted: (view, index) => this.#views[depth + index] === view,
+      layout: () => void (this.log as HTMLElement | null)?.scrollHeight,
       shown: shown => {
         for (const view of shown) {
           this.#collapse(view);
@@ -435,7 +463,10 @@ export class VllmChat extends LitElement {
         }
         this.#scroll.followSoon();
       },
-      failed: (_view, e) => console.warn('<vllm-chat>: could not render a restored message.', e),
+      failed: (_view, e) => {
+        // Left the page meanwhile: nothing failed that anyone will see.
+        if (this.#worker === worker) console.warn('<vllm-chat>: could not render a restored message.', e);
+      },
     });
   }
 
@@ -639,10 +670,45 @@ export class VllmChat extends LitElement {
     collapseCodeBlocks(view.root, limit, this.#strings());
   }
 
-  /** Shows the stored conversation, every branch kept; assistant bodies are rendered by the worker in one shot. */
-  #restore(): void {
-    if (!this.#worker) return;
-    this.#tree = this.#store.load();
+  /**
+   * `#restore` a step per frame, each in the task after a frame (the first
+   * after the frame that shows the element), unless something needed the
+   * conversation before.
+   */
+  #restoreSoon(): void {
+    this.#restoring ??= 'read';
+    if (this.#restoreScheduled) return;
+    this.#restoreScheduled = true;
+    const step = (): void => {
+      this.#restoreScheduled = false;
+      if (!this.#restoring || !this.isConnected) return;
+      this.#restore(this.#restoring);
+      if (this.#restoring) this.#restoreSoon();
+    };
+    frameScheduler().afterPatches(this, () => setTimeout(step, 0));
+  }
+
+  /**
+   * Reads the stored conversation, then shows it, every branch kept;
+   * assistant bodies are rendered by the worker in one shot. `'read'`: reads
+   * for `READ_SLICE_MS` at most, and stops there.
+   */
+  #restore(until: 'read' | 'show' = 'show'): void {
+    if (this.#restoring === 'read') {
+      this.#reading ??= this.#store.read();
+      const deadline = until === 'read' ? performance.now() + READ_SLICE_MS : Infinity;
+      let step: IteratorResult<void, ConversationTree>;
+      do step = this.#reading.next();
+      while (!step.done && performance.now() < deadline);
+      if (!step.done) return;
+      this.#reading = undefined;
+      this.#treeValue = step.value;
+      this.#restoring = 'show';
+      if (until === 'read') return;
+    }
+    // Its bodies are rendered by the worker: not while the element is out of the page.
+    if (this.#restoring !== 'show' || !this.#worker) return;
+    this.#restoring = undefined;
     this.#showFrom(0);
     // A reply that was waiting for tool results when the page went away waits again.
     this.#tools.resume(this, this.messages);
@@ -697,7 +763,7 @@ export class VllmChat extends LitElement {
     }
     // The highlighter and theme load while the reader types, not after the first reply arrived.
     if (changed.has('theme')) this.#worker?.warmUp(this.theme).catch(() => undefined);
-    if (changed.has('storageKey') && this.storageKey && this.messages.length === 0) this.#restore();
+    if (changed.has('storageKey') && this.storageKey && this.#treeValue.messages.length === 0) this.#restoreSoon();
     if (changed.has('theme') && changed.get('theme') !== undefined) {
       // A streaming reply goes on in the new theme; what is shown is re-coloured now.
       if (this.#stream.streaming) {

@@ -148,8 +148,9 @@ describe('conversation persistence (storage-key)', () => {
     console.warn = () => undefined;
     try {
       const el = await mount({ 'storage-key': key, model: 'MyCoder', lang: 'zh' });
-      await el.updateComplete;
-      expect(part(el, 'notice').textContent).to.contain('无法读取').and.contain(key);
+      // Read in the frames after the element first shows (vllm-chat.ts `#restoreSoon`).
+      const notice = await waitFor(() => el.shadowRoot!.querySelector('[part~="notice"]'), 'the notice');
+      expect(notice.textContent).to.contain('无法读取').and.contain(key);
     } finally {
       console.warn = warn;
       unmountAll();

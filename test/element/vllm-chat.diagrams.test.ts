@@ -255,6 +255,8 @@ describe('<vllm-chat> diagrams', () => {
       unmountAll();
       const el = await mount({ model: 'MyCoder', 'storage-key': key, lang: 'zh' });
       expect(el.messages).to.have.length(2);
+      // Read on demand, shown in the element's next update.
+      await el.updateComplete;
       const image = await diagramImage(el);
       expect(image.alt).to.equal('图表');
       expect(lastReply(el).querySelector('[part~="diagram-source-button"]')?.textContent).to.equal('源代码');

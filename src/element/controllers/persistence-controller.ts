@@ -82,11 +82,15 @@ export class PersistenceController implements ReactiveController {
     document.removeEventListener('visibilitychange', this.#onVisibility);
   }
 
-  /** The conversation stored under the key (migrated if older); tells the user when it could not be read. */
-  load(): ConversationTree {
+  /**
+   * Reads the conversation stored under the key (migrated if older) in steps,
+   * one per message record (conversation-store.ts `read`); tells the user
+   * when it could not be read.
+   */
+  *read(): Generator<void, ConversationTree> {
     const store = this.#storeFor(this.key());
     if (!store) return new ConversationTree();
-    const { tree, unreadable } = store.load();
+    const { tree, unreadable } = yield* store.read();
     if (unreadable) {
       this.#notice = { kind: 'unreadable', key: store.key, ...(unreadable.asideKey ? { asideKey: unreadable.asideKey } : {}) };
       this.host.requestUpdate();

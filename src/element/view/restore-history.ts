@@ -2,7 +2,8 @@
  * Shows a stored conversation without a long task, newest first: the
  * conversation opens at its bottom, so what the reader sees first is placed
  * and rendered first. The newest `RESTORE_FIRST` messages are placed in the
- * log at once, older ones above them `RESTORE_BATCH` per frame.
+ * log at once, older ones above them a block of the log (log-blocks.ts) per
+ * frame.
  *
  * The worker renders each reply in one shot (`WorkerApi.render`), at most
  * `RESTORE_AHEAD` calls outstanding at any time. The worker serves its
@@ -17,13 +18,15 @@
  * O(slice), whatever the conversation's length.
  */
 import { frameScheduler } from './frame-scheduler.js';
+import { LOG_BLOCK } from './log-blocks.js';
 import type { MessageView, RenderMessage } from './message-view.js';
+
+/** Main-thread milliseconds per task of reading a stored conversation, a task per frame, before it is shown (vllm-chat.ts `#restore`). */
+export const READ_SLICE_MS = 6;
 
 /** Messages placed in the log at once, the newest: what the reader sees first (a view holds a few), built in the task that opens the conversation. */
 export const RESTORE_FIRST = 10;
 
-/** Older messages placed above them per frame: a frame lays out at most these for the first time. */
-export const RESTORE_BATCH = 40;
 
 /** One-shot renders asked of the worker and not yet back. */
 export const RESTORE_AHEAD = 8;
@@ -36,6 +39,8 @@ export interface RestoreHooks {
   place(index: number): void;
   /** Whether `view`, at `index` of the restored views, is still to be shown (false once the conversation was cleared). */
   wanted(view: MessageView, index: number): boolean;
+  /** Brings style and layout up to date (one layout read): the slice's time then counts what its bodies cost the browser, not only the script. */
+  layout(): void;
   /** After the bodies of a frame's slice were applied. */
   shown(views: readonly MessageView[]): void;
   /** A body that could not be rendered. */
@@ -60,12 +65,14 @@ export async function restoreHistory(views: readonly MessageView[], render: Rend
   // A batch per frame, in the frame's own callback: placing is cheap until the frame lays it out.
   const placing = new Promise<void>(done => {
     const placeNext = (): void => {
-      placed = Math.max(0, placed - RESTORE_BATCH);
+      // To the start of the block above: a frame adds one whole block, and no block placed before changes.
+      placed = Math.max(0, (Math.ceil(placed / LOG_BLOCK) - 1) * LOG_BLOCK);
       hooks.place(placed);
       if (placed > 0) scheduler.afterPatches(owner, placeNext);
       else done();
     };
-    if (placed > 0) scheduler.afterPatches(owner, placeNext);
+    // Not in the frame that first lays out the newest messages (and the fonts with them): from the next.
+    if (placed > 0) scheduler.afterPatches(owner, () => scheduler.afterPatches(owner, placeNext));
     else done();
   });
   /** Rendered bodies waiting for a frame, each with its application. */
@@ -81,6 +88,9 @@ export async function restoreHistory(views: readonly MessageView[], render: Rend
         if (hooks.wanted(next.item.view, next.item.index)) {
           next.apply();
           shown.push(next.item.view);
+          // A body's layout can cost many times its script (a code block is a box per token), and a
+          // slice run between frames would otherwise leave the layout of all of them to one frame.
+          hooks.layout();
         }
         next.applied();
       } catch (error) {
