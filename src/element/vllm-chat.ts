@@ -186,7 +186,11 @@ export class VllmChat extends LitElement {
   #reading: Generator<void, ConversationTree> | undefined;
   /** A step of `#restoreSoon` waits for its frame. */
   #restoreScheduled = false;
+  /** The `storage-key` whose conversation was read (or is being read). */
+  #keyRead: string | undefined;
   get #tree(): ConversationTree {
+    // A storage-key set in this very task (its update, which reads it, has not run): read now, before anything is added.
+    if (!this.#restoring && this.#storedToRead()) this.#restoring = 'read';
     if (this.#restoring) this.#restore();
     return this.#treeValue;
   }
@@ -670,6 +674,11 @@ export class VllmChat extends LitElement {
     collapseCodeBlocks(view.root, limit, this.#strings());
   }
 
+  /** A `storage-key` whose conversation was not read yet, while nothing else is shown. */
+  #storedToRead(): boolean {
+    return !!this.storageKey && this.storageKey !== this.#keyRead && this.#treeValue.messages.length === 0;
+  }
+
   /**
    * `#restore` a step per frame, each in the task after a frame (the first
    * after the frame that shows the element), unless something needed the
@@ -695,6 +704,7 @@ export class VllmChat extends LitElement {
    */
   #restore(until: 'read' | 'show' = 'show'): void {
     if (this.#restoring === 'read') {
+      this.#keyRead = this.storageKey;
       this.#reading ??= this.#store.read();
       const deadline = until === 'read' ? performance.now() + READ_SLICE_MS : Infinity;
       let step: IteratorResult<void, ConversationTree>;
@@ -763,7 +773,7 @@ export class VllmChat extends LitElement {
     }
     // The highlighter and theme load while the reader types, not after the first reply arrived.
     if (changed.has('theme')) this.#worker?.warmUp(this.theme).catch(() => undefined);
-    if (changed.has('storageKey') && this.storageKey && this.#treeValue.messages.length === 0) this.#restoreSoon();
+    if (changed.has('storageKey') && this.#storedToRead()) this.#restoreSoon();
     if (changed.has('theme') && changed.get('theme') !== undefined) {
       // A streaming reply goes on in the new theme; what is shown is re-coloured now.
       if (this.#stream.streaming) {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { VllmChat } from '../../src/element/vllm-chat.js';
 import { loadConversation, saveConversation } from '../../src/element/conversation-store.js';
 import { THROTTLE_MS } from '../../src/element/controllers/persistence-controller.js';
-import { mount, part, parts, removeAll, unmountAll, waitFor, workerRunning } from './chat-fixture.js';
+import { lastChatBody, mount, part, parts, removeAll, servers, unmountAll, waitFor, workerRunning } from './chat-fixture.js';
 
 /** An iframe whose page holds a `<vllm-chat storage-key=key>`; reloading it is a real page reload. */
 async function framedChat(key: string): Promise<{ frame: HTMLIFrameElement; chat(): Promise<VllmChat> }> {
@@ -306,6 +306,51 @@ describe('conversation persistence (storage-key)', () => {
       expect(loadConversation(key).map(m => m.content)).to.deep.equal(el.messages.map(m => m.content));
     } finally {
       Storage.prototype.setItem = setItem;
+      unmountAll();
+      removeAll(key);
+    }
+  });
+
+  it('is read after the element first shows; a send() or a move before it is shown goes on from it', async () => {
+    const key = `early-${Date.now()}`;
+    saveConversation(key, [
+      { role: 'user', content: '[mock rate=0 echo=1] first', status: 'done' },
+      { role: 'assistant', content: 'first', status: 'done' },
+    ]);
+    try {
+      // Sent in the task that added the element: the request carries the stored conversation.
+      const el = document.createElement('vllm-chat');
+      el.setAttribute('storage-key', key);
+      el.setAttribute('model', 'MyCoder');
+      el.setAttribute('endpoint', servers.crossOrigin);
+      document.body.append(el);
+      const reply = await el.send('[mock rate=0 echo=1] second');
+      expect(reply.status).to.equal('done');
+      const body = await lastChatBody();
+      expect((body.messages as { content: string }[]).map(m => m.content)).to.deep.equal(['[mock rate=0 echo=1] first', 'first', '[mock rate=0 echo=1] second']);
+      expect(el.messages.map(m => m.content)).to.deep.equal(['[mock rate=0 echo=1] first', 'first', '[mock rate=0 echo=1] second', 'second']);
+      // What was stored is kept, the new reply after it.
+      expect(loadConversation(key).map(m => m.content)).to.deep.equal(['[mock rate=0 echo=1] first', 'first', '[mock rate=0 echo=1] second', 'second']);
+      await el.updateComplete;
+      expect(parts(el, 'message').map(m => m.querySelector('.content')!.textContent!.trim())).to.deep.equal(['[mock rate=0 echo=1] first', 'first', '[mock rate=0 echo=1] second', 'second']);
+      el.remove();
+
+      // Moved before its first frame: the stored conversation is read meanwhile, and shown once it is back.
+      const moved = document.createElement('vllm-chat');
+      moved.setAttribute('storage-key', key);
+      moved.setAttribute('model', 'MyCoder');
+      document.body.append(moved);
+      await moved.updateComplete;
+      moved.remove();
+      expect(moved.messages, 'read while out of the page').to.have.length(4);
+      const box = document.createElement('div');
+      document.body.append(box);
+      box.append(moved);
+      await waitFor(() => parts(moved, 'assistant').at(-1)?.querySelector('.content')?.textContent?.trim() === 'second', 'the stored conversation shown');
+      expect(parts(moved, 'message')).to.have.length(4);
+      moved.remove();
+      box.remove();
+    } finally {
       unmountAll();
       removeAll(key);
     }
