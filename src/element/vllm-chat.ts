@@ -773,7 +773,14 @@ export class VllmChat extends LitElement {
     }
     // The highlighter and theme load while the reader types, not after the first reply arrived.
     if (changed.has('theme')) this.#worker?.warmUp(this.theme).catch(() => undefined);
-    if (changed.has('storageKey') && this.#storedToRead()) this.#restoreSoon();
+    if (changed.has('storageKey')) {
+      // Another key while the previous one was still being read: the new one is read instead.
+      if (this.#restoring === 'read') {
+        this.#restoring = undefined;
+        this.#reading = undefined;
+      }
+      if (this.#storedToRead()) this.#restoreSoon();
+    }
     if (changed.has('theme') && changed.get('theme') !== undefined) {
       // A streaming reply goes on in the new theme; what is shown is re-coloured now.
       if (this.#stream.streaming) {

@@ -350,9 +350,20 @@ describe('conversation persistence (storage-key)', () => {
       expect(parts(moved, 'message')).to.have.length(4);
       moved.remove();
       box.remove();
+
+      // Another key before the first one was read: the other one is shown.
+      saveConversation(`${key}-b`, [
+        { role: 'user', content: 'b?', status: 'done' },
+        { role: 'assistant', content: 'b', status: 'done' },
+      ]);
+      const switched = await mount({ 'storage-key': key, model: 'MyCoder' });
+      switched.setAttribute('storage-key', `${key}-b`);
+      await waitFor(() => parts(switched, 'assistant').at(-1)?.querySelector('.content')?.textContent?.trim() === 'b', 'the other conversation shown');
+      expect(switched.messages.map(m => m.content)).to.deep.equal(['b?', 'b']);
     } finally {
       unmountAll();
       removeAll(key);
+      removeAll(`${key}-b`);
     }
   });
 
