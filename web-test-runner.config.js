@@ -127,6 +127,9 @@ export default {
     /** @type {import('koa').Middleware} */
     (ctx, next) => {
       if (!/^\/(v1|__mock)(\/|$)/.test(ctx.path)) return next();
+      // The embedded server answers on the raw response; koa's own status, never sent, would
+      // otherwise stay at its default 404 and the runner would list every such request as missing.
+      ctx.status = 200;
       ctx.respond = false;
       sameOrigin(ctx.req, ctx.res);
     },
