@@ -37,6 +37,7 @@ import { startModuleWorker } from '../shared/start-module-worker.js';
 import { trustWorkerUrl } from '../shared/trusted-types.js';
 import { workerAssets } from './worker-assets.js';
 import { watchWorker, WorkerStartError } from '../shared/start-worker.js';
+import { whenIdle } from './when-idle.js';
 
 export { WORKER_READY_TIMEOUT_MS, WorkerLostError, WorkerStartError } from '../shared/start-worker.js';
 
@@ -61,11 +62,7 @@ let idle: Promise<void> | undefined;
 
 /** Resolves at the page's first idle moment after the first element connected (`requestIdleCallback`). */
 function pageIdle(): Promise<void> {
-  idle ??= new Promise<void>(resolve => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: IDLE_START_TIMEOUT_MS });
-    // No requestIdleCallback (Safari): after the current task and its rendering.
-    else setTimeout(resolve, 0);
-  });
+  idle ??= new Promise<void>(resolve => whenIdle(resolve, IDLE_START_TIMEOUT_MS));
   return idle;
 }
 

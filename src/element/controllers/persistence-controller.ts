@@ -20,6 +20,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ConversationStore } from '../conversation-store.js';
 import type { AttachmentData } from '../conversation-store.js';
 import { ConversationTree } from '../conversation-tree.js';
+import { whenIdle } from '../when-idle.js';
 
 /** Shortest wait between two periodic saves. */
 export const THROTTLE_MS = 500;
@@ -105,13 +106,7 @@ export class PersistenceController implements ReactiveController {
    */
   saveIdle(): void {
     if (!this.key() || this.#pending) return;
-    if (typeof requestIdleCallback !== 'function') {
-      const timer = setTimeout(this.saveNow, 0);
-      this.#pending = () => clearTimeout(timer);
-      return;
-    }
-    const handle = requestIdleCallback(this.saveNow, { timeout: THROTTLE_MS });
-    this.#pending = () => cancelIdleCallback(handle);
+    this.#pending = whenIdle(this.saveNow, THROTTLE_MS);
   }
 
   /** Saves within `saveInterval` of the last save's cost, once however often it is called meanwhile. */

@@ -28,6 +28,7 @@
 import type { VllmChatStrings } from '../strings.js';
 import { codeBlockSource } from './apply-patch.js';
 import { drawInFrame } from './diagram-frame.js';
+import { whenIdle } from '../when-idle.js';
 
 /** `data-diagram` on a code block: what became of it. The worker's marker is the empty value. */
 const marks = { marked: '', queued: 'queued', drawn: 'drawn', failed: 'failed' } as const;
@@ -41,11 +42,7 @@ let queue: Promise<unknown> = Promise.resolve();
 let blocked = false;
 
 function idle(): Promise<void> {
-  return new Promise(resolve => {
-    // A page that is never idle (a busy machine, another tab's work) still gets its diagrams.
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 2000 });
-    else setTimeout(resolve, 0);
-  });
+  return new Promise(resolve => whenIdle(resolve, 2000));
 }
 
 /** Whether the code block's theme is dark (its background's relative luminance), so the diagram matches it. */
