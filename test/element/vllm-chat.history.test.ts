@@ -163,7 +163,7 @@ describe('a conversation of 1,000 restored messages', () => {
         // The newest reply is rendered first.
         await waitFor(() => replies().at(-1)?.querySelector('[part~="code-block"], p')?.textContent, 'the newest reply rendered', 60_000);
         // One pointer per reply and frame: reading the conversation's text every frame would itself be a long task.
-        // Older messages are placed above, a batch per frame, and rendered after.
+        // Older messages are placed above, a block at a time, and rendered after.
         await waitFor(() => replies().length === PAIRS, 'every reply placed', 60_000);
         const bodies = replies().map(r => r.querySelector('.content')!);
         await waitFor(() => bodies.every(b => b.firstChild), 'every reply rendered', 120_000);

@@ -2,8 +2,8 @@
  * Shows a stored conversation without a long task, newest first: the
  * conversation opens at its bottom, so what the reader sees first is placed
  * and rendered first. The newest `RESTORE_FIRST` messages are placed in the
- * log at once, older ones above them a block of the log (log-blocks.ts) per
- * frame.
+ * log at once, older ones above them a block of the log (log-blocks.ts) at
+ * a time, whenever the page is idle.
  *
  * The worker renders each reply in one shot (`WorkerApi.render`), at most
  * `RESTORE_AHEAD` calls outstanding at any time. The worker serves its
@@ -19,6 +19,7 @@
  */
 import { frameScheduler } from './frame-scheduler.js';
 import { LOG_BLOCK } from './log-blocks.js';
+import { whenIdle } from '../when-idle.js';
 import type { MessageView, RenderMessage } from './message-view.js';
 
 /** Main-thread milliseconds per task of reading a stored conversation, a task per frame, before it is shown (vllm-chat.ts `#restore`). */
@@ -27,6 +28,9 @@ export const READ_SLICE_MS = 6;
 /** Messages placed in the log at once, the newest: what the reader sees first (a view holds a few), built in the task that opens the conversation. */
 export const RESTORE_FIRST = 10;
 
+
+/** Longest wait for an idle moment before the next block is placed anyway (a page that is never idle). */
+export const PLACE_WAIT_MS = 200;
 
 /** One-shot renders asked of the worker and not yet back. */
 export const RESTORE_AHEAD = 8;
@@ -62,17 +66,17 @@ export async function restoreHistory(views: readonly MessageView[], render: Rend
   // The log grows upward a batch per frame: one layout of a thousand new messages would be one long task.
   let placed = Math.max(0, views.length - RESTORE_FIRST);
   hooks.place(placed);
-  // A batch per frame, in the frame's own callback: placing is cheap until the frame lays it out.
+  // A block when the page is idle, not in a frame's callback: building its messages' DOM there came
+  // on top of the frame's own work (the streaming replies, the bodies applied) and made it late.
   const placing = new Promise<void>(done => {
     const placeNext = (): void => {
       // To the start of the block above: a frame adds one whole block, and no block placed before changes.
       placed = Math.max(0, (Math.ceil(placed / LOG_BLOCK) - 1) * LOG_BLOCK);
       hooks.place(placed);
-      if (placed > 0) scheduler.afterPatches(owner, placeNext);
+      if (placed > 0) whenIdle(placeNext, PLACE_WAIT_MS);
       else done();
     };
-    // Not in the frame that first lays out the newest messages (and the fonts with them): from the next.
-    if (placed > 0) scheduler.afterPatches(owner, () => scheduler.afterPatches(owner, placeNext));
+    if (placed > 0) whenIdle(placeNext, PLACE_WAIT_MS);
     else done();
   });
   /** Rendered bodies waiting for a frame, each with its application. */
