@@ -28,7 +28,6 @@ export const READ_SLICE_MS = 6;
 /** Messages placed in the log at once, the newest: what the reader sees first (a view holds a few), built in the task that opens the conversation. */
 export const RESTORE_FIRST = 10;
 
-
 /** Longest wait for an idle moment before the next block is placed anyway (a page that is never idle). */
 export const PLACE_WAIT_MS = 200;
 
@@ -63,14 +62,14 @@ export async function restoreHistory(views: readonly MessageView[], render: Rend
   const scheduler = frameScheduler();
   // One owner for the whole conversation: in the scheduler's round robin it takes one turn beside each streaming reply.
   const owner = {};
-  // The log grows upward a batch per frame: one layout of a thousand new messages would be one long task.
+  // The log grows upward a block at a time: one layout of a thousand new messages would be one long task.
   let placed = Math.max(0, views.length - RESTORE_FIRST);
   hooks.place(placed);
   // A block when the page is idle, not in a frame's callback: building its messages' DOM there came
   // on top of the frame's own work (the streaming replies, the bodies applied) and made it late.
   const placing = new Promise<void>(done => {
     const placeNext = (): void => {
-      // To the start of the block above: a frame adds one whole block, and no block placed before changes.
+      // To the start of the block above: each placement adds one whole block, and no block placed before changes.
       placed = Math.max(0, (Math.ceil(placed / LOG_BLOCK) - 1) * LOG_BLOCK);
       hooks.place(placed);
       if (placed > 0) whenIdle(placeNext, PLACE_WAIT_MS);
