@@ -146,7 +146,7 @@ export const vllmChatStyles = css`
     min-width: 0;
   }
   /*
-   * A block of messages (vllm-chat.template.ts): its messages' margins stay
+   * A block of messages (view/log-blocks.ts): its messages' margins stay
    * inside it. A block off screen skips style, layout and paint: a long
    * conversation costs the browser what is near the viewport. Its text stays
    * in the DOM, so find-in-page, selection and copy still reach it (a found

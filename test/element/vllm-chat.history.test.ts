@@ -152,7 +152,7 @@ describe('a conversation of 1,000 restored messages', () => {
       box.append(el);
       await el.updateComplete;
       const log = el.shadowRoot!.querySelector<HTMLElement>('.log')!;
-      // The log holds its messages in blocks (vllm-chat.template.ts): a message is placed in a new block or an existing one.
+      // The log holds its messages in blocks (view/log-blocks.ts): a message is placed in a new block or an existing one.
       placement.observe(log, { childList: true, subtree: true });
       const replies = () => parts(el, 'assistant');
       const [, openingCpu] = await traced(async () => {
