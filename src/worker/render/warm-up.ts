@@ -68,6 +68,27 @@ export const WARM_SAMPLES: Readonly<Record<string, readonly string[]>> = {
   json: ['{', '  "name": "app",', '  "version": 1,', '  "private": true,', '  "files": ["dist", null]', '}'],
 };
 
+/** How a line comment starts in each warm language that has one. */
+const LINE_COMMENTS: Readonly<Record<string, string>> = { ts: '//', js: '//', python: '#', bash: '#' };
+
+/** JSON has no comments: its wide sample has Chinese keys and strings. */
+const WIDE_JSON: readonly string[] = ['{ "名称": "应用",', '  "版本": 1,', '  "私有": true,', '  "文件": ["dist", null],', '  "说明": "中文" }'];
+
+/**
+ * The sample again, each line holding Chinese text: in a comment, or for
+ * JSON in its strings. The JavaScript engine compiles a regex once for
+ * subjects of Latin-1 characters and once more for wider ones, and a
+ * line with one character past U+00FF is a wide subject for every regex
+ * run on it: after an ASCII-only warm-up, the first line of a reply with
+ * a Chinese comment compiled again every rule it reached, as long as a
+ * first line had cost. Models write Chinese comments for Chinese prompts.
+ */
+export function wideSample(word: string): readonly string[] {
+  const comment = LINE_COMMENTS[word];
+  if (!comment) return word === 'json' ? WIDE_JSON : [];
+  return (WARM_SAMPLES[word] ?? []).map(line => `${line}${line ? '  ' : ''}${comment} 中文注释`);
+}
+
 /** Lets a task in the worker's queue (a reply's tokens) run before the next line. */
 const nextTask = () => new Promise(resolve => setTimeout(resolve, 0));
 
@@ -85,32 +106,35 @@ function languageName(hl: HighlighterCore, id: string): string | null {
   }
 }
 
-/** The sample of a loaded language, by fence word or Shiki name (none: `undefined`). */
-function sampleOf(hl: HighlighterCore, id: string): readonly string[] | undefined {
+/** The sample of a loaded language, by fence word or Shiki name, narrow and wide (none: `undefined`). */
+function sampleOf(hl: HighlighterCore, id: string): (readonly string[])[] | undefined {
   const name = languageName(hl, id);
   const word = WARM_LANGUAGES.find(w => languageName(hl, resolveLanguage(w) ?? w) === name);
-  return name && word ? WARM_SAMPLES[word] : undefined;
+  const lines = word && WARM_SAMPLES[word];
+  return name && word && lines ? [lines, wideSample(word)] : undefined;
 }
 
 /**
  * Tokenizes the sample of loaded language `id` (if it has one and it was
- * not tokenized yet) one line per task, so tokens that arrive meanwhile
+ * not tokenized yet), then its wide twin, one line per task, so tokens that arrive meanwhile
  * pass between the lines. Stops early once `busy()`; it is then left for
  * another call to finish. Never rejects.
  */
 export function warmSample(hl: HighlighterCore, id: string, theme: string, busy: () => boolean = () => false): Promise<void> {
-  const lines = sampleOf(hl, id);
+  const passes = sampleOf(hl, id);
   const name = languageName(hl, id) ?? id;
-  if (!lines || sampled.has(name)) return Promise.resolve();
+  if (!passes || sampled.has(name)) return Promise.resolve();
   let pending = sampling.get(name);
   if (!pending) {
     pending = (async () => {
-      let grammarState: GrammarState | undefined;
-      for (const line of lines) {
-        await nextTask();
-        if (busy()) return;
-        const tokens = hl.codeToTokensBase(line, { lang: id, theme, ...TOKENIZE_OPTIONS, ...(grammarState ? { grammarState } : {}) });
-        grammarState = hl.getLastGrammarState(tokens) ?? grammarState;
+      for (const lines of passes) {
+        let grammarState: GrammarState | undefined;
+        for (const line of lines) {
+          await nextTask();
+          if (busy()) return;
+          const tokens = hl.codeToTokensBase(line, { lang: id, theme, ...TOKENIZE_OPTIONS, ...(grammarState ? { grammarState } : {}) });
+          grammarState = hl.getLastGrammarState(tokens) ?? grammarState;
+        }
       }
       sampled.add(name);
     })()

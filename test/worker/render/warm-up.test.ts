@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { getHighlighter, loadFenceLanguage, loadTheme, TOKENIZE_OPTIONS } from '../../../src/worker/render/highlight.js';
 import { grammarRegexStats } from '../../../src/worker/render/grammar-regexes.js';
-import { warmSample, warmUp, WARM_LANGUAGES, WARM_SAMPLES } from '../../../src/worker/render/warm-up.js';
+import { warmSample, warmUp, wideSample, WARM_LANGUAGES, WARM_SAMPLES } from '../../../src/worker/render/warm-up.js';
 import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
 import { renderOptions } from '../../support/render-harness.js';
 
@@ -79,5 +79,22 @@ describe('warm-up', () => {
     let calls = 0;
     await warmUp('github-light', () => ++calls > 2);
     expect(calls).to.equal(3);
+  });
+
+  // The engine compiles a regex apart for subjects with characters past U+00FF.
+  it('has a sample for every warm language whose every line is wide, as a line with a Chinese comment is', async () => {
+    const hl = await getHighlighter();
+    await loadTheme('github-dark');
+    for (const word of WARM_LANGUAGES) {
+      const wide = wideSample(word);
+      expect(wide.length, word).to.be.greaterThan(3);
+      for (const line of wide) expect(/[^\u0000-\u00ff]/.test(line), `${word}: ${line}`).to.equal(true);
+      // Still code: the wide lines reach rules, not only a comment's or a string's.
+      const lang = await loadFenceLanguage(word);
+      if (!lang) throw new Error(`no grammar for ${word}`);
+      const tokens = hl.codeToTokensBase(wide.join('\n'), { lang, theme: 'github-dark', ...TOKENIZE_OPTIONS });
+      const colours = new Set(tokens.flat().map(token => token.color));
+      expect(colours.size, `${word}: colours in the wide sample`).to.be.at.least(3);
+    }
   });
 });
