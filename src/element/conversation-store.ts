@@ -180,6 +180,11 @@ export class ConversationStore {
     return this.#blocked;
   }
 
+  /** Something is stored under the key, readable or not. */
+  get stored(): boolean {
+    return this.#get(this.key) != null;
+  }
+
   constructor(
     readonly key: string,
     private readonly storage: Storage | undefined = defaultStorage(),

@@ -760,6 +760,39 @@ export class VllmChat extends LitElement {
     for (const view of sections) view.watchCode(this.#collapser);
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const previous = changed.get('storageKey');
+    if (changed.has('storageKey') && previous !== undefined && previous !== this.storageKey) this.#keyChanged(previous);
+  }
+
+  /**
+   * `storage-key` changed from `previous`, which names the conversation on
+   * screen: it is saved there a last time, and the new key's conversation
+   * (none: an empty one) takes its place. A conversation begun without a
+   * key keeps going under the new one, unless that key holds another.
+   * Never is one conversation written over another's key.
+   */
+  #keyChanged(previous: string): void {
+    // Something needed the conversation since the change: what is on screen is the new key's already.
+    if (this.#keyRead === this.storageKey) return;
+    if (this.#restoring) {
+      // Nothing of the previous key is shown yet: the new one is read instead.
+      for (const { message } of this.#treeValue.flatten().nodes) this.#attachments.forget(message);
+      this.#tree = new ConversationTree();
+      return;
+    }
+    if (this.#treeValue.messages.length === 0) return;
+    this.#store.keyChanged(previous);
+    if (!previous && !this.#store.holdsConversation) return;
+    this.#tools.cancel();
+    this.#stream.stop();
+    this.#forgetAll();
+    this.#tree = new ConversationTree();
+    this.#showFrom(0);
+    this.editing = undefined;
+    this.#followBranch();
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     this.#scroll.observe(this.log);
     this.#collapser.observe(this.log);
@@ -773,14 +806,7 @@ export class VllmChat extends LitElement {
     }
     // The highlighter and theme load while the reader types, not after the first reply arrived.
     if (changed.has('theme')) this.#worker?.warmUp(this.theme).catch(() => undefined);
-    if (changed.has('storageKey')) {
-      // Another key while the previous one was still being read: the new one is read instead.
-      if (this.#restoring === 'read') {
-        this.#restoring = undefined;
-        this.#reading = undefined;
-      }
-      if (this.#storedToRead()) this.#restoreSoon();
-    }
+    if (changed.has('storageKey') && this.#storedToRead()) this.#restoreSoon();
     if (changed.has('theme') && changed.get('theme') !== undefined) {
       // A streaming reply goes on in the new theme; what is shown is re-coloured now.
       if (this.#stream.streaming) {

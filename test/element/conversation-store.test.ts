@@ -367,6 +367,62 @@ describe('conversation persistence (storage-key)', () => {
     }
   });
 
+  it('switches conversations with storage-key: each stays under its own key, none is written over another', async () => {
+    const key = `switch-${Date.now()}`;
+    const other = `${key}-b`;
+    const fresh = `${key}-c`;
+    saveConversation(other, [
+      { role: 'user', content: 'b?', status: 'done' },
+      { role: 'assistant', content: 'b', status: 'done' },
+    ]);
+    const contents = (el: VllmChat) => el.messages.map(m => m.content);
+    const shown = (el: VllmChat) => parts(el, 'message').map(m => m.querySelector('.content')!.textContent!.trim());
+    try {
+      const el = await mount({ 'storage-key': key, model: 'MyCoder' });
+      await workerRunning();
+      expect((await el.send('[mock rate=0 echo=1] a1')).status).to.equal('done');
+      // Switched while a reply streams: it stops, and goes under the key it was made under as far as it went.
+      const streaming = el.send('[mock rate=40 lines=200 lang=py]');
+      await waitFor(() => (el.messages[3]?.content.length ?? 0) > 20, 'the second reply under way');
+      const sofar = el.messages[3]!.content;
+      el.setAttribute('storage-key', other);
+      expect((await streaming).status).to.equal('stopped');
+      await waitFor(() => shown(el).join('|') === 'b?|b', 'the other key’s conversation shown');
+      expect(contents(el)).to.deep.equal(['b?', 'b']);
+      const first = loadConversation(key);
+      expect(first.slice(0, 3).map(m => m.content), 'the first conversation, under its key').to.deep.equal(['[mock rate=0 echo=1] a1', 'a1', '[mock rate=40 lines=200 lang=py]']);
+      expect(first[3]!.content.startsWith(sofar), 'the cut-off reply, as far as it went').to.equal(true);
+      expect(first[3]!.status).to.equal('stopped');
+      expect(loadConversation(other).map(m => m.content), 'the other, unchanged').to.deep.equal(['b?', 'b']);
+
+      // A key with nothing stored: an empty conversation, the others untouched.
+      el.setAttribute('storage-key', fresh);
+      await waitFor(() => parts(el, 'message').length === 0, 'an empty conversation');
+      expect(el.messages).to.have.length(0);
+      dispatchEvent(new PageTransitionEvent('pagehide'));
+      expect(loadConversation(other).map(m => m.content)).to.deep.equal(['b?', 'b']);
+
+      // Back to the first: it continues where it was.
+      el.setAttribute('storage-key', key);
+      await waitFor(() => el.messages.length === 4, 'the first conversation again');
+      expect((await el.send('[mock rate=0 echo=1] a2')).status).to.equal('done');
+      expect(loadConversation(key).map(m => m.content)).to.deep.equal([...first.map(m => m.content), '[mock rate=0 echo=1] a2', 'a2']);
+      expect(loadConversation(other).map(m => m.content)).to.deep.equal(['b?', 'b']);
+
+      // A conversation begun without a key keeps going under the key it is given, if that holds nothing.
+      const unkeyed = await mount({ model: 'MyCoder' });
+      expect((await unkeyed.send('[mock rate=0 echo=1] u1')).status).to.equal('done');
+      unkeyed.setAttribute('storage-key', fresh);
+      await unkeyed.updateComplete;
+      expect(contents(unkeyed)).to.deep.equal(['[mock rate=0 echo=1] u1', 'u1']);
+      dispatchEvent(new PageTransitionEvent('pagehide'));
+      expect(loadConversation(fresh).map(m => m.content)).to.deep.equal(['[mock rate=0 echo=1] u1', 'u1']);
+    } finally {
+      unmountAll();
+      for (const k of [key, other, fresh]) removeAll(k);
+    }
+  });
+
   it('keeps the previous stored state intact when storage is full, and says so once', async () => {
     const key = `quota-${Date.now()}`;
     saveConversation(key, [

@@ -118,7 +118,11 @@ export class PersistenceController implements ReactiveController {
 
   readonly saveNow = (): void => {
     this.#cancel();
-    const store = this.#storeFor(this.key());
+    this.#saveTo(this.#storeFor(this.key()));
+  };
+
+  /** Saves the conversation in `store`; a failure is told once. */
+  #saveTo(store: ConversationStore | undefined): void {
     if (!store) return;
     const started = performance.now();
     const result = store.save(this.tree());
@@ -129,7 +133,7 @@ export class PersistenceController implements ReactiveController {
       this.#notice = { kind: 'save-failed' };
       this.host.requestUpdate();
     }
-  };
+  }
 
   readonly #onVisibility = (): void => {
     if (document.visibilityState === 'hidden') this.saveNow();
@@ -150,6 +154,21 @@ export class PersistenceController implements ReactiveController {
     const store = this.#storeFor(this.key());
     if (store?.blocked) store.clear();
     this.saveNow();
+  }
+
+  /**
+   * The key changed from `previous`: the conversation is saved under
+   * `previous` one last time (a save pending was meant for it, and a change
+   * since the last save would otherwise go to the new key).
+   */
+  keyChanged(previous: string): void {
+    this.#cancel();
+    this.#saveTo(this.#storeFor(previous));
+  }
+
+  /** Something is stored under the current key. */
+  get holdsConversation(): boolean {
+    return this.#storeFor(this.key())?.stored ?? false;
   }
 
   /** Drops the pending save, if any. */
