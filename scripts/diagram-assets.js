@@ -20,6 +20,7 @@
 // become a `data:` URL, and a frame of a `data:` URL inherits the embedding
 // page's policy (which is what the frame is there to avoid).
 import { readFile } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assetTablePlugin, inlineLimit } from './asset-table.js';
 
@@ -47,17 +48,40 @@ export function checkedFramePage(html) {
   return bytes >= inlineLimit ? html : `${html}<!--${' '.repeat(inlineLimit - bytes - 7)}-->\n`;
 }
 
-/** @returns {import('vite').Plugin} */
-export function diagramAssets() {
-  return assetTablePlugin({
-    name: 'vllm-chat:diagram-assets',
-    module: assetsModule,
-    exportName: 'diagramAssets',
-    marker,
-    async table(emit) {
-      const page = checkedFramePage(await readFile(framePage, 'utf8'));
-      const script = await readFile(mermaidScript, 'utf8');
-      return `{frame:${emit('diagram-frame', 'html', page)},script:${emit('mermaid', 'js', script)}}`;
-    },
+/**
+ * The dev server serves the frame page as it is in the bundle. Left to
+ * Vite, it would get Vite's client script, which the frame's opaque origin
+ * cannot load (a CORS error in the console of every page with a diagram).
+ * @param {import('vite').ViteDevServer} server
+ */
+function serveFramePage(server) {
+  const path = `/${relative(server.config.root, framePage).split(sep).join('/')}`;
+  server.middlewares.use((req, res, next) => {
+    if ((req.url ?? '').split('?')[0] !== path) return next();
+    readFile(framePage, 'utf8').then(
+      html => {
+        res.setHeader('content-type', 'text/html; charset=utf-8');
+        res.end(checkedFramePage(html));
+      },
+      error => next(error),
+    );
   });
+}
+
+/** @returns {import('vite').Plugin[]} */
+export function diagramAssets() {
+  return [
+    assetTablePlugin({
+      name: 'vllm-chat:diagram-assets',
+      module: assetsModule,
+      exportName: 'diagramAssets',
+      marker,
+      async table(emit) {
+        const page = checkedFramePage(await readFile(framePage, 'utf8'));
+        const script = await readFile(mermaidScript, 'utf8');
+        return `{frame:${emit('diagram-frame', 'html', page)},script:${emit('mermaid', 'js', script)}}`;
+      },
+    }),
+    { name: 'vllm-chat:diagram-frame-page', apply: 'serve', configureServer: serveFramePage },
+  ];
 }
