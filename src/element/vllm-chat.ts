@@ -340,14 +340,19 @@ export class VllmChat extends LitElement {
 
   /** Empties the conversation (and the stored copy, with `storage-key`). */
   clear(): void {
+    this.#showEmpty();
+    this.#store.clear();
+    this.#followBranch();
+  }
+
+  /** An empty conversation in place of the one on screen: a reply streaming stops, tool calls waiting are dropped. */
+  #showEmpty(): void {
     this.#tools.cancel();
     this.#stream.stop();
     this.#forgetAll();
     this.#tree = new ConversationTree();
     this.#showFrom(0);
     this.editing = undefined;
-    this.#store.clear();
-    this.#followBranch();
   }
 
   /**
@@ -784,12 +789,7 @@ export class VllmChat extends LitElement {
     if (this.#treeValue.messages.length === 0) return;
     this.#store.keyChanged(previous);
     if (!previous && !this.#store.holdsConversation) return;
-    this.#tools.cancel();
-    this.#stream.stop();
-    this.#forgetAll();
-    this.#tree = new ConversationTree();
-    this.#showFrom(0);
-    this.editing = undefined;
+    this.#showEmpty();
     this.#followBranch();
   }
 
