@@ -16,6 +16,7 @@ import { holdLifeLock } from '../shared/life-lock.js';
 import { highlightCode, MessageRenderer } from './render/message-renderer.js';
 import { decodeDataUrl, encodeAttachment } from './net/encode-attachment.js';
 import { warmUp } from './render/warm-up.js';
+import { warmRender } from './render/warm-render.js';
 import { listModels } from './net/models.js';
 import { networkThread, networkWorkerUrl } from './net/network-thread.js';
 import { useAssets } from './assets.js';
@@ -81,8 +82,10 @@ const api: WorkerApi = {
     return patch;
   },
 
-  warmUp(theme) {
-    return warmUp(theme, () => sessions.size > 0);
+  async warmUp(theme) {
+    const busy = () => sessions.size > 0;
+    await warmRender(theme, busy);
+    await warmUp(theme, busy);
   },
 
   encodeAttachments(files) {
