@@ -9,6 +9,7 @@
  * after them.
  */
 import { MessageRenderer } from './message-renderer.js';
+import { nextTask } from './warm-up.js';
 
 /**
  * What answers hold most: prose in two languages, emphasis, inline code, a
@@ -39,8 +40,6 @@ export const WARM_ANSWER = [
 
 /** Characters fed per take: a few tokens' worth, as a stream delivers them. */
 const PIECE = 8;
-
-const nextTask = () => new Promise(resolve => setTimeout(resolve, 0));
 
 let warmed: Promise<void> | undefined;
 

@@ -80,8 +80,8 @@ const WIDE_JSON: readonly string[] = ['{ "名称": "应用",', '  "版本": 1,',
  * subjects of Latin-1 characters and once more for wider ones, and a
  * line with one character past U+00FF is a wide subject for every regex
  * run on it: after an ASCII-only warm-up, the first line of a reply with
- * a Chinese comment compiled again every rule it reached, as long as a
- * first line had cost. Models write Chinese comments for Chinese prompts.
+ * a Chinese comment compiled every rule it reached again, and cost as much
+ * as a first line. Models write Chinese comments for Chinese prompts.
  */
 export function wideSample(word: string): readonly string[] {
   const comment = LINE_COMMENTS[word];
@@ -89,8 +89,8 @@ export function wideSample(word: string): readonly string[] {
   return (WARM_SAMPLES[word] ?? []).map(line => `${line}${line ? '  ' : ''}${comment} 中文注释`);
 }
 
-/** Lets a task in the worker's queue (a reply's tokens) run before the next line. */
-const nextTask = () => new Promise(resolve => setTimeout(resolve, 0));
+/** Lets a task in the worker's queue (a reply's tokens) run before the next step of a warm-up. */
+export const nextTask = () => new Promise(resolve => setTimeout(resolve, 0));
 
 /** Languages (Shiki's names) whose sample has been tokenized. */
 const sampled = new Set<string>();
@@ -116,8 +116,8 @@ function sampleOf(hl: HighlighterCore, id: string): (readonly string[])[] | unde
 
 /**
  * Tokenizes the sample of loaded language `id` (if it has one and it was
- * not tokenized yet), then its wide twin, one line per task, so tokens that arrive meanwhile
- * pass between the lines. Stops early once `busy()`; it is then left for
+ * not tokenized yet), then its wide twin, one line per task, so tokens
+ * that arrive meanwhile pass between the lines. Stops early once `busy()`; it is then left for
  * another call to finish. Never rejects.
  */
 export function warmSample(hl: HighlighterCore, id: string, theme: string, busy: () => boolean = () => false): Promise<void> {
