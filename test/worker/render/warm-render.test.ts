@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
 import { warmRender, warmRenderStats, WARM_ANSWER } from '../../../src/worker/render/warm-render.js';
 import { renderOptions } from '../../support/render-harness.js';
+import { countTasks } from '../../support/task-ticks.js';
 
 describe('renderer warm-up', () => {
   it('reaches the blocks and inline rules answers hold most', async () => {
@@ -20,15 +21,9 @@ describe('renderer warm-up', () => {
     const before = warmRenderStats.takes;
     await warmRender('github-dark', () => ++checks > 3);
     expect(warmRenderStats.takes - before, 'takes before the reply').to.equal(3);
-    let ticks = 0;
-    let running = true;
-    const tick = () => {
-      ticks++;
-      if (running) setTimeout(tick, 0);
-    };
-    setTimeout(tick, 0);
+    const tasks = countTasks();
     await warmRender('github-dark');
-    running = false;
+    const ticks = tasks.stop();
     const takes = warmRenderStats.takes - before - 3;
     expect(takes, 'takes of the whole answer').to.equal(Math.ceil(WARM_ANSWER.length / 8) + 1);
     // Other tasks ran between the takes.

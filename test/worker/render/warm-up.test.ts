@@ -4,6 +4,7 @@ import { grammarRegexStats } from '../../../src/worker/render/grammar-regexes.js
 import { warmSample, warmUp, wideSample, WARM_LANGUAGES, WARM_SAMPLES } from '../../../src/worker/render/warm-up.js';
 import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
 import { renderOptions } from '../../support/render-harness.js';
+import { countTasks } from '../../support/task-ticks.js';
 
 const built = () => grammarRegexStats.converted + grammarRegexStats.fromTable;
 
@@ -32,15 +33,9 @@ describe('warm-up', () => {
     if (!id) throw new Error('no Python grammar');
     await loadTheme('github-dark');
     const before = built();
-    let ticks = 0;
-    let running = true;
-    const tick = () => {
-      ticks++;
-      if (running) setTimeout(tick, 0);
-    };
-    setTimeout(tick, 0);
+    const tasks = countTasks();
     await warmSample(hl, id, 'github-dark');
-    running = false;
+    const ticks = tasks.stop();
     expect(built() - before, 'regexes the sample built').to.be.greaterThan(20);
     expect(ticks).to.be.at.least((WARM_SAMPLES.python ?? []).length - 1);
   });
