@@ -117,8 +117,8 @@ function sampleOf(hl: HighlighterCore, id: string): (readonly string[])[] | unde
 /**
  * Tokenizes the sample of loaded language `id` (if it has one and it was
  * not tokenized yet), then its wide twin, one line per task, so tokens
- * that arrive meanwhile pass between the lines. Stops early once `busy()`; it is then left for
- * another call to finish. Never rejects.
+ * that arrive meanwhile pass between the lines. Stops early once
+ * `busy()`; it is then left for another call to finish. Never rejects.
  */
 export function warmSample(hl: HighlighterCore, id: string, theme: string, busy: () => boolean = () => false): Promise<void> {
   const passes = sampleOf(hl, id);
