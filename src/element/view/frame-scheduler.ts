@@ -16,6 +16,12 @@
  * that waits coalesces in the worker, not here, so a patch served a frame
  * later carries more text instead of being followed by another.
  *
+ * A patch may stop at its deadline (the end of the budget) and leave the
+ * rest, which then waits its turn again, behind the other elements'
+ * patches, and counts as applied only once done: a patch that coalesced
+ * thousands of lines (a backlog of text or colour) was one long task;
+ * spread, each frame takes a budget's worth of it and the page draws.
+ *
  * A round is served whole, past the budget, because the budget is wall-clock
  * time: when another program takes the cores, one patch alone may outlast
  * it, and serving only what fits then left each of ten elements a turn every
@@ -37,9 +43,16 @@ export const PAGE_BUDGET_MS = 6;
 /** How a hidden page (no animation frames) is still served. */
 const HIDDEN_FRAME_MS = 50;
 
+/**
+ * One patch's work. It may stop at `deadline` (a `now()` time; `Infinity`:
+ * never) and return the rest, which then runs in later frames, before the
+ * patch counts as applied; it makes some progress at every call.
+ */
+export type FrameJob = (deadline: number) => FrameJob | void;
+
 interface Job {
   owner: object;
-  run: () => void;
+  run: FrameJob;
   resolve: () => void;
   reject: (error: unknown) => void;
   /** Jobs of other owners served since this one was queued. */
@@ -74,6 +87,8 @@ export interface FrameStats {
   deferred: number;
   /** Most jobs of other owners served while one job waited. */
   maxOvertaken: number;
+  /** Times a job stopped at its deadline and left the rest for a later frame. */
+  split: number;
 }
 
 export class FrameScheduler {
@@ -84,7 +99,7 @@ export class FrameScheduler {
   /** The outstanding frame request, if any (a hidden page races a timer against the frame). */
   #pending: object | null = null;
   #after = new Map<object, () => void>();
-  readonly stats: FrameStats = { frames: 0, requests: 0, served: 0, deferred: 0, maxOvertaken: 0 };
+  readonly stats: FrameStats = { frames: 0, requests: 0, served: 0, deferred: 0, maxOvertaken: 0, split: 0 };
 
   constructor(source: FrameSource = pageFrames, budgetMs = PAGE_BUDGET_MS) {
     this.#source = source;
@@ -96,18 +111,22 @@ export class FrameScheduler {
    * allows and nothing waits, else in a later frame, after the jobs queued
    * before it. Resolves once it ran; rejects with what it threw.
    */
-  run(owner: object, job: () => void): Promise<void> {
+  run(owner: object, job: FrameJob): Promise<void> {
+    let first = job;
     if (this.#queue.length === 0 && this.#spent < this.#budgetMs && !this.#source.hidden()) {
       try {
-        this.#execute(job);
-        return Promise.resolve();
+        const rest = this.#execute(job, this.#source.now() + this.#budgetMs - this.#spent);
+        if (!rest) return Promise.resolve();
+        first = rest;
+        this.stats.split++;
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
+    } else {
+      this.stats.deferred++;
     }
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ owner, run: job, resolve, reject, overtaken: 0 });
-      this.stats.deferred++;
+      this.#queue.push({ owner, run: first, resolve, reject, overtaken: 0 });
       this.#requestFrame();
     });
   }
@@ -123,10 +142,17 @@ export class FrameScheduler {
     this.#after.delete(owner);
   }
 
-  #execute(job: () => void): void {
+  /**
+   * Runs a job until `deadline`, or for a budget's time when that is later
+   * (a hidden page has no frames to spread work over: all of it); what it
+   * left. A patch of a few lines is never cut: among ten elements, the
+   * frame's budget is spent before most patches run, and a patch cut there
+   * held its element's next text back a frame or more.
+   */
+  #execute(job: FrameJob, deadline: number): FrameJob | void {
     const started = this.#source.now();
     try {
-      job();
+      return job(this.#source.hidden() ? Infinity : Math.max(deadline, started + this.#budgetMs));
     } finally {
       this.#spent += this.#source.now() - started;
       this.stats.served++;
@@ -152,6 +178,7 @@ export class FrameScheduler {
   #frame(): void {
     this.stats.frames++;
     this.#spent = 0;
+    const deadline = this.#source.now() + this.#budgetMs;
     // One round (every job that waited when the frame began), then as many as the budget allows, oldest first.
     let round = this.#queue.length;
     while (this.#queue.length && (round > 0 || this.#spent < this.#budgetMs)) {
@@ -163,8 +190,15 @@ export class FrameScheduler {
         if (waiting.overtaken > this.stats.maxOvertaken) this.stats.maxOvertaken = waiting.overtaken;
       }
       try {
-        this.#execute(job.run);
-        job.resolve();
+        const rest = this.#execute(job.run, deadline);
+        if (rest) {
+          // The rest waits its turn again, after the others: a long patch cannot hold the frame.
+          job.run = rest;
+          this.#queue.push(job);
+          this.stats.split++;
+        } else {
+          job.resolve();
+        }
       } catch (error) {
         job.reject(error);
       }

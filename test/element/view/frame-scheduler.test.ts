@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FrameScheduler, type FrameSource } from '../../../src/element/view/frame-scheduler.js';
+import { FrameScheduler, type FrameJob, type FrameSource } from '../../../src/element/view/frame-scheduler.js';
 
 /** Frames and time under the test's control: `tick()` runs the requested frame callbacks. */
 function fakeFrames(hidden = false) {
@@ -148,6 +148,55 @@ describe('FrameScheduler', () => {
     await Promise.all([pa, pb]);
     // Both waited when the frame began: served in it, then the follows, once each.
     expect(log).to.deep.equal(['patch a', 'patch b', 'follow a', 'follow b']);
+  });
+
+  it('runs the rest of a job that stopped at its deadline in later frames, after the others, and settles it then', async () => {
+    const frames = fakeFrames();
+    const scheduler = new FrameScheduler(frames.source, 6);
+    const log: string[] = [];
+    const deadlines: number[] = [];
+    /** A patch of `count` steps of 6 ms each that stops after each. */
+    const steps = (name: string, count: number): FrameJob => {
+      let done = 0;
+      const step: FrameJob = deadline => {
+        deadlines.push(deadline);
+        log.push(`${name}${++done}`);
+        frames.advance(6);
+        return done < count ? step : undefined;
+      };
+      return step;
+    };
+    let settled = false;
+    const long = scheduler.run({}, steps('a', 3)).then(() => (settled = true));
+    const other = scheduler.run({}, deadline => {
+      deadlines.push(deadline);
+      job(frames, log, 'b', 1)();
+    });
+    await settle();
+    // At once, with the page's budget as its deadline; the other patch waits for the frame.
+    expect(log).to.deep.equal(['a1']);
+    frames.tick();
+    await other;
+    // The rest goes after the other element's patch, and the frame's budget is spent: one step.
+    expect(log).to.deep.equal(['a1', 'a2', 'b']);
+    expect(settled).to.equal(false);
+    frames.tick();
+    await long;
+    expect(log).to.deep.equal(['a1', 'a2', 'b', 'a3']);
+    // Each until the end of its frame's budget (0 + 6, then 6 + 6, then 13 + 6 after b's 1 ms), or for
+    // a budget of its own when it starts past that: b, served in its round at 12.
+    expect(deadlines).to.deep.equal([6, 12, 18, 19]);
+    expect(scheduler.stats.split).to.equal(2);
+  });
+
+  it('gives a job on a hidden page no deadline: no frame comes to run a rest', async () => {
+    const frames = fakeFrames(true);
+    const scheduler = new FrameScheduler(frames.source, 6);
+    const deadlines: number[] = [];
+    const run = scheduler.run({}, deadline => void deadlines.push(deadline));
+    frames.fireTimers();
+    await run;
+    expect(deadlines).to.deep.equal([Infinity]);
   });
 
   it('rejects the job that threw and keeps serving the others', async () => {
