@@ -300,9 +300,12 @@ export interface WorkerApi {
    * flight). The element resolves it once the patch is applied: at once when
    * it arrives while the patches applied since the last animation frame (by
    * every element of the page) took less than the page's per-frame budget,
-   * otherwise in a later animation frame, oldest waiting patch first. So
-   * main-thread patch work between two frames is bounded (the budget plus
-   * one patch) however many elements stream, and while a patch waits for its
+   * otherwise in a later animation frame, oldest waiting patch first. A
+   * patch with more code lines than fit the budget is applied a step of
+   * lines at a time, its rest in the frames after (text before colour; the
+   * last patch whole). So main-thread patch work between two frames is
+   * bounded (the budget plus a step per element) however many elements
+   * stream and however large a patch, and while a patch waits for its
    * frame, changes coalesce in the worker. Resolves after the last patch (the one with
    * `end`) was applied. Never rejects for a server or network failure: that
    * is the `end.error`.

@@ -19,7 +19,7 @@ import * as Comlink from 'comlink';
 import type { ChatMessage } from '../../shared/chat-message.js';
 import { chatError } from '../../shared/errors.js';
 import type { ChatError, ChatRequest, Patch, StreamEnd, WorkerApi } from '../../shared/protocol.js';
-import { frameScheduler } from '../view/frame-scheduler.js';
+import { frameScheduler, type FrameJob } from '../view/frame-scheduler.js';
 import type { MessageView } from '../view/message-view.js';
 
 /** A request ready to stream, with the worker that streams it. */
@@ -72,14 +72,15 @@ export class StreamController {
         const { worker, request } = prepared;
         this.#worker = worker;
         const scheduler = frameScheduler();
-        const apply = (patch: Patch): void => {
+        const apply = (patch: Patch, deadline: number): FrameJob | void => {
           if (ended) return;
           // The view ends the message with the patch's `end`; later patches and local ends are ignored.
           if (patch.end) ended = true;
-          view.applyPatch(patch);
+          const rest = view.applyPatch(patch, deadline);
           this.hooks.applied(view.message);
+          return rest;
         };
-        const onPatch = (patch: Patch): Promise<void> => scheduler.run(this, () => apply(patch));
+        const onPatch = (patch: Patch): Promise<void> => scheduler.run(this, deadline => apply(patch, deadline));
         await worker.stream(id, request, Comlink.proxy(onPatch));
         // The worker resolves after the patch with `end`; a missing end means it gave up silently.
         if (!ended) end(this.#stopRequested ? { status: 'stopped' } : { status: 'error', error: lostWorker() });

@@ -17,6 +17,7 @@
 import type { BlockOp, HighlightedCode } from '../../shared/protocol.js';
 import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../../shared/code-block-layout.js';
 import { insertHtml, insertHtmlBefore, parseHtml } from './insert-html.js';
+import type { FrameJob } from './frame-scheduler.js';
 
 interface OpenCode {
   /** The block wrapper (`.code-block`). */
@@ -54,8 +55,77 @@ function stateOf(section: HTMLElement): SectionState {
   return state;
 }
 
+/**
+ * Lines applied between two looks at the clock when a patch is spread over
+ * frames: a few DOM chunks' worth (a look at the clock costs next to
+ * nothing; a line costs about as much as it has tokens).
+ */
+export const STEP_LINES = 2 * CODE_CHUNK_LINES;
+
+/**
+ * Applies `ops` to `section`. With a `deadline` (a `performance.now()`
+ * time), only until it passes, a step at least: the rest is returned, to be
+ * called again with a later deadline until it returns nothing. A patch that
+ * carries thousands of code lines (a backlog of text, or of colour) is then
+ * spread over frames instead of holding one. Its `code-colour` ops, which
+ * fill lines already on screen, go after its other ops, so text shows
+ * first; not when a `replace` or `code-recolour` could replace the lines a
+ * colour op fills.
+ */
+export function applyPatch(section: HTMLElement, ops: readonly BlockOp[], deadline = Infinity): FrameJob | void {
+  if (deadline === Infinity) return applyInOrder(section, ops);
+  const colourLast = !ops.some(op => op.type === 'replace' || op.type === 'code-recolour');
+  const ordered = colourLast ? [...ops.filter(op => op.type !== 'code-colour'), ...ops.filter(op => op.type === 'code-colour')] : ops;
+  return applyUntil(section, ordered, 0, 0, deadline);
+}
+
+/**
+ * Applies `ops` from line `at` of op `index` on, in steps, until
+ * `deadline`: a code op's lines `STEP_LINES` at a time, any other op
+ * whole. The rest as a function of the next deadline, or nothing once all
+ * are applied.
+ */
+function applyUntil(section: HTMLElement, ops: readonly BlockOp[], index: number, at: number, deadline: number): FrameJob | void {
+  let stepped = false;
+  while (index < ops.length) {
+    // What is left of a small patch goes now: split, it would cost a turn in another frame for a step's worth.
+    if (stepped && performance.now() >= deadline && linesFrom(ops, index, at) > STEP_LINES) {
+      const [i, from] = [index, at];
+      return next => applyUntil(section, ops, i, from, next);
+    }
+    const op = ops[index]!;
+    stepped = true;
+    if ((op.type === 'code-lines' || op.type === 'code-colour') && op.lines.length - at > STEP_LINES) {
+      const lines = op.lines.slice(at, at + STEP_LINES);
+      applyInOrder(section, [op.type === 'code-lines' ? { type: 'code-lines', lines } : { ...op, from: op.from + at, lines }]);
+      at += STEP_LINES;
+      continue;
+    }
+    applyInOrder(section, [at === 0 ? op : restOf(op, at)]);
+    index++;
+    at = 0;
+  }
+}
+
+/** Code lines of `ops` from line `at` of op `index` on (O(ops left): a patch has few ops). */
+function linesFrom(ops: readonly BlockOp[], index: number, at: number): number {
+  let lines = -at;
+  for (let i = index; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.type === 'code-lines' || op.type === 'code-colour') lines += op.lines.length;
+  }
+  return lines;
+}
+
+/** A code op without its first `at` lines. */
+function restOf(op: BlockOp, at: number): BlockOp {
+  if (op.type === 'code-lines') return { type: 'code-lines', lines: op.lines.slice(at) };
+  if (op.type === 'code-colour') return { ...op, from: op.from + at, lines: op.lines.slice(at) };
+  return op;
+}
+
 /** Applies `ops` in order to `section`. */
-export function applyPatch(section: HTMLElement, ops: readonly BlockOp[]): void {
+function applyInOrder(section: HTMLElement, ops: readonly BlockOp[]): void {
   const state = stateOf(section);
   for (const op of ops) {
     switch (op.type) {

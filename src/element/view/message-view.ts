@@ -17,6 +17,7 @@ import type { ChatMessage } from '../../shared/chat-message.js';
 import type { ChatError, HighlightedCode, Patch, StreamEnd, StreamStats, ToolCallDelta } from '../../shared/protocol.js';
 import type { VllmChatStrings } from '../strings.js';
 import { applyPatch } from './apply-patch.js';
+import type { FrameJob } from './frame-scheduler.js';
 import { drawDiagrams, redrawDiagrams, relabelDiagrams } from './diagrams.js';
 import { BranchNav } from './branch-nav.js';
 import { addTokenStyles } from './message-styles.js';
@@ -141,14 +142,20 @@ export class MessageView {
   /**
    * Applies one patch of the worker's stream: token styles, each section's
    * block ops, the raw text, the reasoning's open state, the live stats, and
-   * the end when the patch carries one. O(patch).
+   * the end when the patch carries one. O(patch). With a `deadline`, a
+   * patch of many code lines may leave some of them, or of their colour,
+   * for later frames: that rest is returned (apply-patch.ts). The last
+   * patch is applied whole, so a finished reply is all there and coloured.
    */
-  applyPatch(patch: Patch): void {
+  applyPatch(patch: Patch, deadline = Infinity): FrameJob | void {
     void this.root;
+    const until = patch.end ? Infinity : deadline;
+    const rest: FrameJob[] = [];
+    const keep = (job: FrameJob | void) => void (job && rest.push(job));
     if (patch.styles?.length) addTokenStyles(patch.styles);
-    if (patch.reasoning?.length) applyPatch(this.#reasoningSection(), patch.reasoning);
+    if (patch.reasoning?.length) keep(applyPatch(this.#reasoningSection(), patch.reasoning, until));
     if (patch.content?.length) {
-      applyPatch(this.#content, patch.content);
+      keep(applyPatch(this.#content, patch.content, until));
       if (patch.content.some(op => op.type === 'code-close' && op.diagram)) this.#diagramsPending = true;
     }
     const message = this.message;
@@ -165,6 +172,7 @@ export class MessageView {
     if (patch.stats) this.#liveStats(patch.stats, patch.end !== undefined);
     if (patch.end) this.finish(patch.end);
     this.#drawDiagrams();
+    return rest.length ? inTurn(rest) : undefined;
   }
 
   /** Draws the content's finished diagram fences in idle time, once nothing streams into it any more. */
@@ -407,4 +415,15 @@ export class MessageView {
     this.root.insertBefore(box, this.root.lastElementChild);
     this.#error = box;
   }
+}
+
+/** Jobs run one after the other, each until the deadline, as one job. */
+function inTurn(jobs: FrameJob[]): FrameJob {
+  return deadline => {
+    const job = jobs[0]!;
+    const rest = job(deadline);
+    if (rest) jobs[0] = rest;
+    else jobs.shift();
+    return jobs.length ? inTurn(jobs) : undefined;
+  };
 }

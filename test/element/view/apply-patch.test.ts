@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { applyPatch, codeBlockSource, restyleCodeBlock } from '../../../src/element/view/apply-patch.js';
+import { applyPatch, codeBlockSource, restyleCodeBlock, STEP_LINES } from '../../../src/element/view/apply-patch.js';
+import type { BlockOp } from '../../../src/shared/protocol.js';
 import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../../../src/shared/code-block-layout.js';
 import { codeBlockHtml, codeBlockShell, plainLineHtml } from '../../../src/worker/render/code-block.js';
 import { escapeHtml } from '../../../src/worker/render/safe-html.js';
@@ -170,6 +171,72 @@ describe('applyPatch', () => {
     expect(() => applyPatch(s, [{ type: 'code-colour', index: 0, from: 0, lines: ['x'] }])).to.throw(/not a code block/);
     expect(() => applyPatch(s, [{ type: 'code-colour', index: 1, from: count + 1, lines: ['x'] }])).to.throw(/not on screen/);
     box.remove();
+  });
+
+  it('spreads a patch of many code lines over calls with a deadline, text before colour, to the DOM of applying it at once', () => {
+    const whole = section();
+    const spread = section();
+    const texts = Array.from({ length: 5 * STEP_LINES + 7 }, (_, i) => `v${i} = ${i};`);
+    const shown = 2 * STEP_LINES + 3;
+    const first: BlockOp[] = [{ type: 'code-open', html: shell }, { type: 'code-lines', lines: texts.slice(0, shown).map(line) }];
+    applyPatch(whole, first);
+    applyPatch(spread, first);
+    // Colour for the lines on screen, then the lines after them and a partial line, as a backlog's patch carries.
+    const patch: BlockOp[] = [
+      { type: 'code-colour', index: 0, from: 0, lines: texts.slice(0, shown).map(text => `<span class="c-ff7b72">${escapeHtml(text)}</span>`) },
+      { type: 'code-lines', lines: texts.slice(shown).map(line) },
+      { type: 'code-tail-text', text: 'partial' },
+    ];
+    applyPatch(whole, patch);
+    const code = spread.querySelector('pre > code')!;
+    // A deadline already past: one step per call.
+    let rest = applyPatch(spread, patch, 0);
+    let calls = 1;
+    const linesAfterFirst = code.querySelectorAll('.line').length;
+    const colouredAfterFirst = code.querySelectorAll('.c-ff7b72').length;
+    while (rest) {
+      // Colour waits until every new line and the partial line are shown.
+      if (code.querySelectorAll('.c-ff7b72').length > 0) expect(code.textContent).to.equal(texts.join('\n') + '\npartial');
+      rest = rest(0);
+      calls++;
+    }
+    expect(linesAfterFirst).to.equal(shown + STEP_LINES);
+    expect(colouredAfterFirst).to.equal(0);
+    // A step per call: the new lines a step at a time (4 calls for 3 steps and 4 lines), the partial
+    // line, then the colour (2 calls: a rest of no more than a step goes with the step before it).
+    expect(texts.length - shown).to.equal(3 * STEP_LINES + 4);
+    expect(shown).to.equal(2 * STEP_LINES + 3);
+    expect(calls).to.equal(4 + 1 + 2);
+    expect(spread.innerHTML).to.equal(whole.innerHTML);
+    expect(code.querySelectorAll('.c-ff7b72').length).to.equal(shown);
+    // With time left, or no deadline, the same patch goes in one call.
+    const once = section();
+    applyPatch(once, first);
+    expect(applyPatch(once, patch, performance.now() + 60_000)).to.equal(undefined);
+    expect(once.innerHTML).to.equal(whole.innerHTML);
+  });
+
+  it('applies a patch of a few lines whole, even past its deadline, and one that may replace coloured lines in order', () => {
+    const s = section();
+    applyPatch(s, [{ type: 'code-open', html: shell }, { type: 'code-lines', lines: [line('a'), line('b')] }]);
+    const small: BlockOp[] = [
+      { type: 'code-colour', index: 0, from: 0, lines: ['<span class="c-ff7b72">a</span>'] },
+      { type: 'code-lines', lines: Array.from({ length: STEP_LINES - 2 }, (_, i) => line(`n${i}`)) },
+      { type: 'code-tail-text', text: 'p' },
+    ];
+    expect(applyPatch(s, small, 0)).to.equal(undefined);
+    expect(s.querySelectorAll('.line').length).to.equal(STEP_LINES + 1);
+    expect(s.querySelector('.c-ff7b72')?.textContent).to.equal('a');
+    // A theme change replaces the open block's lines: a colour op before it must not land after it.
+    const recoloured: BlockOp[] = [
+      { type: 'code-colour', index: 0, from: 1, lines: ['<span class="c-ff7b72">b</span>'] },
+      { type: 'code-recolour', preClass: 'shiki t-github-light', lines: Array.from({ length: 3 * STEP_LINES }, (_, i) => line(`r${i}`)) },
+    ];
+    let rest = applyPatch(s, recoloured, 0);
+    while (rest) rest = rest(0);
+    expect(s.querySelectorAll('.c-ff7b72').length).to.equal(0);
+    expect(s.querySelector('pre')!.className).to.equal('shiki t-github-light');
+    expect(s.querySelectorAll('.line').length).to.equal(3 * STEP_LINES);
   });
 
   it('restyles a frozen code block for another theme', () => {

@@ -3,9 +3,9 @@ import type { ChatMessage } from '../../../src/shared/chat-message.js';
 import type { HighlightedCode, Patch } from '../../../src/shared/protocol.js';
 import { LIVE_STATS_MS, MessageView, type MessageActions } from '../../../src/element/view/message-view.js';
 import { stringsFor } from '../../../src/element/strings.js';
-import { codeBlockSource } from '../../../src/element/view/apply-patch.js';
+import { codeBlockSource, STEP_LINES } from '../../../src/element/view/apply-patch.js';
 import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
-import { plainLineHtml } from '../../../src/worker/render/code-block.js';
+import { codeBlockShell, plainLineHtml } from '../../../src/worker/render/code-block.js';
 import { randomChunks, renderOptions, seeded } from '../../support/render-harness.js';
 
 const strings = stringsFor('en');
@@ -60,6 +60,22 @@ describe('MessageView', () => {
     expect(restored.root.innerHTML).to.equal(streamed.root.innerHTML);
     expect(restored.root.querySelector('.stats')?.textContent).to.equal(strings.usage(3, 20));
     expect(codeBlockSource(restored.root.querySelector('.code-block')!)).to.equal('def f(x):\n    return x * 2');
+  });
+
+  it('leaves a long patch\'s rest for later frames, but applies the last patch whole', () => {
+    const lines = (from: number) => Array.from({ length: 3 * STEP_LINES }, (_, i) => plainLineHtml(`x${from + i}`));
+    const open: Patch = { content: [{ type: 'code-open', html: codeBlockShell({ lang: 'py', preClass: 'shiki t-github-dark', copyLabel: 'Copy' }) }] };
+    const streaming = assistantView();
+    streaming.applyPatch(open);
+    let rest = streaming.applyPatch({ content: [{ type: 'code-lines', lines: lines(0) }] }, 0);
+    expect(rest).to.be.a('function');
+    while (rest) rest = rest(0);
+    expect(streaming.root.querySelectorAll('.line').length).to.equal(3 * STEP_LINES);
+    // The patch that ends the reply: whatever the deadline, the finished reply is all there.
+    const last: Patch = { content: [{ type: 'code-lines', lines: lines(3 * STEP_LINES) }, { type: 'code-close' }], end: { status: 'done' } };
+    expect(streaming.applyPatch(last, 0)).to.equal(undefined);
+    expect(streaming.root.querySelectorAll('.line').length).to.equal(6 * STEP_LINES);
+    expect(streaming.message.status).to.equal('done');
   });
 
   it('keeps the reasoning open while it streams and collapses it once, when the answer starts', async () => {
