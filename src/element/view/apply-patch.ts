@@ -95,16 +95,22 @@ function applyUntil(section: HTMLElement, ops: readonly BlockOp[], index: number
     }
     const op = ops[index]!;
     stepped = true;
-    if ((op.type === 'code-lines' || op.type === 'code-colour') && op.lines.length - at > STEP_LINES) {
-      const lines = op.lines.slice(at, at + STEP_LINES);
-      applyInOrder(section, [op.type === 'code-lines' ? { type: 'code-lines', lines } : { ...op, from: op.from + at, lines }]);
+    if (isCodeOp(op) && op.lines.length - at > STEP_LINES) {
+      applyInOrder(section, [part(op, at, at + STEP_LINES)]);
       at += STEP_LINES;
       continue;
     }
-    applyInOrder(section, [at === 0 ? op : restOf(op, at)]);
+    applyInOrder(section, [at > 0 && isCodeOp(op) ? part(op, at, op.lines.length) : op]);
     index++;
     at = 0;
   }
+}
+
+type CodeOp = Extract<BlockOp, { type: 'code-lines' | 'code-colour' }>;
+
+/** The ops whose lines a patch spread over frames applies a step at a time. */
+function isCodeOp(op: BlockOp): op is CodeOp {
+  return op.type === 'code-lines' || op.type === 'code-colour';
 }
 
 /** Code lines of `ops` from line `at` of op `index` on (O(ops left): a patch has few ops). */
@@ -112,16 +118,15 @@ function linesFrom(ops: readonly BlockOp[], index: number, at: number): number {
   let lines = -at;
   for (let i = index; i < ops.length; i++) {
     const op = ops[i]!;
-    if (op.type === 'code-lines' || op.type === 'code-colour') lines += op.lines.length;
+    if (isCodeOp(op)) lines += op.lines.length;
   }
   return lines;
 }
 
-/** A code op without its first `at` lines. */
-function restOf(op: BlockOp, at: number): BlockOp {
-  if (op.type === 'code-lines') return { type: 'code-lines', lines: op.lines.slice(at) };
-  if (op.type === 'code-colour') return { ...op, from: op.from + at, lines: op.lines.slice(at) };
-  return op;
+/** Lines `from` to `to` of a code op, as an op of their own. */
+function part(op: CodeOp, from: number, to: number): CodeOp {
+  const lines = op.lines.slice(from, to);
+  return op.type === 'code-lines' ? { type: 'code-lines', lines } : { ...op, from: op.from + from, lines };
 }
 
 /** Applies `ops` in order to `section`. */
