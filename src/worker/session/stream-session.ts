@@ -15,7 +15,10 @@
  * always next. Text never waits for colour: every slice shows all the text
  * that arrived, and when the network is faster than highlighting the code
  * lines that could not be coloured within `TAKE_BUDGET_MS` show plain and are
- * coloured in place by the following slices.
+ * coloured in place by later slices: once text pauses for `COLOUR_PAUSE_MS`
+ * or ends. While it floods in, colouring what fell behind would take a core
+ * from the page and the network thread, and the text would show later for
+ * it; a slice with text then colours one batch at most.
  *
  * Cost: a delta costs O(its length) (one array push); a patch joins only the
  * text pending since the previous patch. Nothing already sent is touched
@@ -67,6 +70,15 @@ export const TAKE_BUDGET_MS = 32;
 export const MAX_SLICES_AHEAD = 2;
 
 /**
+ * How long text must pause before colour that fell behind is caught up while
+ * the reply still streams. Longer than the gaps of a flood on a loaded
+ * machine (shorter pauses let colour slices back in mid-flood and the text
+ * fell behind again, by the benchmark); a model that stalls still gets its
+ * code coloured soon after.
+ */
+export const COLOUR_PAUSE_MS = 500;
+
+/**
  * Where a reply's text comes from: deltas through `onDelta` as they arrive,
  * the end as the resolved value; aborting `signal` ends it with `stopped`.
  * `streamReply` (the network thread) in the worker; tests pass their own.
@@ -84,6 +96,8 @@ export class StreamSession {
   private toolCalls: ToolCallDelta[] = [];
   private tokens = 0;
   private firstTokenAt: number | undefined;
+  /** When text last arrived (`performance.now()`). */
+  private lastTextAt = 0;
   private end: StreamEnd | undefined;
   /** Something arrived since the patch loop last looked. */
   private dirty = false;
@@ -141,7 +155,8 @@ export class StreamSession {
     if (reasoning) this.reasoning.push(reasoning);
     if (toolCalls) for (const call of toolCalls) this.toolCalls.push(call);
     this.tokens += count ?? 1;
-    this.firstTokenAt ??= performance.now();
+    this.lastTextAt = performance.now();
+    this.firstTokenAt ??= this.lastTextAt;
     this.notify();
   }
 
@@ -163,9 +178,24 @@ export class StreamSession {
     wake?.();
   }
 
-  /** Until the next `poke`. The loop checks its state synchronously before, so no wake-up is lost. */
-  private sleep(): Promise<void> {
-    return new Promise(resolve => (this.wake = resolve));
+  /**
+   * Until the next `poke`, or `ms` (if given). The loop checks its state
+   * synchronously before, so no wake-up is lost.
+   */
+  private sleep(ms?: number): Promise<void> {
+    return new Promise(resolve => {
+      this.wake = resolve;
+      if (ms !== undefined) setTimeout(() => this.wake === resolve && this.poke(), ms);
+    });
+  }
+
+  /**
+   * Colour that fell behind may be caught up now: the text ended, or paused
+   * for `COLOUR_PAUSE_MS` (what is left of the pause, in ms, otherwise).
+   */
+  private colourWait(): number {
+    if (!this.backlog || this.end) return 0;
+    return Math.max(0, this.lastTextAt + COLOUR_PAUSE_MS - performance.now());
   }
 
   /**
@@ -205,9 +235,11 @@ export class StreamSession {
         }
         continue;
       }
-      // Nothing new to render, the end is rendered, or enough is rendered ahead: wait for text, the end or the element.
-      if ((!this.dirty && !this.backlog) || next?.end || ahead >= MAX_SLICES_AHEAD) {
-        await this.sleep();
+      // Nothing new to render (or colour, yet), the end is rendered, or enough is rendered ahead: wait for
+      // text, the end, the element or a pause in the text.
+      const colourWait = this.colourWait();
+      if ((!this.dirty && (!this.backlog || colourWait > 0)) || next?.end || ahead >= MAX_SLICES_AHEAD) {
+        await this.sleep(!this.dirty && this.backlog && colourWait > 0 ? colourWait : undefined);
         continue;
       }
       // The element's acknowledgement and new text arrive as tasks: let them in between slices.
@@ -285,7 +317,9 @@ export class StreamSession {
       if (content) this.renderer.feed('content', content);
       for (const call of toolCalls) this.renderer.feedToolCall?.(call.index, call.arguments ?? '');
       if (last) this.renderer.end();
-      const rendered = await this.renderer.take(performance.now() + TAKE_BUDGET_MS);
+      // Text while colour is behind and the reply streams on: the text alone (and one batch of colour).
+      const flood = (content || reasoning) && this.colourWait() > 0;
+      const rendered = await this.renderer.take(flood ? performance.now() : performance.now() + TAKE_BUDGET_MS);
       this.backlog = rendered.more === true;
       const loading = rendered.loading;
       this.loading = loading;

@@ -3,7 +3,7 @@ import type { ChatRequest, Patch, StreamEnd } from '../../../src/shared/protocol
 import type { CompletionDelta } from '../../../src/worker/net/completion-stream.js';
 import { readCompletion } from '../../../src/worker/net/completion-stream.js';
 import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
-import { StreamSession, type PatchRenderer, type ReplySource } from '../../../src/worker/session/stream-session.js';
+import { COLOUR_PAUSE_MS, StreamSession, TAKE_BUDGET_MS, type PatchRenderer, type ReplySource } from '../../../src/worker/session/stream-session.js';
 import { apply, applyAll, newSection, renderOnce, renderOptions } from '../../support/render-harness.js';
 
 const request: ChatRequest = {
@@ -205,6 +205,70 @@ describe('StreamSession', () => {
     expect(section.innerHTML, 'applied as they arrived').to.equal(expected);
     expect(got.html).to.equal(expected);
     section.remove();
+  });
+
+  /**
+   * A renderer whose colour is behind from its first take until it gets a
+   * colour-only take with a budget after `catchUpAfter` resolves; each take
+   * is recorded: whether it had text and how much time it was given.
+   */
+  function behindRenderer(): { renderer: PatchRenderer; takes: { text: boolean; budget: number; at: number }[] } {
+    const takes: { text: boolean; budget: number; at: number }[] = [];
+    let fed = false;
+    let behind = true;
+    const renderer: PatchRenderer = {
+      feed: () => void (fed = true),
+      end() {},
+      take: async (deadline = Infinity) => {
+        const at = performance.now();
+        takes.push({ text: fed, budget: deadline - at, at });
+        if (!fed && deadline - at > 0) behind = false;
+        fed = false;
+        return { content: [{ type: 'tail', html: `<p>${takes.length}</p>` }], more: behind };
+      },
+    };
+    return { renderer, takes };
+  }
+
+  it('gives text the worker while it floods in and colour is behind; colour catches up once it ends', async () => {
+    const { renderer, takes } = behindRenderer();
+    let endedAt = Infinity;
+    const source: ReplySource = async (_request, _signal, onDelta) => {
+      for (const token of tokens(answer).slice(0, 40)) {
+        onDelta(delta(token));
+        await nextTask();
+      }
+      endedAt = performance.now();
+      return { status: 'done', finishReason: 'stop' };
+    };
+    const patches: Patch[] = [];
+    await new StreamSession(request, async patch => void patches.push(patch), renderer, source).run();
+    const during = takes.slice(1).filter(take => take.at < endedAt);
+    expect(during.length, 'slices while the text streamed').to.be.above(5);
+    expect(during.every(take => take.text), 'no colour-only slice while text floods in').to.equal(true);
+    expect(during.every(take => take.budget <= 0), 'slices with text are given no time for colour').to.equal(true);
+    const after = takes.filter(take => take.at >= endedAt);
+    expect(after.some(take => !take.text && take.budget > TAKE_BUDGET_MS / 2), 'colour caught up after the end').to.equal(true);
+    expect(patches.at(-1)?.end?.status).to.equal('done');
+  });
+
+  it('catches colour up in a pause of the text while the reply still streams', async () => {
+    const { renderer, takes } = behindRenderer();
+    let resumedAt = Infinity;
+    const source: ReplySource = async (_request, _signal, onDelta) => {
+      for (const token of ['Some ', 'text ', 'here']) {
+        onDelta(delta(token));
+        await nextTask();
+      }
+      await new Promise(resolve => setTimeout(resolve, COLOUR_PAUSE_MS + 200));
+      resumedAt = performance.now();
+      onDelta(delta(' and more.'));
+      return { status: 'done', finishReason: 'stop' };
+    };
+    await new StreamSession(request, async () => undefined, renderer, source).run();
+    const inPause = takes.filter(take => !take.text && take.at < resumedAt);
+    expect(inPause.length, 'a colour-only slice in the pause').to.be.above(0);
+    expect(inPause[0]!.budget).to.be.above(TAKE_BUDGET_MS / 2);
   });
 
   describe('a reply whose body ends without [DONE]', () => {
