@@ -40,7 +40,9 @@
 //   (epoch ms); the page finds its code's last characters in the expected text
 //   each frame, O(text added since the last frame).
 // - Colour: send → the first frame whose code is all coloured (vllm-chat: its
-//   `vllm-chat-done`, sent with the patch that colours the last plain lines).
+//   `vllm-chat-done`, sent with the patch that colours the last plain lines;
+//   lines of code groups the browser skips off screen get that colour when
+//   they are shown, src/element/view/group-colour.ts).
 // - First render: navigation → the first frame of the contender's ready UI (the
 //   page sets itself up from its URL), and the bytes loaded before it
 //   (Resource Timing transfer sizes).

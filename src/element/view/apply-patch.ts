@@ -16,7 +16,8 @@
  */
 import type { BlockOp, HighlightedCode } from '../../shared/protocol.js';
 import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../../shared/code-block-layout.js';
-import { insertHtml, insertHtmlBefore, parseHtml } from './insert-html.js';
+import { colourGroup, watchSkips } from './group-colour.js';
+import { insertHtml, insertHtmlBefore } from './insert-html.js';
 import type { FrameJob } from './frame-scheduler.js';
 
 interface OpenCode {
@@ -51,6 +52,7 @@ function stateOf(section: HTMLElement): SectionState {
   if (!state || stale) {
     state = { tail: [], open: null };
     states.set(section, state);
+    watchSkips(section);
   }
   return state;
 }
@@ -292,34 +294,20 @@ function appendLines(code: Element, first: number, lines: readonly string[]): Ch
 }
 
 /**
- * Fills line spans `from, from + 1, …` of `code` with `lines`, in place:
- * the line spans, their chunks and the newlines between them stay, only
- * their insides are replaced, so the line boxes and the scroll position do
- * not move. A line is found by its index (groups and chunks have fixed
+ * Colours line spans `from, from + 1, …` of `code` with `lines`, group by
+ * group, in place (group-colour.ts: a group the browser skips gets them when
+ * it shows it). A line is found by its index (groups and chunks have fixed
  * sizes), never by a search.
  */
 function colourLines(code: Element, from: number, lines: readonly string[]): void {
-  // The op's lines are parsed in one go, each in a span of its own, and each span's nodes moved into
-  // the line on screen: one parse per op, not one per line.
-  const parsed = parseHtml(code, lines.map(lineHtml => `<span>${lineHtml}</span>`).join('')).children;
-  const whole = parsed.length === lines.length;
-  let chunk: Element | undefined;
-  for (let i = 0; i < lines.length; i++) {
+  let i = 0;
+  while (i < lines.length) {
     const index = from + i;
-    if (!chunk || index % CODE_CHUNK_LINES === 0) {
-      const group = code.children[Math.floor(index / CODE_GROUP_LINES)];
-      chunk = group?.children[Math.floor((index % CODE_GROUP_LINES) / CODE_CHUNK_LINES)];
-    }
-    const line = chunk?.children[index % CODE_CHUNK_LINES];
-    if (!line) throw new Error(`applyPatch: code-colour names line ${index}, which is not on screen.`);
-    const inside = whole ? parsed[i] : undefined;
-    if (inside) {
-      line.replaceChildren(...inside.childNodes);
-    } else {
-      // Not one span per line (markup the worker never makes): each line parsed alone.
-      line.replaceChildren();
-      insertHtml(line, 'beforeend', lines[i] ?? '');
-    }
+    const group = code.children[Math.floor(index / CODE_GROUP_LINES)];
+    if (!group) throw new Error(`applyPatch: code-colour names line ${index}, which is not on screen.`);
+    const count = Math.min(CODE_GROUP_LINES - (index % CODE_GROUP_LINES), lines.length - i);
+    colourGroup(group, index % CODE_GROUP_LINES, lines.slice(i, i + count));
+    i += count;
   }
 }
 

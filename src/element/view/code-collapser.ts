@@ -29,6 +29,7 @@
  * that the worker's safe markup built, which goes back through `insertHtml`,
  * the one way markup enters the DOM.
  */
+import { flushGroup } from './group-colour.js';
 import { groupRuns, rebuildGroup } from './group-runs.js';
 import { insertHtml } from './insert-html.js';
 
@@ -60,6 +61,8 @@ export function expandGroup(group: Element): boolean {
     group.replaceChildren();
     insertHtml(group, 'beforeend', markup);
   } else rebuildGroup(group, group.textContent ?? '', markup);
+  // Colour that came while it was collapsed (group-colour.ts), if it is shown.
+  flushGroup(group);
   return true;
 }
 
