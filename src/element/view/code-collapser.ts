@@ -171,7 +171,7 @@ export class CodeCollapser {
   }
 
   readonly #onSkip = (event: Event): void => {
-    // The event bubbles: a code group (itself content-visibility: auto) being skipped is not its block.
+    // Only the block's own report counts: its code groups (content-visibility: auto too) report to themselves.
     if (event.target !== event.currentTarget) return;
     const block = event.currentTarget as Element;
     if (!(event as ContentVisibilityAutoStateChangeEvent).skipped) this.#reobserve(block);
