@@ -3,7 +3,7 @@ import { CODE_GROUP_LINES } from '../../../src/shared/code-block-layout.js';
 import { applyPatch } from '../../../src/element/view/apply-patch.js';
 import { collapseGroup, expandGroup } from '../../../src/element/view/code-collapser.js';
 import { keptLines } from '../../../src/element/view/group-colour.js';
-import { messageStyles } from '../../../src/element/view/message-styles.js';
+import { messageBox } from '../../support/message-box.js';
 import { codeBlockShell, plainLineHtml } from '../../../src/worker/render/code-block.js';
 
 const LINES = CODE_GROUP_LINES * 3;
@@ -25,14 +25,7 @@ function reported(group: Element, skipped: boolean): Promise<void> {
 
 /** A short scrolling message section holding one code block of three groups of plain lines. */
 function plainBlock(): { host: HTMLElement; section: HTMLElement; code: Element; groups: Element[] } {
-  const host = document.createElement('div');
-  document.body.append(host);
-  const root = host.attachShadow({ mode: 'open' });
-  root.adoptedStyleSheets = [messageStyles.styleSheet!];
-  const section = document.createElement('div');
-  section.className = 'markdown';
-  section.style.cssText = 'height: 200px; overflow: auto; font-size: 15px;';
-  root.append(section);
+  const { host, box: section } = messageBox();
   applyPatch(section, [
     { type: 'code-open', html: codeBlockShell({ lang: 'ts', preClass: 'shiki', copyLabel: 'Copy' }) },
     { type: 'code-lines', lines: Array.from({ length: LINES }, (_, i) => plainLineHtml(text(i))) },

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { CODE_GROUP_LINES } from '../../../src/shared/code-block-layout.js';
-import { messageStyles } from '../../../src/element/view/message-styles.js';
+import { messageBox } from '../../support/message-box.js';
 import { insertHtml } from '../../../src/element/view/insert-html.js';
 import { codeBlockHtml, plainLineHtml } from '../../../src/worker/render/code-block.js';
 
@@ -8,16 +8,9 @@ const nextFrame = () => new Promise(resolve => requestAnimationFrame(() => reque
 
 describe('message styles', () => {
   it('gives a code group that was never laid out the height of a laid-out group', async () => {
-    const host = document.createElement('div');
-    document.body.append(host);
+    // A short scroll box: only the first group is on screen, the middle ones are skipped.
+    const { host, box } = messageBox();
     try {
-      const root = host.attachShadow({ mode: 'open' });
-      root.adoptedStyleSheets = [messageStyles.styleSheet!];
-      const box = document.createElement('div');
-      box.className = 'markdown';
-      // A short scroll box: only the first group is on screen, the middle ones are skipped.
-      box.style.cssText = 'height: 200px; overflow: auto; font-size: 15px;';
-      root.append(box);
       const lines = Array.from({ length: CODE_GROUP_LINES * 4 }, (_, i) => plainLineHtml(`line ${i}`));
       insertHtml(box, 'beforeend', codeBlockHtml({ lang: 'py', preClass: 'shiki', copyLabel: 'Copy' }, lines));
       await nextFrame();
