@@ -1,6 +1,6 @@
 /**
- * Colour for code lines that are shown plain, applied when the browser is
- * about to draw them.
+ * Colour for code lines that are shown plain, applied when the browser shows
+ * them.
  *
  * Colour that follows the text (`code-colour` ops, apply-patch.ts) fills the
  * line spans already on screen. A code group the browser skips (off screen,
@@ -8,11 +8,11 @@
  * lines showed nothing and cost the page a parse and the nodes of every
  * token: a reply that streamed faster than it could be coloured gets the
  * colour of thousands of lines far above the reader once its text is in,
- * and the page spent a core's worth of frames on it. A skipped group's line
- * HTML is kept instead, and its lines are filled when the browser stops
- * skipping it (`contentvisibilityautostatechange`: the browser stops
- * skipping a little before the group reaches the viewport). A group whose
- * state was never reported is filled at once, as before.
+ * and the page spent its frames on it. A skipped group's line HTML is kept
+ * instead, and its lines are filled when the browser stops skipping it
+ * (`contentvisibilityautostatechange`, as the group comes near the
+ * viewport; it may be drawn plain for a frame first). A group whose state
+ * was never reported is filled at once, as before.
  *
  * The kept HTML is the worker's safe markup, which goes through `parseHtml`
  * (insert-html.ts) like any other. A group collapsed to its text
