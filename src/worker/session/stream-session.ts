@@ -239,7 +239,7 @@ export class StreamSession {
       // text, the end, the element or a pause in the text.
       const colourWait = this.colourWait();
       if ((!this.dirty && (!this.backlog || colourWait > 0)) || next?.end || ahead >= MAX_SLICES_AHEAD) {
-        await this.sleep(!this.dirty && this.backlog && colourWait > 0 ? colourWait : undefined);
+        await this.sleep(colourWait > 0 ? colourWait : undefined);
         continue;
       }
       // The element's acknowledgement and new text arrive as tasks: let them in between slices.
