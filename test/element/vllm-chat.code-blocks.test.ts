@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import { catchDownloads, catchFallbackCopy, mount, part, parts, unmountAll, waitFor } from './chat-fixture.js';
 import type { VllmChat } from '../../src/element/vllm-chat.js';
 import { expectShikiColours } from '../support/code-colours.js';
+import { CODE_CHUNK_LINES } from '../../src/shared/code-block-layout.js';
 
 /** Sends `markdown` and has the server stream it back as the reply. */
 function echo(el: VllmChat, markdown: string, rate = 0) {
@@ -93,6 +94,42 @@ describe('<vllm-chat> code blocks', function () {
     await sendKeys({ press: 'Space' });
     expect(button.getAttribute('aria-pressed')).to.equal('false');
     expect(getComputedStyle(pre).whiteSpace).to.equal('pre');
+  });
+
+  it('keeps every line inside the chunk and the group that clip it, unwrapped and wrapped', async () => {
+    // Chunks and groups contain their paint (message-styles.ts): a line that
+    // reached past either box would be cut off where it leaves it.
+    const el = await mount({ model: 'MyCoder' });
+    el.style.width = '360px';
+    const lines = Array.from({ length: 2 * CODE_CHUNK_LINES + 5 }, (_, i) => `const v${i} = ${i}; // 第${i}行`);
+    // No spaces where the long lines wrap: a space at a soft wrap hangs past the line's edge, drawn as nothing.
+    lines[3] = `const wide = "${'中文注释'.repeat(30)}"; // 宽`;
+    lines[CODE_CHUNK_LINES + 4] = `const x = 1; // ${'abcdefghij'.repeat(30)}`;
+    await echo(el, `\`\`\`ts\n${lines.join('\n')}\n\`\`\``);
+    const pre = part(el, 'code-block');
+    const inside = (label: string) => {
+      const shown = [...pre.querySelectorAll<HTMLElement>('.line')];
+      expect(shown, label).to.have.length(lines.length);
+      for (const [i, line] of shown.entries()) {
+        const box = line.getBoundingClientRect();
+        for (const clip of [line.closest('.code-chunk')!, line.closest('.code-group')!]) {
+          const edge = clip.getBoundingClientRect();
+          const where = `${label}, line ${i} in ${clip.className}`;
+          expect(box.left, where).to.be.at.least(edge.left - 0.5);
+          expect(box.right, where).to.be.at.most(edge.right + 0.5);
+          expect(box.top, where).to.be.at.least(edge.top - 0.5);
+          expect(box.bottom, where).to.be.at.most(edge.bottom + 0.5);
+        }
+      }
+    };
+    expect(pre.scrollWidth).to.be.greaterThan(pre.clientWidth);
+    inside('unwrapped');
+    pre.scrollLeft = pre.scrollWidth;
+    inside('scrolled to the end');
+    part(el, 'wrap-button').click();
+    await el.updateComplete;
+    expect(pre.scrollWidth).to.be.at.most(pre.clientWidth);
+    inside('wrapped');
   });
 
   it('shows line numbers that are not in the text, a selection or the copied code', async () => {
