@@ -61,7 +61,8 @@ describe('<vllm-chat> a very long code line', function () {
     expect(plainFrames, 'frames showing the whole line plain').to.be.at.least(2);
     // While the worker coloured the line, the other element's reply kept growing.
     expect(stillStreaming, 'the other reply still streaming when the line was coloured').to.equal(true);
-    expect(otherLengths.size, 'distinct lengths of the other reply while the line was plain').to.be.at.least(3);
+    // and changed in a good share of those frames: colour-only slices are short while another reply's text arrives.
+    expect(otherLengths.size, 'distinct lengths of the other reply while the line was plain').to.be.at.least(Math.max(3, Math.ceil(plainFrames * 0.4)));
 
     const pre = parts(el, 'code-block')[0]!;
     expect(pre.textContent).to.equal(line);

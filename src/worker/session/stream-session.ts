@@ -18,7 +18,9 @@
  * coloured in place by later slices: once text pauses for `COLOUR_PAUSE_MS`
  * or ends. While it floods in, colouring what fell behind would take a core
  * from the page and the network thread, and the text would show later for
- * it; a slice with text then colours one batch at most.
+ * it; a slice with text then colours one batch at most. A slice that only
+ * colours is short while another reply of the worker still receives text
+ * (`SHARED_COLOUR_BUDGET_MS`), so that reply's text is not held back by it.
  *
  * Cost: a delta costs O(its length) (one array push); a patch joins only the
  * text pending since the previous patch. Nothing already sent is touched
@@ -79,6 +81,19 @@ export const MAX_SLICES_AHEAD = 2;
 export const COLOUR_PAUSE_MS = 500;
 
 /**
+ * Rendering time of a slice that only colours while another reply of this
+ * worker still receives text. That reply's text, and the element's
+ * acknowledgement of its last patch, arrive as tasks that wait for the
+ * slice to end: at `TAKE_BUDGET_MS` a chat beside one colouring a long
+ * line or a backlog changed only every few frames. A quarter of that lets
+ * it change in nearly every frame; colour takes more slices.
+ */
+export const SHARED_COLOUR_BUDGET_MS = 8;
+
+/** Replies of this worker whose text still arrives. */
+let receiving = 0;
+
+/**
  * Where a reply's text comes from: deltas through `onDelta` as they arrive,
  * the end as the resolved value; aborting `signal` ends it with `stopped`.
  * `streamReply` (the network thread) in the worker; tests pass their own.
@@ -107,6 +122,8 @@ export class StreamSession {
   private loading: Promise<unknown> | undefined;
   private wake: (() => void) | undefined;
   private network: Promise<void> = Promise.resolve();
+  /** Counted in `receiving` (from `run` to the end of the text). */
+  private counted = false;
 
   constructor(
     private readonly request: ChatRequest,
@@ -136,6 +153,8 @@ export class StreamSession {
     const content = this.request.messages.findLast(m => m.role === 'user')?.content ?? '';
     const prompt = typeof content === 'string' ? content : content.map(part => (part.type === 'text' ? part.text : '')).join('');
     this.renderer.prepare?.(prompt).catch(() => undefined);
+    this.counted = true;
+    receiving++;
     this.network = this.source(this.request, this.abort.signal, delta => this.receive(delta)).then(
       end => this.finish(end),
       // A source should resolve for every ending; one that throws still ends the reply, keeping its text.
@@ -163,6 +182,10 @@ export class StreamSession {
   /** The first end counts; the source can say nothing after it. */
   private finish(end: StreamEnd): void {
     this.end ??= end;
+    if (this.counted) {
+      this.counted = false;
+      receiving--;
+    }
     this.notify();
   }
 
@@ -319,7 +342,10 @@ export class StreamSession {
       if (last) this.renderer.end();
       // Text while colour is behind and the reply streams on: the text alone (and one batch of colour).
       const flood = (content || reasoning) && this.colourWait() > 0;
-      const rendered = await this.renderer.take(flood ? performance.now() : performance.now() + TAKE_BUDGET_MS);
+      // Colour alone while another reply's text waits behind the slice: a short slice.
+      const shared = !content && !reasoning && toolCalls.length === 0 && receiving > (this.counted ? 1 : 0);
+      const budget = flood ? 0 : shared ? SHARED_COLOUR_BUDGET_MS : TAKE_BUDGET_MS;
+      const rendered = await this.renderer.take(performance.now() + budget);
       this.backlog = rendered.more === true;
       const loading = rendered.loading;
       this.loading = loading;

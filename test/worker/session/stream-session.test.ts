@@ -3,7 +3,7 @@ import type { ChatRequest, Patch, StreamEnd } from '../../../src/shared/protocol
 import type { CompletionDelta } from '../../../src/worker/net/completion-stream.js';
 import { readCompletion } from '../../../src/worker/net/completion-stream.js';
 import { MessageRenderer } from '../../../src/worker/render/message-renderer.js';
-import { COLOUR_PAUSE_MS, StreamSession, TAKE_BUDGET_MS, type PatchRenderer, type ReplySource } from '../../../src/worker/session/stream-session.js';
+import { COLOUR_PAUSE_MS, SHARED_COLOUR_BUDGET_MS, StreamSession, TAKE_BUDGET_MS, type PatchRenderer, type ReplySource } from '../../../src/worker/session/stream-session.js';
 import { apply, applyAll, newSection, renderOnce, renderOptions } from '../../support/render-harness.js';
 
 const request: ChatRequest = {
@@ -269,6 +269,49 @@ describe('StreamSession', () => {
     const inPause = takes.filter(take => !take.text && take.at < resumedAt);
     expect(inPause.length, 'a colour-only slice in the pause').to.be.above(0);
     expect(inPause[0]!.budget).to.be.above(TAKE_BUDGET_MS / 2);
+  });
+
+  it('keeps colour-only slices short while another reply of the worker still receives text', async () => {
+    // Reply A's text has ended with its colour behind; reply B's text goes on arriving beside it.
+    const takes: { text: boolean; budget: number; at: number }[] = [];
+    let fed = false;
+    let otherEndedAt = Infinity;
+    let afterEnd = 0;
+    const renderer: PatchRenderer = {
+      feed: () => void (fed = true),
+      end() {},
+      take: async (deadline = Infinity) => {
+        const at = performance.now();
+        const take = { text: fed, budget: deadline - at, at };
+        takes.push(take);
+        fed = false;
+        // Behind until a colour-only slice after B's text ended (a few of them, or one with a full budget).
+        const caughtUp = !take.text && at > otherEndedAt && (take.budget > SHARED_COLOUR_BUDGET_MS || ++afterEnd >= 3);
+        return { content: [{ type: 'tail', html: `<p>${takes.length}</p>` }], more: !caughtUp };
+      },
+    };
+    const other: ReplySource = async (_request, _signal, onDelta) => {
+      for (let i = 0; i < 25; i++) {
+        onDelta(delta(`word${i} `));
+        await new Promise(resolve => setTimeout(resolve, 5));
+      }
+      otherEndedAt = performance.now();
+      return { status: 'done', finishReason: 'stop' };
+    };
+    const short: ReplySource = async (_request, _signal, onDelta) => {
+      onDelta(delta('Some code.'));
+      await nextTask();
+      return { status: 'done', finishReason: 'stop' };
+    };
+    const b = new StreamSession(request, async () => undefined, new MessageRenderer(renderOptions), other).run();
+    await new StreamSession(request, async () => undefined, renderer, short).run();
+    await b;
+    const colourOnly = takes.filter(take => !take.text);
+    const beside = colourOnly.filter(take => take.at < otherEndedAt);
+    expect(beside.length, 'colour-only slices while B streamed').to.be.above(3);
+    expect(beside.every(take => take.budget > 0 && take.budget <= SHARED_COLOUR_BUDGET_MS), 'short while B streamed').to.equal(true);
+    expect(colourOnly.filter(take => take.at > otherEndedAt).some(take => take.budget > SHARED_COLOUR_BUDGET_MS), 'a full slice once B ended').to.equal(true);
+    expect(TAKE_BUDGET_MS).to.be.above(SHARED_COLOUR_BUDGET_MS);
   });
 
   describe('a reply whose body ends without [DONE]', () => {
