@@ -61,7 +61,8 @@
 // `--baseline=DIR`: the session and history scenarios also run vllm-chat from DIR, a dist/ built from another commit.
 // `--trace=DIR` writes a Chrome trace of each timed run (DIR/<workload>-<contender>.json,
 // main thread and workers, JS sampled; history: DIR/history-<phase>-<contender>.json) to open in the Performance panel; tracing
-// slows the page, so its figures are not comparable with an untraced run.
+// slows the page, so its figures are not comparable with an untraced run (they are written to DIR too,
+// unless `--out` says where).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -85,9 +86,10 @@ const args = new Map(
   }),
 );
 const quick = args.has('quick');
-const outDir = args.get('out') ?? join(repo, 'bench', 'results');
-const MODEL = 'MyCoder';
 const traceDir = args.get('trace');
+// A traced run's figures go with its traces: they are not comparable with the committed ones.
+const outDir = args.get('out') ?? traceDir ?? join(repo, 'bench', 'results');
+const MODEL = 'MyCoder';
 if (traceDir) mkdirSync(traceDir, { recursive: true });
 
 const CONTENDERS = /** @type {const} */ ([
