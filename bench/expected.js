@@ -68,29 +68,6 @@ export function requestBody(model, prompt) {
 }
 
 /**
- * End offsets of the tokens that lie wholly inside the code, in the text the
- * contender's code element shows (`code`: the code alone; `raw`: the reply).
- * @param {Expected} e @param {'code' | 'raw'} model
- * @returns {{ index: number[], ends: number[] }}  token indexes and their end offsets
- */
-export function codeTokenEnds(e, model) {
-  /** @type {number[]} */
-  const index = [];
-  /** @type {number[]} */
-  const ends = [];
-  let offset = 0;
-  e.tokens.forEach((token, i) => {
-    const start = offset;
-    offset += token.length;
-    if (start >= e.codeStart && offset <= e.codeStart + e.code.length) {
-      index.push(i);
-      ends.push(model === 'raw' ? offset : offset - e.codeStart);
-    }
-  });
-  return { index, ends };
-}
-
-/**
  * What the page's cheap display-lag probe needs (bench/pages/harness.js): the
  * text the contender's code element shows, whitespace removed, and for each
  * token wholly inside the code its index and its end in that squashed text.

@@ -14,7 +14,7 @@
 //   first frame after the reply's first text. At the end: DOM nodes and JS
 //   heap (page + workers, after a forced GC) per KB of conversation text.
 import { join } from 'node:path';
-import { codeTokenEnds, fetchExpected } from './expected.js';
+import { codeTokenMarks, fetchExpected } from './expected.js';
 import { heapUsage } from './heap-usage.js';
 import { TRACE_CATEGORIES } from './measure-run.js';
 
@@ -47,8 +47,7 @@ export async function runTen(ctx, contender) {
   const directive = `[mock lines=${lines} lang=ts rate=200 timeline=1]`;
   const expected = await fetchExpected(ctx.endpoint, ctx.model, `写一段 TypeScript 代码 ${directive.replace(' timeline=1', '').replace('rate=200', 'rate=0')}`);
   const model = contender === 'plain' ? 'raw' : 'code';
-  const tracked = codeTokenEnds(expected, model);
-  const codeLength = model === 'raw' ? expected.content.length : expected.code.length;
+  const tracked = codeTokenMarks(expected, model);
   const context = await ctx.browser.newContext({ viewport: { width: 900, height: 700 } });
   const page = await context.newPage();
   /** @type {string[]} */
@@ -71,8 +70,8 @@ export async function runTen(ctx, contender) {
     if (traced) await ctx.browser.startTracing(page, { path: traced, categories: TRACE_CATEGORIES });
     const result = await page.evaluate(s => /** @type {any} */ (window).ten.run(s), {
       prompts,
+      trackText: tracked.text,
       tokenEnds: tracked.ends,
-      codeLength,
       limitMs: ctx.quick ? 20_000 : 60_000,
     });
     if (traced) await ctx.browser.stopTracing();

@@ -56,7 +56,7 @@ const TRACK_WINDOW = 1 << 16;
  * late, never early.
  * @param {Element} code @param {string} text @param {number} shown
  */
-function locateShown(code, text, shown) {
+export function locateShown(code, text, shown) {
   for (let count = TRACK_TAIL; ; count *= 4) {
     const tail = tailText(code, count);
     if (!tail) return -1;
@@ -83,12 +83,18 @@ export function tailText(root, count) {
   walker.currentNode = last;
   /** @type {Node | null} */
   let node = last.nodeType === Node.TEXT_NODE ? last : walker.previousNode();
-  let text = '';
-  while (node && squash(text).length < count) {
-    text = (node.nodeValue ?? '') + text;
+  // Each node's text squashed once: squashing all that was gathered at every
+  // step made a tail of many small nodes (a token each) quadratic.
+  /** @type {string[]} */
+  const parts = [];
+  let length = 0;
+  while (node && length < count) {
+    const part = squash(node.nodeValue ?? '');
+    parts.push(part);
+    length += part.length;
     node = walker.previousNode();
   }
-  return squash(text).slice(-count);
+  return parts.reverse().join('').slice(-count);
 }
 
 /** Every node of the document, open shadow roots included. @param {Node} root */

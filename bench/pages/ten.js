@@ -2,9 +2,13 @@
 // the same time, each its own request. Contenders: `vllm-chat` (the production
 // bundle, one element each) and `plain` (the least a page can do: fetch, split
 // SSE events, append each delta's text to a <pre>; no markdown, no colour).
-// Per frame, for each chat, the length of its code text tells which of its
-// tokens are visible since when (O(reply) per frame: the replies are small).
+// Per frame, for each chat, where the tail of its code text lies in the
+// expected text tells which of its tokens are visible since when: the
+// display-lag probe of the single-reply pages (harness.js), O(text added
+// since the last frame) per chat. Reading each chat's whole code text every
+// frame cost the page it measures about a tenth of its main thread.
 import { deepLast, findCached } from './find-cached.js';
+import { locateShown } from './harness.js';
 
 /** @type {{ codeRoot: () => Element | null, send: (prompt: string) => void }[]} */
 const chats = [];
@@ -93,8 +97,10 @@ Object.assign(window, {
     },
     /**
      * Sends `prompts[i]` to chat i, all in one task, and records until every
-     * chat shows its whole code (`codeLength` characters) or `limitMs` passed.
-     * @param {{ prompts: string[], tokenEnds: number[], codeLength: number, limitMs: number }} spec
+     * chat shows its whole code or `limitMs` passed. `trackText`: the text each
+     * chat's code element will show, whitespace removed; `tokenEnds`: where
+     * each tracked token ends in it.
+     * @param {{ prompts: string[], trackText: string, tokenEnds: number[], limitMs: number }} spec
      */
     run(spec) {
       return new Promise(resolve => {
@@ -104,6 +110,8 @@ Object.assign(window, {
         const intervals = [];
         /** @type {number[][]} */
         const visibleAt = chats.map(() => []);
+        /** How far each chat's code shown reaches in `trackText`. */
+        const shownEnds = chats.map(() => 0);
         const t0 = performance.now();
         let prev = t0;
         const frame = () => {
@@ -113,10 +121,12 @@ Object.assign(window, {
           const at = performance.timeOrigin + now;
           let complete = 0;
           chats.forEach((chat, i) => {
-            const shown = chat.codeRoot()?.textContent?.length ?? 0;
+            const code = chat.codeRoot();
+            const shown = Math.max(/** @type {number} */ (shownEnds[i]), code ? locateShown(code, spec.trackText, /** @type {number} */ (shownEnds[i])) : -1);
+            shownEnds[i] = shown;
             const seen = /** @type {number[]} */ (visibleAt[i]);
             while (seen.length < spec.tokenEnds.length && /** @type {number} */ (spec.tokenEnds[seen.length]) <= shown) seen.push(at);
-            if (shown >= spec.codeLength) complete++;
+            if (shown >= spec.trackText.length) complete++;
           });
           const timedOut = now - t0 > spec.limitMs;
           if (complete < chats.length && !timedOut) {
