@@ -14,6 +14,7 @@
 //   first frame after the reply's first text. At the end: DOM nodes and JS
 //   heap (page + workers, after a forced GC) per KB of conversation text.
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { codeTokenMarks, fetchExpected } from './expected.js';
 import { heapUsage } from './heap-usage.js';
 import { TRACE_CATEGORIES } from './measure-run.js';
@@ -63,6 +64,9 @@ export async function runTen(ctx, contender) {
       contender,
       count,
     });
+    // The chats start once the page has settled, as the single-reply workloads do: what a page just
+    // opened pays for its first reply is the `cold` workload's figure, not this one's.
+    await sleep(1000);
     await fetch(`${ctx.apiUrl}/__mock/requests`, { method: 'DELETE' });
     const prompts = Array.from({ length: count }, (_, i) => `写一段 TypeScript 代码 #${i} ${directive}`);
     // `--trace=DIR`: the timed run of each contender (DIR/ten-<contender>.json), every thread with sampled JS.
