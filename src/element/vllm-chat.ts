@@ -544,6 +544,8 @@ export class VllmChat extends LitElement {
       // Blocks the stream froze before it switched themes are still in the old one.
       this.#recolourAfterStream = false;
       void this.#recolour([view]);
+    } else if (view.codeLeftPlain) {
+      void this.#colourPlain(view);
     }
     this.#collapse(view);
     emit(this, 'vllm-chat-done', { message });
@@ -763,6 +765,19 @@ export class VllmChat extends LitElement {
     // Re-coloured blocks have new groups: watch those instead.
     this.#collapser.prune();
     for (const view of sections) view.watchCode(this.#collapser);
+  }
+
+  /** Colours the code a stopped reply left plain: a stop ends the reply at once, before its colour. */
+  async #colourPlain(view: MessageView): Promise<void> {
+    const theme = this.theme;
+    const worker = this.#worker;
+    if (!worker) return;
+    try {
+      // A new theme meanwhile re-colours every block, these too.
+      await view.colourPlainCode((code, lang) => worker.highlight(code, lang, theme), () => this.theme === theme);
+    } catch (error) {
+      console.warn('<vllm-chat>: could not colour the code of a stopped reply.', error);
+    }
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -14,6 +14,13 @@
  */
 
 /**
+ * A line of code, as the worker writes it around the line's tokens: what a
+ * `code-colour` op fills is what lies between the two.
+ */
+export const LINE_OPEN = '<span class="line">';
+export const LINE_CLOSE = '</span>';
+
+/**
  * Lines per `.code-chunk`: a plain block, so the browser lays out a growing
  * block's last chunk again, not all of its lines. Chunks are cut by line
  * index, so where a line lands never depends on how the text was streamed.

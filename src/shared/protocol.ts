@@ -127,6 +127,12 @@ export interface StreamEnd {
   usage?: ChatMessage['usage'];
   /** The model that answered, as the server names it in its chunks. */
   model?: string;
+  /**
+   * A stop ended the reply while some of its code was still shown plain (the
+   * highlighter was behind, or a grammar was loading): a stop ends at once,
+   * so the element has those blocks coloured afterwards, in place.
+   */
+  plain?: true;
 }
 
 /**

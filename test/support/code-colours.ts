@@ -20,17 +20,17 @@ function computed(color: string): string {
  * For each line of `pre`, every character has the text and computed colour
  * it has in Shiki's one-pass tokens of the same code. Compared per character,
  * not per span: the renderer merges neighbouring tokens of one colour and
- * leaves text in the theme's foreground unwrapped.
+ * leaves text in the theme's foreground unwrapped. `first`, when given: the
+ * lines of `pre` are those of `code` from this one on (a code group of a block).
  */
-export async function expectShikiColours(pre: Element, code: string, word: string, theme: string): Promise<void> {
+export async function expectShikiColours(pre: Element, code: string, word: string, theme: string, first?: number): Promise<void> {
   const hl = await getHighlighter();
   const themeId = await loadTheme(theme);
   const lang = await loadFenceLanguage(word);
   const fg = hl.getTheme(themeId).fg;
   const lines = [...pre.querySelectorAll('.line')];
-  const expected = lang
-    ? shikiTokens(hl, code, lang, themeId)
-    : code.split('\n').map(line => [{ content: line, color: '' }]);
+  const all = lang ? shikiTokens(hl, code, lang, themeId) : code.split('\n').map(line => [{ content: line, color: '' }]);
+  const expected = first === undefined ? all : all.slice(first, first + lines.length);
   expect(lines.length, 'line count').to.equal(expected.length);
   const colour = new Map<string, string>();
   const colourOf = (c: string) => {

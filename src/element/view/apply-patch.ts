@@ -15,7 +15,7 @@
  * `\n` text node, so the `<code>` text is exactly the code.
  */
 import type { BlockOp, HighlightedCode } from '../../shared/protocol.js';
-import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../../shared/code-block-layout.js';
+import { CODE_CHUNK_LINES, CODE_GROUP_LINES, LINE_CLOSE, LINE_OPEN } from '../../shared/code-block-layout.js';
 import { colourGroup, watchSkips } from './group-colour.js';
 import { insertHtml, insertHtmlBefore } from './insert-html.js';
 import type { FrameJob } from './frame-scheduler.js';
@@ -242,7 +242,7 @@ function setPartialText(open: OpenCode, text: string): void {
   }
   dropPartial(open);
   if (!text) return;
-  open.partial = appendLines(open.code, open.lines, ['<span class="line"></span>']);
+  open.partial = appendLines(open.code, open.lines, [LINE_OPEN + LINE_CLOSE]);
   // The partial line is the code's last line: the last line of its last chunk of its last group.
   const line = open.code.lastElementChild?.lastElementChild?.lastElementChild;
   if (!line) throw new Error('applyPatch: code-tail-text found no line to fill.');
@@ -320,6 +320,25 @@ export function openCodeBlock(section: HTMLElement): Element | null {
 /** The code of a code block (`.code-block` or any element inside it), exactly as shown. */
 export function codeBlockSource(block: Element): string {
   return block.closest('.code-block')?.querySelector('pre > code')?.textContent ?? '';
+}
+
+/**
+ * Fills a frozen code block's lines with `highlighted`'s, in place, as
+ * `code-colour` ops fill them (lines a stopped reply left plain): the same
+ * line boxes, and a group the browser skips keeps its colour until shown
+ * (group-colour.ts). `highlighted` is the block's own text: one line each.
+ * O(lines).
+ */
+export function fillCodeBlock(block: Element, highlighted: HighlightedCode): void {
+  const code = (block.closest('.code-block') ?? block).querySelector('pre > code');
+  if (!code) return;
+  const groups = code.children.length;
+  const last = code.lastElementChild;
+  // The lines on screen: whole groups, then the last one's, counted from its text (it may be collapsed).
+  const lines = last ? (groups - 1) * CODE_GROUP_LINES + (last.textContent ?? '').split('\n').length : 0;
+  // A line's inside, as a `code-colour` op carries it.
+  const inside = (line: string) => (line.startsWith(LINE_OPEN) && line.endsWith(LINE_CLOSE) ? line.slice(LINE_OPEN.length, -LINE_CLOSE.length) : line);
+  colourLines(code, 0, highlighted.lines.slice(0, lines).map(inside));
 }
 
 /** Replaces a frozen code block's lines and theme class (after a theme change). O(lines). */

@@ -53,12 +53,14 @@ function onSkip(event: Event): void {
 /**
  * Colours lines `first, first + 1, …` of `group` (indices within the group)
  * with `lines` (each a line span's inner HTML), now or, while the browser
- * skips the group, once it shows it. Throws when a line is not there.
+ * skips the group or it is collapsed to its text (a finished reply's code,
+ * coloured after a stop), once it shows it. Throws when a line is not there.
  */
 export function colourGroup(group: Element, first: number, lines: readonly string[]): void {
-  const spans = lineSpans(group, first, lines.length);
+  // A collapsed group has no line spans until it is rebuilt (code-collapser.ts), which fills what is kept.
+  const spans = group.firstElementChild === null ? undefined : lineSpans(group, first, lines.length);
   const waiting = kept.get(group);
-  if (!skipped.has(group) && !waiting) {
+  if (spans && !skipped.has(group) && !waiting) {
     fill(spans, lines);
     return;
   }

@@ -16,7 +16,7 @@
 import type { ChatMessage } from '../../shared/chat-message.js';
 import type { ChatError, HighlightedCode, Patch, StreamEnd, StreamStats, ToolCallDelta } from '../../shared/protocol.js';
 import type { VllmChatStrings } from '../strings.js';
-import { applyPatch } from './apply-patch.js';
+import { applyPatch, fillCodeBlock } from './apply-patch.js';
 import type { FrameJob } from './frame-scheduler.js';
 import { drawDiagrams, redrawDiagrams, relabelDiagrams } from './diagrams.js';
 import { BranchNav } from './branch-nav.js';
@@ -65,6 +65,8 @@ export class MessageView {
   #diagramsPending = false;
   /** The diagrams being drawn (tests and the element may wait for them). */
   diagramsDrawn: Promise<void> = Promise.resolve();
+  /** See `codeLeftPlain`. */
+  #codeLeftPlain = false;
   /** The `tool-call` parts, by the call's position; their box comes after the answer. */
   #toolCalls: { root: HTMLElement; label: HTMLElement; name: HTMLElement; args: HTMLElement }[] = [];
   #toolCallBox: HTMLElement | undefined;
@@ -187,6 +189,7 @@ export class MessageView {
     void this.root;
     const message = this.message;
     message.status = end.status;
+    this.#codeLeftPlain = end.plain === true;
     if (end.finishReason !== undefined) message.finishReason = end.finishReason;
     if (end.usage) {
       message.usage = end.usage;
@@ -250,6 +253,23 @@ export class MessageView {
     this.#attachments?.remove();
     this.#attachments = list;
     this.#content.after(list);
+  }
+
+  /** The reply's end said some of its code is still plain (a stop, `StreamEnd.plain`). */
+  get codeLeftPlain(): boolean {
+    return this.#codeLeftPlain;
+  }
+
+  /**
+   * Colours the code a stopped reply left plain, in place (apply-patch.ts
+   * `fillCodeBlock`), one block per frame. False when `current()` turned
+   * false on the way (a new theme, which re-colours everything).
+   */
+  async colourPlainCode(highlight: HighlightBlock, current: () => boolean): Promise<boolean> {
+    if (!this.#root || !this.#codeLeftPlain) return true;
+    const done = await recolourCode(this.root, highlight, current, fillCodeBlock);
+    if (done) this.#codeLeftPlain = false;
+    return done;
   }
 
   /** The version switcher's buttons, when it has been shown. */

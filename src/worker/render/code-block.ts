@@ -26,7 +26,7 @@
  * The whole header is in the shell, so nothing moves when the first line
  * arrives.
  */
-import { CODE_CHUNK_LINES, CODE_GROUP_LINES } from '../../shared/code-block-layout.js';
+import { CODE_CHUNK_LINES, CODE_GROUP_LINES, LINE_CLOSE, LINE_OPEN } from '../../shared/code-block-layout.js';
 import { attr, escapeHtml } from './safe-html.js';
 
 /** What a code block's shell shows. */
@@ -65,12 +65,12 @@ export function codeBlockShell(head: CodeBlockHead): string {
 
 /** One line's HTML from its already-made token spans. */
 export function lineHtml(tokensHtml: string): string {
-  return `<span class="line">${tokensHtml}</span>`;
+  return `${LINE_OPEN}${tokensHtml}${LINE_CLOSE}`;
 }
 
 /** One line shown as plain text (unknown language, or a partial line too long to re-tokenize). */
 export function plainLineHtml(text: string): string {
-  return `<span class="line">${escapeHtml(text)}</span>`;
+  return `${LINE_OPEN}${escapeHtml(text)}${LINE_CLOSE}`;
 }
 
 /**

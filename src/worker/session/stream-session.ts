@@ -299,9 +299,9 @@ export class StreamSession {
     if (reasoningDelta) patch.reasoningDelta = reasoningDelta;
     if (toolCalls.length) patch.toolCallDeltas = toolCalls;
     const failure = await this.render(patch, contentDelta, reasoningDelta, toolCalls, end !== undefined);
-    // Not all coloured: the end goes with the patch that finishes it. A stop ends at once: what is
-    // still plain stays plain (its text is all there).
-    if ((this.backlog || this.loading) && !failure && end?.status !== 'stopped') end = undefined;
+    // Not all coloured: the end goes with the patch that finishes it. A stop ends at once and says
+    // that code is still plain (its text is all there): the element has it coloured.
+    if ((this.backlog || this.loading) && !failure) end = end?.status === 'stopped' ? { ...end, plain: true } : undefined;
     // Styles alone count: a theme's rule can come in a slice of its own (it loaded after its blocks showed).
     if (!end && !failure && !patch.contentDelta && !patch.reasoningDelta && !patch.content && !patch.reasoning && !patch.toolCallDeltas && !patch.toolCalls && !patch.styles) {
       return undefined;

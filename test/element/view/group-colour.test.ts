@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { CODE_GROUP_LINES } from '../../../src/shared/code-block-layout.js';
-import { applyPatch } from '../../../src/element/view/apply-patch.js';
+import { applyPatch, fillCodeBlock } from '../../../src/element/view/apply-patch.js';
 import { collapseGroup, expandGroup } from '../../../src/element/view/code-collapser.js';
 import { keptLines } from '../../../src/element/view/group-colour.js';
 import { messageBox } from '../../support/message-box.js';
-import { codeBlockShell, plainLineHtml } from '../../../src/worker/render/code-block.js';
+import { codeBlockShell, lineHtml, plainLineHtml } from '../../../src/worker/render/code-block.js';
 
 const LINES = CODE_GROUP_LINES * 3;
 const text = (i: number) => `const v${i} = ${i};`;
@@ -69,6 +69,37 @@ describe('colour of code groups the browser skips', () => {
       const line = first.querySelector('.code-chunk')!.children[7]!;
       expect(line.className).to.equal('line');
       expect(line.innerHTML).to.equal(coloured(7));
+    } finally {
+      host.remove();
+    }
+  });
+
+  it('fills a finished block in place from its one-shot highlight, a group collapsed to its text once it is rebuilt', async () => {
+    // A stopped reply's plain lines, coloured after its end (vllm-chat.ts): far groups may be collapsed by then.
+    const { host, section, code, groups } = plainBlock();
+    try {
+      const [first, , last] = groups as [Element, Element, Element];
+      const source = code.textContent;
+      const away = reported(first, true);
+      section.scrollTop = section.scrollHeight;
+      await away;
+      expect(collapseGroup(first)).to.equal(true);
+      const lastLines = [...last.querySelectorAll('.line')];
+      fillCodeBlock(code, { lines: Array.from({ length: LINES }, (_, i) => lineHtml(coloured(i))), preClass: 'shiki', styles: [] });
+      expect(colourOf(last), 'the group on screen, at once').to.equal(CODE_GROUP_LINES);
+      expect([...last.querySelectorAll('.line')], 'the same line spans').to.deep.equal(lastLines);
+      expect(last.querySelector('.code-chunk')!.children[3]!.innerHTML, 'each filled with the line\'s inside').to.equal(coloured(2 * CODE_GROUP_LINES + 3));
+      expect(first.childElementCount, 'the collapsed group stays text').to.equal(0);
+      expect(keptLines(first)).to.equal(CODE_GROUP_LINES);
+      expect(code.textContent).to.equal(source);
+
+      expect(expandGroup(first)).to.equal(true);
+      const back = reported(first, false);
+      section.scrollTop = 0;
+      await back;
+      expect(colourOf(first), 'rebuilt and shown: coloured').to.equal(CODE_GROUP_LINES);
+      expect(keptLines(first)).to.equal(0);
+      expect(code.textContent).to.equal(source);
     } finally {
       host.remove();
     }

@@ -81,7 +81,7 @@ async function run(source: ReplySource, onPatch: (patch: Patch, session: StreamS
 const withoutColour = (html: string) => html.replace(/<span class="c-[^"]*">([^<]*)<\/span>/g, '$1');
 
 describe('StreamSession', () => {
-  it('ends a stopped reply at once, while colour is still behind (lines that are plain stay plain)', async () => {
+  it('ends a stopped reply at once, while colour is still behind, and says that code is still plain', async () => {
     // A renderer whose code never catches up: a grammar that never loads, lines always left to colour.
     let takes = 0;
     const behind: PatchRenderer = {
@@ -108,7 +108,7 @@ describe('StreamSession', () => {
       source,
     );
     await session.run();
-    expect(patches.at(-1)?.end).to.deep.equal({ status: 'stopped', model: 'MyCoder' });
+    expect(patches.at(-1)?.end).to.deep.equal({ status: 'stopped', model: 'MyCoder', plain: true });
     expect(patches.filter(p => p.end)).to.have.length(1);
   });
 
@@ -136,11 +136,14 @@ describe('StreamSession', () => {
     });
     expect(aborted, 'the source saw the abort').to.equal(true);
     expect(sent.length).to.be.lessThan(tokens(answer).length);
-    expect(got.end).to.deep.equal({ status: 'stopped', model: 'MyCoder' });
+    const { plain, ...end } = got.end ?? { status: 'streaming' };
+    expect(end).to.deep.equal({ status: 'stopped', model: 'MyCoder' });
     expect(got.text).to.equal(sent.join(''));
-    // A stop ends at once: lines whose colour was still behind stay plain (see the test above), so
-    // the markup is the one-shot render's but for colour.
-    expect(withoutColour(got.html)).to.equal(withoutColour(await oneShotHtml(got.text)));
+    // A stop ends at once: lines whose colour was still behind are plain (see the test above), so
+    // the markup is the one-shot render's but for colour, and the end says so exactly when it is not all coloured.
+    const oneShot = await oneShotHtml(got.text);
+    expect(withoutColour(got.html)).to.equal(withoutColour(oneShot));
+    expect(plain === true, 'the end says code is still plain').to.equal(got.html !== oneShot);
     expect(got.patches.filter(p => p.end).length, 'one end, on the last patch').to.equal(1);
   });
 
