@@ -4,9 +4,10 @@
 // SSE events, append each delta's text to a <pre>; no markdown, no colour).
 // Per frame, for each chat, where the tail of its code text lies in the
 // expected text tells which of its tokens are visible since when: the
-// display-lag probe of the single-reply pages (harness.js), O(text added
-// since the last frame) per chat. Reading each chat's whole code text every
-// frame cost the page it measures about a tenth of its main thread.
+// display-lag probe of the single-reply pages (harness.js), O(the text added
+// since the last frame and the tail it reads) per chat. Reading each chat's
+// whole code text every frame was a large part of the main thread of the page
+// it measures.
 import { deepLast, findCached } from './find-cached.js';
 import { locateShown } from './harness.js';
 
