@@ -36,15 +36,22 @@ function plainBlock(): { host: HTMLElement; section: HTMLElement; code: Element;
 
 const colourOf = (group: Element) => group.querySelectorAll('.c-ff0000').length;
 
+/** `plainBlock()` scrolled to its end, once the browser reports that it skips the first group. */
+async function firstSkipped(block: ReturnType<typeof plainBlock>) {
+  const [first, , last] = block.groups as [Element, Element, Element];
+  const source = block.code.textContent;
+  const away = reported(first, true);
+  block.section.scrollTop = block.section.scrollHeight;
+  await away;
+  return { first, last, source };
+}
+
 describe('colour of code groups the browser skips', () => {
   it('is kept while the group is off screen and filled in place when it is shown; the text never changes', async () => {
-    const { host, section, code, groups } = plainBlock();
+    const block = plainBlock();
+    const { host, section, code } = block;
     try {
-      const [first, , last] = groups as [Element, Element, Element];
-      const source = code.textContent;
-      const away = reported(first, true);
-      section.scrollTop = section.scrollHeight;
-      await away;
+      const { first, last, source } = await firstSkipped(block);
       applyPatch(section, [{ type: 'code-colour', index: 0, from: 0, lines: Array.from({ length: LINES }, (_, i) => coloured(i)) }]);
       expect(colourOf(first), 'the skipped group stays plain').to.equal(0);
       expect(keptLines(first)).to.equal(CODE_GROUP_LINES);
@@ -76,18 +83,15 @@ describe('colour of code groups the browser skips', () => {
 
   it('fills a finished block in place from its one-shot highlight, a group collapsed to its text once it is rebuilt', async () => {
     // A stopped reply's plain lines, coloured after its end (vllm-chat.ts): far groups may be collapsed by then.
-    const { host, section, code, groups } = plainBlock();
+    const block = plainBlock();
+    const { host, section, code } = block;
     try {
-      const [first, , last] = groups as [Element, Element, Element];
-      const source = code.textContent;
-      const away = reported(first, true);
-      section.scrollTop = section.scrollHeight;
-      await away;
+      const { first, last, source } = await firstSkipped(block);
       expect(collapseGroup(first)).to.equal(true);
       const lastLines = [...last.querySelectorAll('.line')];
       fillCodeBlock(code, { lines: Array.from({ length: LINES }, (_, i) => lineHtml(coloured(i))), preClass: 'shiki', styles: [] });
       expect(colourOf(last), 'the group on screen, at once').to.equal(CODE_GROUP_LINES);
-      expect([...last.querySelectorAll('.line')], 'the same line spans').to.deep.equal(lastLines);
+      expect([...last.querySelectorAll('.line')].every((line, i) => line === lastLines[i]), 'the same line spans').to.equal(true);
       expect(last.querySelector('.code-chunk')!.children[3]!.innerHTML, 'each filled with the line\'s inside').to.equal(coloured(2 * CODE_GROUP_LINES + 3));
       expect(first.childElementCount, 'the collapsed group stays text').to.equal(0);
       expect(keptLines(first)).to.equal(CODE_GROUP_LINES);
