@@ -46,6 +46,13 @@ async function firstSkipped(block: ReturnType<typeof plainBlock>) {
   return { first, last, source };
 }
 
+/** Scrolls `block` back to its top and resolves once the browser shows `first` again. */
+async function firstShownAgain(block: ReturnType<typeof plainBlock>, first: Element): Promise<void> {
+  const back = reported(first, false);
+  block.section.scrollTop = 0;
+  await back;
+}
+
 describe('colour of code groups the browser skips', () => {
   it('is kept while the group is off screen and filled in place when it is shown; the text never changes', async () => {
     const block = plainBlock();
@@ -66,9 +73,7 @@ describe('colour of code groups the browser skips', () => {
       expect(colourOf(first)).to.equal(0);
       expect(keptLines(first)).to.equal(CODE_GROUP_LINES);
 
-      const back = reported(first, false);
-      section.scrollTop = 0;
-      await back;
+      await firstShownAgain(block, first);
       expect(colourOf(first), 'coloured once shown').to.equal(CODE_GROUP_LINES);
       expect(keptLines(first)).to.equal(0);
       expect(code.textContent).to.equal(source);
@@ -84,7 +89,7 @@ describe('colour of code groups the browser skips', () => {
   it('fills a finished block in place from its one-shot highlight, a group collapsed to its text once it is rebuilt', async () => {
     // A stopped reply's plain lines, coloured after its end (vllm-chat.ts): far groups may be collapsed by then.
     const block = plainBlock();
-    const { host, section, code } = block;
+    const { host, code } = block;
     try {
       const { first, last, source } = await firstSkipped(block);
       expect(collapseGroup(first)).to.equal(true);
@@ -98,9 +103,7 @@ describe('colour of code groups the browser skips', () => {
       expect(code.textContent).to.equal(source);
 
       expect(expandGroup(first)).to.equal(true);
-      const back = reported(first, false);
-      section.scrollTop = 0;
-      await back;
+      await firstShownAgain(block, first);
       expect(colourOf(first), 'rebuilt and shown: coloured').to.equal(CODE_GROUP_LINES);
       expect(keptLines(first)).to.equal(0);
       expect(code.textContent).to.equal(source);
