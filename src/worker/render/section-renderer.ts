@@ -14,7 +14,7 @@ import type { Env, MarkdownIt } from 'markdown-it';
 import type { HighlighterCore } from 'shiki/core';
 import type { BlockOp } from '../../shared/protocol.js';
 import { codeBlockShell, plainLineHtml, type CodeBlockHead } from './code-block.js';
-import { ColourCursor } from './colour-cursor.js';
+import { ColourCursor, LINE_BATCH } from './colour-cursor.js';
 import { LineHighlighter, loadFenceLanguage, resolveLoadedLanguage, themeClass, themeClassName, type StyleSink } from './highlight.js';
 import { resolveLanguage } from './languages.js';
 import { fenceWord, lineStarts, nestedFenceWords, parseBlocks, renderBlocks, renderRange, topLevelBlocks } from './markdown.js';
@@ -93,6 +93,8 @@ export class SectionRenderer {
   /** A `\r` at the end of a feed: `\r\n` may be split across feeds. */
   private heldCR = false;
   private dirty = false;
+  /** Line ends fed since the last take: how fast the text comes. */
+  private fedLines = 0;
   private tailHtml = '';
   private code: OpenCode | null = null;
   /** Reference definitions seen in frozen text. */
@@ -119,6 +121,7 @@ export class SectionRenderer {
     // CommonMark §2.2 and markdown-it's normalize rule: a line ending is \n, \r\n or \r; NUL becomes U+FFFD.
     this.buf += chunk.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
     this.dirty = true;
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', nl + 1)) this.fedLines++;
   }
 
   /**
@@ -126,7 +129,8 @@ export class SectionRenderer {
    * complete. All the text fed is shown; code lines are coloured as they
    * are shown while `deadline` (a `performance.now()` time) allows and
    * shown plain after it, and lines shown plain are coloured in later calls
-   * (`code-colour`), at least one batch per call. True when lines are still
+   * (`code-colour`), at least one batch per call, except in a call past its
+   * deadline whose text brought more lines than a batch. True when lines are still
    * plain and can be coloured now: take again.
    */
   async take(ctx: RenderContext, final: boolean, ops: BlockOp[], deadline = Infinity): Promise<boolean> {
@@ -137,7 +141,11 @@ export class SectionRenderer {
     }
     if (this.theme !== undefined && this.theme !== ctx.theme) this.recolourOpenCode(ctx, ops);
     this.theme = ctx.theme;
-    this.catchUp(ctx, deadline, ops);
+    // More new lines than a colour batch since the last take: the text outruns colour, and colour
+    // waits (for a pause or the end) rather than take the core the text and the page need.
+    const outrun = this.fedLines > LINE_BATCH && performance.now() >= deadline;
+    this.fedLines = 0;
+    if (!outrun) this.catchUp(ctx, deadline, ops);
     await this.replaceLoadedNested(ctx, ops);
     if (this.dirty || final) {
       this.dirty = false;

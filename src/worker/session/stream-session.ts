@@ -18,7 +18,8 @@
  * coloured in place by later slices: once text pauses for `COLOUR_PAUSE_MS`
  * or ends. While it floods in, colouring what fell behind would take a core
  * from the page and the network thread, and the text would show later for
- * it; a slice with text then colours one batch at most. A slice that only
+ * it; a slice with text then colours one batch at most, and none when its
+ * text brings more lines than a batch (section-renderer.ts). A slice that only
  * colours is short while another reply of the worker still receives text
  * (`SHARED_COLOUR_BUDGET_MS`), so that reply's text is not held back by it.
  *

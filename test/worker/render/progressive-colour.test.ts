@@ -5,6 +5,7 @@ import { highlightCode, MessageRenderer, type RenderedPatch } from '../../../src
 import { applyAll, randomChunks, renderOnce, renderOptions, seeded } from '../../support/render-harness.js';
 import { expectShikiColours } from '../../support/code-colours.js';
 import { lineSlices } from '../../../src/worker/render/line-slices.js';
+import { LINE_BATCH } from '../../../src/worker/render/colour-cursor.js';
 
 /**
  * A deadline already past: every take shows all its text, code lines plain,
@@ -183,6 +184,25 @@ describe('Progressive colour: code shows plain at once and is coloured in place'
       'And a second one.',
     ]);
     section.remove();
+  });
+
+  it('colours nothing in a take past its deadline that brings more new lines than a batch, and goes on once the text slows', async () => {
+    const line = (i: number) => `const v${i} = f(${i}); // ${i}`;
+    const renderer = new MessageRenderer(renderOptions);
+    await renderer.prepare('TypeScript');
+    const colourOf = (patch: RenderedPatch) => (patch.content ?? []).filter(op => op.type === 'code-colour');
+
+    renderer.feed('content', '```ts\n' + Array.from({ length: 3 }, (_, i) => `${line(i)}\n`).join(''));
+    expect(colourOf(await renderer.take(PAST))).to.deep.equal([]);
+    // Three plain lines, then a flood: the text outruns colour, which waits.
+    renderer.feed('content', Array.from({ length: LINE_BATCH + 1 }, (_, i) => `${line(i + 3)}\n`).join(''));
+    const flood = await renderer.take(PAST);
+    expect(colourOf(flood)).to.deep.equal([]);
+    expect(flood.more).to.equal(true);
+    // A take with a line or two: one batch of colour again, from the first plain line.
+    renderer.feed('content', `${line(LINE_BATCH + 4)}\n`);
+    const slow = colourOf(await renderer.take(PAST));
+    expect(slow.map(op => op.type === 'code-colour' && op.from)).to.deep.equal([0]);
   });
 
   it('shows a fence nested in a list at once, plain, and renders its block again coloured once its grammar loads', async () => {
