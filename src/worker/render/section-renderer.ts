@@ -93,7 +93,7 @@ export class SectionRenderer {
   /** A `\r` at the end of a feed: `\r\n` may be split across feeds. */
   private heldCR = false;
   private dirty = false;
-  /** Line ends fed since the last take: how fast the text comes. */
+  /** Newlines fed since the last take: how fast the text comes. */
   private fedLines = 0;
   private tailHtml = '';
   private code: OpenCode | null = null;

@@ -9,8 +9,9 @@ import { LINE_BATCH } from '../../../src/worker/render/colour-cursor.js';
 
 /**
  * A deadline already past: every take shows all its text, code lines plain,
- * and colours one batch of what is plain (the least a take does). No
- * wall-clock timing decides what these tests see.
+ * and colours one batch of what is plain (the least a take does, unless
+ * its text brought more lines than a batch). No wall-clock timing decides
+ * what these tests see.
  */
 const PAST = 0;
 
