@@ -23,7 +23,7 @@ import { CodeCollapser } from './view/code-collapser.js';
 import { copyWithFeedback } from './copy-feedback.js';
 import { emit } from './emit.js';
 import { messageStyles, tokenStyleSheet } from './view/message-styles.js';
-import { MessageView } from './view/message-view.js';
+import { MessageView, type HighlightBlock } from './view/message-view.js';
 import { ModelListController } from './controllers/model-list-controller.js';
 import { PersistenceController } from './controllers/persistence-controller.js';
 import { frameScheduler } from './view/frame-scheduler.js';
@@ -753,9 +753,8 @@ export class VllmChat extends LitElement {
   /** Re-colours the code of `views` (default: every reply; a growing block is left to its stream). */
   async #recolour(views: readonly MessageView[] = this.#views): Promise<void> {
     const theme = this.theme;
-    const worker = this.#worker;
-    if (!worker) return;
-    const highlight = (code: string, lang: string) => worker.highlight(code, lang, theme);
+    const highlight = this.#highlightIn(theme);
+    if (!highlight) return;
     const sections = views.filter(v => v.message.role === 'assistant');
     try {
       for (const view of sections) if (!(await view.recolour(highlight, () => this.theme === theme))) return;
@@ -767,14 +766,20 @@ export class VllmChat extends LitElement {
     for (const view of sections) view.watchCode(this.#collapser);
   }
 
+  /** The worker's whole-block highlight in `theme`; `undefined` before the worker exists. */
+  #highlightIn(theme: string): HighlightBlock | undefined {
+    const worker = this.#worker;
+    return worker && ((code, lang) => worker.highlight(code, lang, theme));
+  }
+
   /** Colours the code a stopped reply left plain: a stop ends the reply at once, before its colour. */
   async #colourPlain(view: MessageView): Promise<void> {
     const theme = this.theme;
-    const worker = this.#worker;
-    if (!worker) return;
+    const highlight = this.#highlightIn(theme);
+    if (!highlight) return;
     try {
       // A new theme meanwhile re-colours every block, these too.
-      await view.colourPlainCode((code, lang) => worker.highlight(code, lang, theme), () => this.theme === theme);
+      await view.colourPlainCode(highlight, () => this.theme === theme);
     } catch (error) {
       console.warn('<vllm-chat>: could not colour the code of a stopped reply.', error);
     }
